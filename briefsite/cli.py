@@ -1,0 +1,192 @@
+"""The command line: `python build.py [build|check] [options]`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from briefsite import pipeline
+from briefsite.anchoring import Anchor
+from briefsite.errors import BriefsiteError, Diagnostic
+from briefsite.write import output_problem
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
+COMMANDS = ("build", "check")
+
+
+class UsageError(Exception):
+    """A problem with the command line itself (exit code 2)."""
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--project",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="folder holding seeds/, content/ and optionally layouts/ (default: current folder)",
+    )
+    loudness = common.add_mutually_exclusive_group()
+    loudness.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    loudness.add_argument("-v", "--verbose", action="store_true", help="print more detail")
+
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build a site of annotated policy briefs from seeds/ and content/.",
+        epilog="Without a command, `build` is run. Exit codes: 0 ok, 1 content errors, "
+        "2 usage errors, 70 internal error.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    build = commands.add_parser("build", parents=[common], help="build the site (default)")
+    build.add_argument(
+        "--output", type=Path, metavar="DIR", help="where to write the site (default: DIR/output)"
+    )
+    check = commands.add_parser("check", parents=[common], help="validate everything, write nothing")
+    check.add_argument(
+        "--format", choices=("text", "json"), default="text", help="report format (default: text)"
+    )
+    return parser
+
+
+def parse_args(argv: Sequence[str]) -> argparse.Namespace:
+    """Parse the command line; no command means `build`."""
+    args = list(argv)
+    if not args or (args[0] not in COMMANDS and args[0] not in ("-h", "--help")):
+        args.insert(0, "build")
+    return _parser().parse_args(args)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code."""
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    try:
+        root = _project_root(args.project)
+        if args.command == "check":
+            return _check(root, args)
+        return _build(root, args)
+    except UsageError as exc:
+        print(f"build.py: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception:  # a bug, not a content problem: keep the traceback for the report
+        traceback.print_exc()
+        print("build.py: internal error: this is a bug in briefsite, please report it", file=sys.stderr)
+        return EXIT_BUG
+
+
+def _project_root(project: Path) -> Path:
+    if not project.is_dir():
+        raise UsageError(f"--project {project} is not a folder")
+    return project.resolve()
+
+
+def _build(root: Path, args: argparse.Namespace) -> int:
+    output: Path = args.output if args.output is not None else root / "output"
+    problem = output_problem(output, root)
+    if problem:
+        raise UsageError(problem)
+    try:
+        result = pipeline.build(root, output)
+    except BriefsiteError as exc:
+        print_diagnostics(exc.diagnostics, root, sys.stderr)
+        _print_totals(exc.diagnostics, sys.stderr)
+        return EXIT_CONTENT
+    print_diagnostics(result.warnings, root, sys.stderr)
+    if not args.quiet:
+        noun = "brief" if result.briefs == 1 else "briefs"
+        print(
+            f"Built {result.briefs} {noun}, {result.notes} notes, {result.pages} pages "
+            f"in {result.seconds:.2f} s -> {output}"
+        )
+    if args.verbose:
+        print(f"  {result.written.written} files written, {result.written.unchanged} unchanged")
+    return EXIT_OK
+
+
+def _check(root: Path, args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    result = pipeline.run(root)
+    diagnostics = sorted(result.diagnostics.items, key=lambda d: (d.location, d.message))
+    errors = result.diagnostics.errors
+    if args.format == "json":
+        json.dump(check_report(result), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_CONTENT if errors else EXIT_OK
+    print_diagnostics(diagnostics, root, sys.stderr)
+    if errors:
+        _print_totals(diagnostics, sys.stderr)
+    elif not args.quiet:
+        briefs = len(result.project.briefs) if result.project else 0
+        print(
+            f"Checked {briefs} {'brief' if briefs == 1 else 'briefs'}, {result.note_count} notes: "
+            f"no errors ({time.perf_counter() - started:.2f} s)"
+        )
+    return EXIT_CONTENT if errors else EXIT_OK
+
+
+def check_report(result: pipeline.Run) -> dict[str, object]:
+    """The `check --format json` document."""
+    briefs = []
+    project = result.project
+    for slug in sorted(project.briefs if project else ()):
+        assert project is not None
+        seed = project.seeds.get(project.briefs[slug].seed.slug)
+        notes = []
+        for placed in result.anchors.get(slug, ()):
+            if isinstance(placed, Anchor) and seed is not None:
+                start, end = placed.start, placed.end
+                text: str | None = seed.text[start:end]
+                notes.append({"id": placed.note_id, "status": placed.status, "start": start, "end": end, "text": text})
+            else:
+                notes.append({"id": placed.note_id, "status": placed.status, "start": None, "end": None, "text": None})
+        briefs.append({"brief": slug, "notes": notes})
+    errors = [
+        {"path": d.location.path, "line": d.location.line, "col": d.location.col, "message": d.message}
+        for d in result.diagnostics.errors
+    ]
+    return {"briefs": briefs, "errors": errors}
+
+
+def _print_totals(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
+    if warnings:
+        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    print(", ".join(parts) + "; nothing was written", file=stream)
+
+
+def print_diagnostics(diagnostics: Sequence[Diagnostic], root: Path, stream: TextIO) -> None:
+    """Print diagnostics compiler-style, each with the offending source line when known."""
+    lines_of: dict[str, list[str] | None] = {}
+    for d in diagnostics:
+        head, _, hint = d.format().partition("\n")
+        print(head, file=stream)
+        source = _source_line(root, d.location.path, d.location.line, lines_of)
+        if source is not None:
+            gutter = str(d.location.line)
+            print(f" {gutter} | {source}", file=stream)
+            caret_col = max(d.location.col - 1, 0)
+            print(f" {' ' * len(gutter)} | {' ' * caret_col}^", file=stream)
+        if hint:
+            print(hint, file=stream)
+
+
+def _source_line(root: Path, path: str, line: int, cache: dict[str, list[str] | None]) -> str | None:
+    if path not in cache:
+        try:
+            cache[path] = (root / path).read_text(encoding="utf-8-sig").splitlines()
+        except (OSError, UnicodeDecodeError):
+            cache[path] = None
+    lines = cache[path]
+    if lines is None or not 0 < line <= len(lines):
+        return None
+    return lines[line - 1].expandtabs(1)

@@ -1,0 +1,264 @@
+"""Read a project's seeds and YAML files into model records, collecting every problem."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar, cast
+
+from briefsite import schema
+from briefsite.errors import BriefsiteError, Diagnostics, SourceLocation
+from briefsite.model import (
+    Annotation,
+    ArticleSource,
+    Brief,
+    Citation,
+    Correction,
+    Entity,
+    EntityKind,
+    NoteType,
+    Project,
+    Rating,
+    Ref,
+    Seed,
+    Site,
+    Topic,
+    Verdict,
+)
+from briefsite.seeds import read_seed
+from briefsite.textfile import read_text
+from briefsite.yaml_reader import Record, load_yaml
+
+_T = TypeVar("_T")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def read_project(root: Path, diagnostics: Diagnostics) -> Project:
+    """Read everything under `root`; files with errors are reported and left out."""
+    site = _read_site(root, diagnostics)
+    seeds = _read_folder(root, "seeds", (".txt",), "seed", diagnostics, _read_seed_file)
+    briefs = _read_folder(root, "content/briefs", YAML_SUFFIXES, "brief", diagnostics, _brief)
+    entities = _read_folder(root, "content/entities", YAML_SUFFIXES, "entity", diagnostics, _entity)
+    topics = _read_folder(root, "content/topics", YAML_SUFFIXES, "topic", diagnostics, _topic)
+    fallback = Site("content/site.yaml", "Briefs", None, None, "en")
+    return Project(site or fallback, seeds, briefs, entities, topics)
+
+
+def is_source_file(path: Path, suffixes: tuple[str, ...]) -> bool:
+    """Whether a file in a content folder is one the build reads (not hidden or a backup)."""
+    name = path.name
+    return path.suffix in suffixes and not name.startswith((".", "#", "~"))
+
+
+Reader = Callable[[Path, str, str, Diagnostics], _T | None]
+
+
+def _read_folder(
+    root: Path,
+    folder: str,
+    suffixes: tuple[str, ...],
+    what: str,
+    diagnostics: Diagnostics,
+    read: Reader[_T],
+) -> dict[str, _T]:
+    found: dict[str, _T] = {}
+    first_file: dict[str, str] = {}
+    directory = root / folder
+    if not directory.is_dir():
+        return found
+    for path in sorted(directory.iterdir()):
+        if not is_source_file(path, suffixes):
+            continue
+        slug, shown = path.stem, f"{folder}/{path.name}"
+        if not schema.SLUG_RE.fullmatch(slug):
+            diagnostics.error(
+                SourceLocation(shown),
+                f"file name '{path.name}' does not make a valid {what} slug",
+                f"rename it using {schema.SLUG.pattern_hint}, e.g. '{_suggest_slug(slug)}"
+                f"{path.suffix}'",
+            )
+            continue
+        if slug in first_file:
+            diagnostics.error(
+                SourceLocation(shown),
+                f"{what} '{slug}' is defined twice: {first_file[slug]} and {shown} would both "
+                "be published at the same address",
+                "delete or rename one of the two files",
+            )
+            continue
+        first_file[slug] = shown
+        try:
+            item = read(path, slug, shown, diagnostics)
+        except BriefsiteError as exc:
+            diagnostics.extend(exc.diagnostics)
+            continue
+        if item is not None:
+            found[slug] = item
+    return found
+
+
+def _suggest_slug(stem: str) -> str:
+    words = "".join(c if c.isalnum() else " " for c in stem.lower()).split()
+    return "-".join(words) or "name"
+
+
+def _record(path: Path, shown: str, spec: schema.Mapping, diagnostics: Diagnostics) -> Record | None:
+    record = load_yaml(read_text(path, shown), shown, spec, diagnostics)
+    return record if record is not None and record.complete else None
+
+
+def _read_seed_file(path: Path, slug: str, shown: str, diagnostics: Diagnostics) -> Seed:
+    return read_seed(path, slug, shown)
+
+
+def _read_site(root: Path, diagnostics: Diagnostics) -> Site | None:
+    shown = "content/site.yaml"
+    path = root / shown
+    if not path.exists() and not path.is_symlink():
+        diagnostics.error(
+            SourceLocation(shown),
+            "site settings file is missing",
+            "create content/site.yaml with at least `title: My briefs`",
+        )
+        return None
+    try:
+        record = _record(path, shown, schema.SITE, diagnostics)
+    except BriefsiteError as exc:
+        diagnostics.extend(exc.diagnostics)
+        return None
+    if record is None:
+        return None
+    return Site(
+        shown,
+        _required(record.str("title")),
+        record.str("description"),
+        record.str("base_url"),
+        record.str("language") or "en",
+    )
+
+
+def _required(value: _T | None) -> _T:
+    # A complete Record has every required key; this only narrows the type.
+    assert value is not None
+    return value
+
+
+def _brief(path: Path, slug: str, shown: str, diagnostics: Diagnostics) -> Brief | None:
+    record = _record(path, shown, schema.BRIEF, diagnostics)
+    if record is None:
+        return None
+    source = record.record("source")
+    return Brief(
+        slug=slug,
+        path=shown,
+        seed=Ref(_required(record.str("seed")), record.loc("seed")),
+        title=record.str("title"),
+        summary=record.text("summary"),
+        key_points=record.texts("key_points"),
+        published=_required(record.date("published")),
+        updated=record.date("updated"),
+        authors=record.strs("authors"),
+        source=ArticleSource(
+            source.str("publisher"), source.date("published"), source.str("url"), source.str("byline")
+        )
+        if source
+        else None,
+        topics=record.refs("topics"),
+        related=record.refs("related"),
+        corrections=tuple(
+            Correction(_required(c.date("date")), _required(c.text("note")))
+            for c in record.records("corrections")
+        ),
+        annotations=_annotations(record, diagnostics),
+    )
+
+
+def _annotations(brief: Record, diagnostics: Diagnostics) -> tuple[Annotation, ...]:
+    notes: list[Annotation] = []
+    first_line: dict[str, int] = {}
+    for item in brief.records("annotations"):
+        note_id = _required(item.str("id"))
+        id_at = item.loc("id")
+        if note_id in first_line:
+            diagnostics.error(
+                id_at,
+                f"duplicate note id '{note_id}' (first used at line {first_line[note_id]})",
+                "give every note of a brief its own id",
+            )
+            continue
+        first_line[note_id] = id_at.line
+        note_type = cast(NoteType, _required(item.str("type")))
+        verdict = item.record("verdict")
+        if note_type == "claim" and verdict is None and "verdict" not in item.values:
+            diagnostics.error(
+                item.at,
+                f"claim '{note_id}' has no verdict",
+                "add `verdict: {rating: ..., summary: ...}`; ratings: " + ", ".join(schema.RATINGS),
+            )
+            continue
+        if note_type != "claim" and "verdict" in item.values:
+            diagnostics.error(
+                item.loc("verdict"),
+                f"note '{note_id}' has a verdict but its type is '{note_type}'",
+                "only `type: claim` notes take a verdict: change the type or remove the verdict",
+            )
+            continue
+        if note_type == "claim" and verdict is None:
+            continue  # the verdict itself was invalid, and reported
+        notes.append(
+            Annotation(
+                id=note_id,
+                at=item.at,
+                quote=_required(item.str("quote")),
+                quote_at=item.loc("quote"),
+                prefix=item.str("prefix"),
+                suffix=item.str("suffix"),
+                occurrence=item.get("occurrence", int),
+                type=note_type,
+                note=_required(item.text("note")),
+                entities=item.refs("entities"),
+                sources=tuple(_citation(s) for s in item.records("sources")),
+                verdict=Verdict(
+                    cast(Rating, _required(verdict.str("rating"))),
+                    _required(verdict.text("summary")),
+                    verdict.at,
+                )
+                if verdict
+                else None,
+            )
+        )
+    return tuple(notes)
+
+
+def _citation(record: Record) -> Citation:
+    return Citation(
+        _required(record.str("title")),
+        _required(record.str("url")),
+        record.str("publisher"),
+        record.date("date"),
+        record.date("accessed"),
+    )
+
+
+def _entity(path: Path, slug: str, shown: str, diagnostics: Diagnostics) -> Entity | None:
+    record = _record(path, shown, schema.ENTITY, diagnostics)
+    if record is None:
+        return None
+    aliases = tuple((v.data, v.at) for v in record.items("aliases") if isinstance(v.data, str))
+    kind = record.str("kind")
+    return Entity(
+        slug,
+        shown,
+        _required(record.str("name")),
+        cast(EntityKind, kind) if kind else None,
+        aliases,
+        record.text("summary"),
+        record.str("url"),
+    )
+
+
+def _topic(path: Path, slug: str, shown: str, diagnostics: Diagnostics) -> Topic | None:
+    record = _record(path, shown, schema.TOPIC, diagnostics)
+    if record is None:
+        return None
+    return Topic(slug, shown, _required(record.str("name")), record.text("summary"))

@@ -1,0 +1,122 @@
+"""Annotator Markdown to safe HTML: Python-Markdown, link targets rewritten, then nh3.
+
+Internal targets (`entity:ice`, `topic:x`, `brief:slug`, `brief:slug#note`) become
+root-absolute paths here and relative URLs in `localize`, once the page is known, so the
+Markdown of a note is converted once however many pages show it.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from typing import Literal
+
+import markdown
+import nh3
+from markdown.treeprocessors import Treeprocessor
+
+LinkKind = Literal["entity", "topic", "brief", "note"]
+
+ALLOWED_TAGS = frozenset(
+    {"a", "abbr", "b", "blockquote", "br", "code", "del", "em", "i", "li", "ol", "p",
+     "pre", "q", "s", "strong", "sub", "sup", "ul"}
+)  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+_ROOTED_HREF = re.compile(r'href="/(?!/)')
+
+
+@dataclass(frozen=True, slots=True)
+class LinkTarget:
+    """An internal link written in Markdown: what it points at and how it was written."""
+
+    kind: LinkKind
+    slug: str
+    fragment: str
+    written: str
+
+
+@dataclass(frozen=True, slots=True)
+class Html:
+    """Sanitised HTML of one Markdown text and the internal links it contains."""
+
+    html: str
+    links: tuple[LinkTarget, ...]
+
+
+def parse_target(href: str) -> LinkTarget | None:
+    """Classify an internal link target, or return None for any other URL."""
+    if href.startswith("#"):
+        return LinkTarget("note", "", href[1:], href)
+    scheme, colon, rest = href.partition(":")
+    if not colon or scheme not in ("entity", "topic", "brief"):
+        return None
+    slug, _, fragment = rest.partition("#")
+    return LinkTarget(scheme, slug, fragment, href)  # type: ignore[arg-type]
+
+
+def target_path(target: LinkTarget) -> str:
+    """The root-absolute path a target is published at (its fragment included)."""
+    if target.kind == "note":
+        return f"#{target.fragment}"
+    path = {"entity": "entities", "topic": "topics", "brief": "briefs"}[target.kind]
+    return f"/{path}/{target.slug}/" + (f"#{target.fragment}" if target.fragment else "")
+
+
+class _LinkRewriter(Treeprocessor):
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(md)
+        self.found: list[LinkTarget] = []
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter("a"):
+            target = parse_target(element.get("href", ""))
+            if target is not None:
+                self.found.append(target)
+                element.set("href", target_path(target))
+
+
+class MarkdownRenderer:
+    """One reused Markdown converter and sanitiser, with a cache of converted texts."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(extensions=["sane_lists", "smarty"], output_format="html")
+        self._rewriter = _LinkRewriter(self._md)
+        # Run after inline patterns have made the <a> elements (priority below "inline").
+        self._md.treeprocessors.register(self._rewriter, "briefsite_links", 5)
+        self._cleaner = nh3.Cleaner(
+            tags=set(ALLOWED_TAGS),
+            attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+            url_schemes=set(URL_SCHEMES),
+            link_rel=None,
+        )
+        self._cache: dict[tuple[str, bool], Html] = {}
+
+    def render(self, text: str, inline: bool = False) -> Html:
+        """Convert Markdown to sanitised HTML; `inline` drops a lone wrapping paragraph."""
+        key = (text, inline)
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        self._md.reset()
+        self._rewriter.found = []
+        html = self._cleaner.clean(self._md.convert(text))
+        if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        result = Html(html, tuple(self._rewriter.found))
+        self._cache[key] = result
+        return result
+
+
+def localize(html: str, root: str, owner_brief: str | None, here_brief: str | None) -> str:
+    """Make a converted text's links relative to a page `root` (e.g. `../../`).
+
+    `#note` links stay bare on their own brief's page and point at that brief elsewhere.
+    """
+    if "href=" not in html:
+        return html
+    html = _ROOTED_HREF.sub(f'href="{root}', html)
+    if owner_brief is not None and owner_brief != here_brief:
+        html = html.replace('href="#', f'href="{root}briefs/{owner_brief}/#')
+    return html

@@ -1,0 +1,202 @@
+"""What was read: frozen records of seeds, briefs, entities, topics and the site.
+
+Records refer to each other by slug (`Ref`); nothing here is filled in later. What the
+pipeline derives from them (anchors, the link graph, pages) lives in its own types.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from briefsite.errors import SourceLocation
+
+NoteType = Literal["context", "definition", "claim", "source", "question", "correction"]
+Rating = Literal["accurate", "mostly-accurate", "missing-context", "misleading", "false", "unsupported"]
+EntityKind = Literal["person", "organization", "agency", "place", "law", "program"]
+BlockKind = Literal["headline", "standfirst", "paragraph"]
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """A reference by slug to another record, with where it was written."""
+
+    slug: str
+    at: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A Markdown string from a YAML file, able to locate a line inside itself."""
+
+    value: str
+    at: SourceLocation
+    # Column of the content in a `|` or `>` block scalar, whose lines map 1:1 to file
+    # lines; 0 for other scalar styles, which are located at their start only.
+    block_indent: int = 0
+
+    def locate(self, offset: int) -> SourceLocation:
+        """Return the file location of a code-point offset into `value`."""
+        if not self.block_indent:
+            return self.at
+        line = self.value.count("\n", 0, offset)
+        col = offset - (self.value.rfind("\n", 0, offset) + 1)
+        return SourceLocation(self.at.path, self.at.line + 1 + line, self.block_indent + col)
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A headline, standfirst or paragraph: `start`/`end` are offsets into the document text."""
+
+    kind: BlockKind
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Seed:
+    """A source article: the document text that annotations point into."""
+
+    slug: str
+    path: str
+    text: str
+    blocks: tuple[Block, ...]
+    # Document offset where each piece of a file line starts, and that line's number and
+    # starting column, so offsets map back to `seeds/x.txt:line:col`.
+    line_starts: tuple[int, ...]
+    line_origins: tuple[tuple[int, int], ...]
+
+    @property
+    def headline(self) -> str:
+        """The first line of the seed."""
+        first = self.blocks[0]
+        return self.text[first.start : first.end]
+
+    def locate(self, offset: int) -> SourceLocation:
+        """Return the seed file location of a document-text offset."""
+        i = max(bisect.bisect_right(self.line_starts, offset) - 1, 0)
+        line, col = self.line_origins[i]
+        return SourceLocation(self.path, line, col + offset - self.line_starts[i])
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The rating of a claim and why."""
+
+    rating: Rating
+    summary: Text
+    at: SourceLocation
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A source that a note cites."""
+
+    title: str
+    url: str
+    publisher: str | None
+    date: date | None
+    accessed: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """One note on a passage of the seed."""
+
+    id: str
+    at: SourceLocation
+    quote: str
+    quote_at: SourceLocation
+    prefix: str | None
+    suffix: str | None
+    occurrence: int | None
+    type: NoteType
+    note: Text
+    entities: tuple[Ref, ...]
+    sources: tuple[Citation, ...]
+    verdict: Verdict | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSource:
+    """Where the seed article was published."""
+
+    publisher: str | None
+    published: date | None
+    url: str | None
+    byline: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """An entry in a brief's corrections log."""
+
+    date: date
+    note: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Brief:
+    """An annotation file: the notes on one seed and what the brief says about it."""
+
+    slug: str
+    path: str
+    seed: Ref
+    title: str | None
+    summary: Text | None
+    key_points: tuple[Text, ...]
+    published: date
+    updated: date | None
+    authors: tuple[str, ...]
+    source: ArticleSource | None
+    topics: tuple[Ref, ...]
+    related: tuple[Ref, ...]
+    corrections: tuple[Correction, ...]
+    annotations: tuple[Annotation, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, agency or other thing the seeds mention."""
+
+    slug: str
+    path: str
+    name: str
+    kind: EntityKind | None
+    aliases: tuple[tuple[str, SourceLocation], ...]
+    summary: Text | None
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    """A subject that groups briefs."""
+
+    slug: str
+    path: str
+    name: str
+    summary: Text | None
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """Site-wide settings from `content/site.yaml`."""
+
+    path: str
+    title: str
+    description: str | None
+    base_url: str | None
+    language: str
+
+
+@dataclass(frozen=True, slots=True)
+class Project:
+    """Everything read from a project that parsed cleanly, keyed by slug."""
+
+    site: Site
+    seeds: dict[str, Seed]
+    briefs: dict[str, Brief]
+    entities: dict[str, Entity]
+    topics: dict[str, Topic]

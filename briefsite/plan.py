@@ -1,0 +1,356 @@
+"""The page plan: every page's output path, template, context and the inputs it was made from."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from markupsafe import Markup
+
+from briefsite.anchoring import Anchor
+from briefsite.article import Span, render_article
+from briefsite.errors import Diagnostics, SourceLocation
+from briefsite.graph import Graph, NoteRef
+from briefsite.markup import MarkdownRenderer, localize
+from briefsite.model import Annotation, Brief, Project, Text
+from briefsite.schema import NOTE_TYPES
+
+TYPE_LABELS = {
+    "context": "Context",
+    "definition": "Definition",
+    "claim": "Claim check",
+    "source": "Source",
+    "question": "Open question",
+    "correction": "Correction",
+}
+RATING_LABELS = {
+    "accurate": "Accurate",
+    "mostly-accurate": "Mostly accurate",
+    "missing-context": "Missing context",
+    "misleading": "Misleading",
+    "false": "False",
+    "unsupported": "Unsupported",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One HTML page to render: where it goes, how, and from which files."""
+
+    output: str
+    template: str
+    context: Mapping[str, object]
+    inputs: frozenset[str]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    """A file copied as it is from `layouts/static/`."""
+
+    output: str
+    path: Path
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A titled link, its URL relative to the page it is on."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class TypeCount:
+    """How many notes of a type a brief has."""
+
+    type: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class BriefCard:
+    """A brief as listed on the index, topic and entity pages."""
+
+    title: str
+    url: str
+    summary: Markup
+    published: date
+    note_count: int
+    counts: tuple[TypeCount, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictView:
+    """A claim's rating, in words and as a CSS-friendly key."""
+
+    rating: str
+    label: str
+    summary: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class CitationView:
+    """A cited source, ready to show."""
+
+    title: str
+    url: str
+    publisher: str | None
+    date: date | None
+    accessed: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteView:
+    """A note as shown on its brief page and on entity pages."""
+
+    id: str
+    number: int
+    type: str
+    type_label: str
+    quote: str
+    body: Markup
+    passage: str
+    verdict: VerdictView | None
+    sources: tuple[CitationView, ...]
+    entities: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityNote:
+    """A note about an entity, with the brief it belongs to."""
+
+    brief: Link
+    note: NoteView
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionView:
+    """An entry of the corrections log."""
+
+    date: date
+    note: Markup
+
+
+class _Planner:
+    def __init__(self, project: Project, graph: Graph, renderer: MarkdownRenderer) -> None:
+        self.project = project
+        self.graph = graph
+        self.renderer = renderer
+        self.site = project.site
+        self.notes: dict[NoteRef, tuple[Annotation, Span]] = {}
+        for brief in project.briefs.values():
+            for note, span in self.spans(brief):
+                self.notes[NoteRef(brief.slug, note.id)] = (note, span)
+
+    def spans(self, brief: Brief) -> list[tuple[Annotation, Span]]:
+        """The brief's notes in reading order, numbered."""
+        placed = {a.note_id: a for a in self.graph.anchors.get(brief.slug, ()) if isinstance(a, Anchor)}
+        order = sorted(
+            (n for n in brief.annotations if n.id in placed),
+            key=lambda n: (placed[n.id].start, -placed[n.id].end),
+        )
+        return [
+            (n, Span(n.id, n.type, i, placed[n.id].start, placed[n.id].end))
+            for i, n in enumerate(order, start=1)
+        ]
+
+    def html(self, text: Text | None, root: str, owner: str | None, here: str | None, inline: bool = False) -> Markup:
+        if text is None:
+            return Markup("")
+        rendered = self.renderer.render(text.value, inline=inline).html
+        return Markup(localize(rendered, root, owner, here))
+
+    def common(self, root: str, title: str) -> dict[str, object]:
+        return {"site": self.site, "root": root, "title": title}
+
+    def brief_title(self, brief: Brief) -> str:
+        if brief.title:
+            return brief.title
+        seed = self.project.seeds.get(brief.seed.slug)
+        return seed.headline if seed else brief.slug
+
+    def card(self, brief: Brief, root: str) -> BriefCard:
+        counts = {t: 0 for t in NOTE_TYPES}
+        for note in brief.annotations:
+            counts[note.type] += 1
+        return BriefCard(
+            title=self.brief_title(brief),
+            url=f"{root}briefs/{brief.slug}/",
+            summary=self.html(brief.summary, root, brief.slug, None),
+            published=brief.published,
+            note_count=len(brief.annotations),
+            counts=tuple(TypeCount(t, TYPE_LABELS[t], c) for t, c in counts.items() if c),
+        )
+
+    def note_view(self, brief: Brief, note: Annotation, span: Span, passage: str, root: str, here: str | None) -> NoteView:
+        seed = self.project.seeds[brief.seed.slug]
+        verdict = note.verdict
+        return NoteView(
+            id=note.id,
+            number=span.number,
+            type=note.type,
+            type_label=TYPE_LABELS[note.type],
+            quote=seed.text[span.start : span.end],
+            body=self.html(note.note, root, brief.slug, here),
+            passage=passage,
+            verdict=VerdictView(
+                verdict.rating,
+                RATING_LABELS[verdict.rating],
+                self.html(verdict.summary, root, brief.slug, here, inline=True),
+            )
+            if verdict
+            else None,
+            sources=tuple(
+                CitationView(c.title, c.url, c.publisher, c.date, c.accessed) for c in note.sources
+            ),
+            entities=tuple(
+                Link(self.project.entities[r.slug].name, f"{root}entities/{r.slug}/")
+                for r in note.entities
+                if r.slug in self.project.entities
+            ),
+        )
+
+    def newest_first(self, slugs: list[str] | tuple[str, ...] | None = None) -> list[Brief]:
+        briefs = [self.project.briefs[s] for s in slugs] if slugs is not None else list(self.project.briefs.values())
+        return sorted(briefs, key=lambda b: (-b.published.toordinal(), b.slug))
+
+    def brief_page(self, brief: Brief) -> Page:
+        root = "../../"
+        seed = self.project.seeds[brief.seed.slug]
+        spans = self.spans(brief)
+        mentions = self.graph.mentions.get(brief.slug, ())
+        article, passages = render_article(
+            seed, [s for _, s in spans], mentions, lambda slug: f"{root}entities/{slug}/"
+        )
+        notes = [self.note_view(brief, n, s, passages[n.id], root, brief.slug) for n, s in spans]
+        entity_slugs = list(dict.fromkeys([m.entity for m in mentions] + [
+            r.slug for n in brief.annotations for r in n.entities if r.slug in self.project.entities
+        ]))
+        entities = [self.project.entities[e] for e in entity_slugs]
+        topics = [self.project.topics[r.slug] for r in brief.topics if r.slug in self.project.topics]
+        related = [self.project.briefs[s] for s in self.graph.related.get(brief.slug, ())]
+        context = self.common(root, self.brief_title(brief)) | {
+            "brief": brief,
+            "seed": seed,
+            "summary": self.html(brief.summary, root, brief.slug, brief.slug),
+            "key_points": [self.html(p, root, brief.slug, brief.slug, inline=True) for p in brief.key_points],
+            "article": article,
+            "notes": notes,
+            "claims": [n for n in notes if n.verdict is not None],
+            "entities": [Link(e.name, f"{root}entities/{e.slug}/") for e in entities],
+            "topics": [Link(t.name, f"{root}topics/{t.slug}/") for t in topics],
+            "related": [Link(self.brief_title(b), f"{root}briefs/{b.slug}/") for b in related],
+            "corrections": [
+                CorrectionView(c.date, self.html(c.note, root, brief.slug, brief.slug))
+                for c in sorted(brief.corrections, key=lambda c: c.date, reverse=True)
+            ],
+        }
+        inputs = {brief.path, seed.path, self.site.path}
+        inputs.update(e.path for e in entities)
+        inputs.update(t.path for t in topics)
+        inputs.update(b.path for b in related)
+        return Page(f"briefs/{brief.slug}/index.html", "brief.html", context, frozenset(inputs), brief.path)
+
+    def entity_page(self, slug: str) -> Page:
+        root = "../../"
+        entity = self.project.entities[slug]
+        briefs = self.newest_first(self.graph.entity_briefs.get(slug, ()))
+        notes = []
+        for ref in self.graph.entity_notes.get(slug, ()):
+            brief = self.project.briefs[ref.brief]
+            note, span = self.notes[ref]
+            url = f"{root}briefs/{brief.slug}/"
+            view = self.note_view(brief, note, span, "", root, None)
+            notes.append(EntityNote(Link(self.brief_title(brief), url), view, f"{url}#{note.id}"))
+        context = self.common(root, entity.name) | {
+            "entity": entity,
+            "summary": self.html(entity.summary, root, None, None),
+            "briefs": [self.card(b, root) for b in briefs],
+            "notes": notes,
+        }
+        inputs = {entity.path, self.site.path}
+        inputs.update(b.path for b in briefs)
+        inputs.update(self.project.seeds[b.seed.slug].path for b in briefs)
+        inputs.update(self.project.briefs[r.brief].path for r in self.graph.entity_notes.get(slug, ()))
+        return Page(f"entities/{slug}/index.html", "entity.html", context, frozenset(inputs), entity.path)
+
+    def topic_page(self, slug: str) -> Page:
+        root = "../../"
+        topic = self.project.topics[slug]
+        briefs = self.newest_first(self.graph.topic_briefs.get(slug, ()))
+        context = self.common(root, topic.name) | {
+            "topic": topic,
+            "summary": self.html(topic.summary, root, None, None),
+            "briefs": [self.card(b, root) for b in briefs],
+        }
+        inputs = {topic.path, self.site.path, *(b.path for b in briefs)}
+        inputs.update(self.project.seeds[b.seed.slug].path for b in briefs)
+        return Page(f"topics/{slug}/index.html", "topic.html", context, frozenset(inputs), topic.path)
+
+    def index_page(self) -> Page:
+        briefs = self.newest_first()
+        context = self.common("", self.site.title) | {"briefs": [self.card(b, "") for b in briefs]}
+        inputs = {self.site.path, *(b.path for b in briefs)}
+        inputs.update(self.project.seeds[b.seed.slug].path for b in briefs)
+        return Page("index.html", "index.html", context, frozenset(inputs), self.site.path)
+
+    def list_page(self, kind: str) -> Page:
+        root = "../"
+        if kind == "entities":
+            items = sorted(self.project.entities.values(), key=lambda e: e.name.casefold())
+            links = [Link(e.name, f"{e.slug}/") for e in items]
+            inputs = {e.path for e in items}
+            title = "People and organisations"
+        else:
+            topics = sorted(self.project.topics.values(), key=lambda t: t.name.casefold())
+            links = [Link(t.name, f"{t.slug}/") for t in topics]
+            inputs = {t.path for t in topics}
+            title = "Topics"
+        context = self.common(root, title) | {"items": links, "kind": kind}
+        return Page(f"{kind}/index.html", "list.html", context, frozenset(inputs | {self.site.path}), self.site.path)
+
+    def not_found_page(self) -> Page:
+        # A 404 page is served at any depth, so relative links cannot work there: it links
+        # from the site's base URL path when one is set, else from the host's root.
+        base = self.site.base_url or "/"
+        root = "/" + base.split("://", 1)[-1].partition("/")[2].strip("/") if "://" in base else base
+        root = root.rstrip("/") + "/"
+        context = self.common(root, "Page not found")
+        return Page("404.html", "404.html", context, frozenset({self.site.path}), self.site.path)
+
+
+def plan_site(
+    project: Project,
+    graph: Graph,
+    renderer: MarkdownRenderer,
+    static: list[StaticFile],
+    diagnostics: Diagnostics,
+) -> list[Page | StaticFile]:
+    """Plan every page of the site; two pages on one output path is an error naming both."""
+    planner = _Planner(project, graph, renderer)
+    pages: list[Page | StaticFile] = [planner.index_page(), planner.not_found_page()]
+    pages += [planner.list_page("entities"), planner.list_page("topics")]
+    pages += [planner.brief_page(b) for b in planner.newest_first()]
+    pages += [planner.entity_page(slug) for slug in sorted(project.entities)]
+    pages += [planner.topic_page(slug) for slug in sorted(project.topics)]
+    pages += static
+    claimed: dict[str, str] = {}
+    unique: list[Page | StaticFile] = []
+    for page in pages:
+        other = claimed.get(page.output)
+        if other is not None:
+            diagnostics.error(
+                SourceLocation(page.source),
+                f"{page.source} and {other} would both write {page.output}",
+                "rename or remove one of them",
+            )
+            continue
+        claimed[page.output] = page.source
+        unique.append(page)
+    return unique

@@ -1,0 +1,204 @@
+"""The format of every YAML file, defined once.
+
+The validator walks YAML against these specs, the README's key reference follows them, and
+`json_schema` turns them into JSON Schema for editors. Change the format here and only here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+ScalarKind = Literal["string", "markdown", "date", "integer", "slug", "url", "enum"]
+
+SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+
+NOTE_TYPES = ("context", "definition", "claim", "source", "question", "correction")
+RATINGS = ("accurate", "mostly-accurate", "missing-context", "misleading", "false", "unsupported")
+ENTITY_KINDS = ("person", "organization", "agency", "place", "law", "program")
+
+
+@dataclass(frozen=True, slots=True)
+class Scalar:
+    """A single value: its kind decides how it is checked and converted."""
+
+    kind: ScalarKind
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+    pattern: re.Pattern[str] | None = None
+    pattern_hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ListOf:
+    """A YAML sequence whose items all follow one spec."""
+
+    item: Spec
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One key of a mapping."""
+
+    key: str
+    spec: Spec
+    doc: str
+    required: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Mapping:
+    """A YAML mapping with a fixed set of keys."""
+
+    name: str
+    fields: tuple[Field, ...]
+
+    def field(self, key: str) -> Field | None:
+        """Return the field for `key`, if the mapping has one."""
+        return next((f for f in self.fields if f.key == key), None)
+
+
+Spec = Scalar | ListOf | Mapping
+
+STRING = Scalar("string")
+MARKDOWN = Scalar("markdown")
+DATE = Scalar("date")
+SLUG = Scalar("slug", pattern=SLUG_RE, pattern_hint="lowercase letters, digits and single hyphens")
+URL = Scalar("url")
+
+CITATION = Mapping(
+    "source",
+    (
+        Field("title", STRING, "Title of the cited document.", required=True),
+        Field("url", URL, "Link to it: an http:// or https:// URL.", required=True),
+        Field("publisher", STRING, "Who published it."),
+        Field("date", DATE, "When it was published (YYYY-MM-DD)."),
+        Field("accessed", DATE, "When it was last read to check the note (YYYY-MM-DD)."),
+    ),
+)
+
+VERDICT = Mapping(
+    "verdict",
+    (
+        Field("rating", Scalar("enum", RATINGS), "How the claim holds up.", required=True),
+        Field("summary", MARKDOWN, "Why, in a sentence or two.", required=True),
+    ),
+)
+
+ANNOTATION = Mapping(
+    "annotation",
+    (
+        Field("id", SLUG, "Unique in the brief; the note's URL fragment.", required=True),
+        Field("quote", STRING, "The passage of the seed the note is about.", required=True),
+        Field("prefix", STRING, "Text just before the quote, to choose among repeats."),
+        Field("suffix", STRING, "Text just after the quote, to choose among repeats."),
+        Field("occurrence", Scalar("integer", minimum=1), "Which repeat of the quote (1-based)."),
+        Field("type", Scalar("enum", NOTE_TYPES), "The kind of note.", required=True),
+        Field("note", MARKDOWN, "The note itself, in Markdown.", required=True),
+        Field("entities", ListOf(SLUG), "Entities the note is about."),
+        Field("sources", ListOf(CITATION), "Sources the note cites."),
+        Field("verdict", VERDICT, "Required for type: claim, and only there."),
+    ),
+)
+
+ARTICLE_SOURCE = Mapping(
+    "source",
+    (
+        Field("publisher", STRING, "Who published the seed article."),
+        Field("published", DATE, "When it was published (YYYY-MM-DD)."),
+        Field("url", URL, "Where it was published."),
+        Field("byline", STRING, "Who wrote it."),
+    ),
+)
+
+CORRECTION = Mapping(
+    "correction",
+    (
+        Field("date", DATE, "When the brief was corrected (YYYY-MM-DD).", required=True),
+        Field("note", MARKDOWN, "What was corrected.", required=True),
+    ),
+)
+
+BRIEF = Mapping(
+    "brief",
+    (
+        Field("seed", SLUG, "The seed article: a file stem in seeds/.", required=True),
+        Field("title", STRING, "Defaults to the seed's headline."),
+        Field("summary", MARKDOWN, "The bottom line, in one to three sentences."),
+        Field("key_points", ListOf(MARKDOWN), "The main points, in Markdown."),
+        Field("published", DATE, "Date of the brief (YYYY-MM-DD).", required=True),
+        Field("updated", DATE, "Date of the last substantive update."),
+        Field("authors", ListOf(STRING), "Who annotated."),
+        Field("source", ARTICLE_SOURCE, "About the seed article."),
+        Field("topics", ListOf(SLUG), "Topic slugs from content/topics/."),
+        Field("related", ListOf(SLUG), "Slugs of related briefs."),
+        Field("corrections", ListOf(CORRECTION), "The brief's corrections log."),
+        Field("annotations", ListOf(ANNOTATION), "The notes."),
+    ),
+)
+
+ENTITY = Mapping(
+    "entity",
+    (
+        Field("name", STRING, "Display name.", required=True),
+        Field("kind", Scalar("enum", ENTITY_KINDS), "What sort of entity it is."),
+        Field("aliases", ListOf(STRING), "Exact, case-sensitive words that mark a mention."),
+        Field("summary", MARKDOWN, "Who or what it is, in Markdown."),
+        Field("url", URL, "Its official site."),
+    ),
+)
+
+TOPIC = Mapping(
+    "topic",
+    (
+        Field("name", STRING, "Display name.", required=True),
+        Field("summary", MARKDOWN, "What the topic covers, in Markdown."),
+    ),
+)
+
+SITE = Mapping(
+    "site",
+    (
+        Field("title", STRING, "The site's name.", required=True),
+        Field("description", STRING, "One line about the site."),
+        Field("base_url", URL, "Public address, used only for absolute URLs."),
+        Field(
+            "language",
+            Scalar("string", pattern=LANGUAGE_RE, pattern_hint="a language tag such as en or en-GB"),
+            "Language tag of the content; defaults to en.",
+        ),
+    ),
+)
+
+
+def json_schema(spec: Spec, title: str = "") -> dict[str, Any]:
+    """Return a JSON Schema (draft 2020-12) equivalent to `spec`, for editors."""
+    out = _schema(spec)
+    if title:
+        out = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": title, **out}
+    return out
+
+
+def _schema(spec: Spec) -> dict[str, Any]:
+    if isinstance(spec, ListOf):
+        return {"type": "array", "items": _schema(spec.item)}
+    if isinstance(spec, Mapping):
+        return {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [f.key for f in spec.fields if f.required],
+            "properties": {f.key: {"description": f.doc, **_schema(f.spec)} for f in spec.fields},
+        }
+    if spec.kind == "integer":
+        return {"type": "integer", **({"minimum": spec.minimum} if spec.minimum else {})}
+    if spec.kind == "enum":
+        return {"enum": list(spec.choices)}
+    if spec.kind == "date":
+        return {"type": "string", "format": "date"}
+    if spec.kind == "url":
+        return {"type": "string", "format": "uri", "pattern": "^https?://"}
+    if spec.pattern is not None:
+        return {"type": "string", "pattern": f"^{spec.pattern.pattern}$"}
+    return {"type": "string", "minLength": 1}

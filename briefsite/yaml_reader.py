@@ -1,0 +1,310 @@
+"""Parse YAML with locations and check it against a schema spec, reporting every problem."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+from urllib.parse import urlsplit
+
+import yaml
+
+from briefsite.errors import BriefsiteError, Diagnostics, SourceLocation
+from briefsite.model import Ref, Text
+from briefsite.schema import ListOf, Mapping, Scalar, Spec
+
+try:  # libyaml's loader is several times faster; fall back to pure Python where it is absent
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+_NULL = "tag:yaml.org,2002:null"
+_INT = "tag:yaml.org,2002:int"
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """A checked value (str, int, date, list of Value, or Record) and where it was written."""
+
+    data: object
+    at: SourceLocation
+    block_indent: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """A checked mapping: the keys that were valid, and whether every required key was."""
+
+    at: SourceLocation
+    values: dict[str, Value]
+    complete: bool
+
+    def loc(self, key: str) -> SourceLocation:
+        """Where `key`'s value was written, or the mapping's own location."""
+        value = self.values.get(key)
+        return value.at if value else self.at
+
+    def get(self, key: str, kind: type[_T]) -> _T | None:
+        """The value of `key` if present and of type `kind`."""
+        value = self.values.get(key)
+        return value.data if value is not None and isinstance(value.data, kind) else None
+
+    def str(self, key: str) -> str | None:
+        """A string value."""
+        return self.get(key, str)
+
+    def date(self, key: str) -> date | None:
+        """A date value."""
+        return self.get(key, date)
+
+    def text(self, key: str) -> Text | None:
+        """A Markdown value with its location."""
+        value = self.values.get(key)
+        return _text(value) if value is not None else None
+
+    def record(self, key: str) -> Record | None:
+        """A nested mapping that has all its required keys."""
+        found = self.get(key, Record)
+        return found if found is not None and found.complete else None
+
+    def items(self, key: str) -> list[Value]:
+        """The items of a list value, or an empty list."""
+        items = self.get(key, list)
+        return items if items is not None else []
+
+    def strs(self, key: str) -> tuple[str, ...]:
+        """A list of strings."""
+        return tuple(v.data for v in self.items(key) if isinstance(v.data, str))
+
+    def refs(self, key: str) -> tuple[Ref, ...]:
+        """A list of slugs, each with its location."""
+        return tuple(Ref(v.data, v.at) for v in self.items(key) if isinstance(v.data, str))
+
+    def texts(self, key: str) -> tuple[Text, ...]:
+        """A list of Markdown strings."""
+        return tuple(_text(v) for v in self.items(key) if isinstance(v.data, str))
+
+    def records(self, key: str) -> list[Record]:
+        """A list of mappings, keeping only those with all their required keys."""
+        return [v.data for v in self.items(key) if isinstance(v.data, Record) and v.data.complete]
+
+
+def _text(value: Value) -> Text:
+    return Text(str(value.data), value.at, value.block_indent)
+
+
+def load_yaml(text: str, shown: str, spec: Mapping, diagnostics: Diagnostics) -> Record | None:
+    """Parse one YAML document and check it against `spec`; problems go to `diagnostics`."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, shown) from exc
+    except yaml.YAMLError as exc:
+        raise BriefsiteError.at(SourceLocation(shown), f"invalid YAML: {exc}") from exc
+    if node is None:
+        diagnostics.error(
+            SourceLocation(shown),
+            f"file is empty: a {spec.name} needs at least "
+            + ", ".join(f"'{f.key}'" for f in spec.fields if f.required),
+            f"add the required keys, e.g. `{spec.fields[0].key}: ...`",
+        )
+        return None
+    checker = _Checker(shown, text.split("\n"), diagnostics)
+    value = checker.check(node, spec, f"the {spec.name} file")
+    return value.data if value is not None and isinstance(value.data, Record) else None
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, shown: str) -> BriefsiteError:
+    mark = exc.problem_mark or exc.context_mark
+    at = SourceLocation(shown, mark.line + 1, mark.column + 1) if mark else SourceLocation(shown)
+    problem = exc.problem or "invalid YAML"
+    if "'\\t'" in problem:
+        return BriefsiteError.at(
+            at, "tab character in indentation", "YAML indents with spaces only: replace the tab"
+        )
+    message = f"invalid YAML: {problem}"
+    if exc.context and exc.context_mark and exc.context_mark is not mark:
+        cm = exc.context_mark
+        message += f" ({exc.context} at line {cm.line + 1}, column {cm.column + 1})"
+    return BriefsiteError.at(
+        at, message, "check indentation, colons and quotes; quote text that contains ': ' or '#'"
+    )
+
+
+_DESCRIBE = {
+    "string": "a string",
+    "markdown": "Markdown text",
+    "date": "a date (YYYY-MM-DD)",
+    "integer": "a whole number",
+    "slug": "a slug",
+    "url": "a URL",
+}
+
+
+def _kind_of(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    return "empty value" if node.tag == _NULL else "a single value"
+
+
+def _describe(spec: Spec) -> str:
+    if isinstance(spec, ListOf):
+        return "a list"
+    if isinstance(spec, Mapping):
+        return f"a mapping ({spec.name} keys)"
+    if spec.kind == "enum":
+        return "one of " + ", ".join(spec.choices)
+    return _DESCRIBE[spec.kind]
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """A hint naming the closest choice, or listing all of them."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    return "expected one of: " + ", ".join(choices)
+
+
+class _Checker:
+    def __init__(self, shown: str, lines: list[str], diagnostics: Diagnostics) -> None:
+        self.shown = shown
+        self.lines = lines
+        self.diagnostics = diagnostics
+
+    def at(self, node: yaml.Node) -> SourceLocation:
+        return SourceLocation(self.shown, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def error(self, node: yaml.Node, message: str, hint: str = "") -> None:
+        self.diagnostics.error(self.at(node), message, hint)
+
+    def check(self, node: yaml.Node, spec: Spec, what: str) -> Value | None:
+        if isinstance(spec, Mapping):
+            return self.mapping(node, spec, what)
+        if isinstance(spec, ListOf):
+            return self.sequence(node, spec, what)
+        return self.scalar(node, spec, what)
+
+    def wrong_type(self, node: yaml.Node, spec: Spec, what: str) -> None:
+        hint = ""
+        if isinstance(spec, ListOf) and isinstance(node, yaml.ScalarNode):
+            hint = "write a list: `[a, b]` on one line, or one `- item` per line"
+        elif isinstance(spec, Scalar) and spec.kind in ("string", "markdown"):
+            hint = "put the text on the same line, or use `|` for several lines"
+        elif isinstance(spec, Mapping):
+            hint = "write `key: value` pairs, indented under the key"
+        self.error(node, f"{what} must be {_describe(spec)}, not {_kind_of(node)}", hint)
+
+    def mapping(self, node: yaml.Node, spec: Mapping, what: str) -> Value | None:
+        if not isinstance(node, yaml.MappingNode):
+            self.wrong_type(node, spec, what)
+            return None
+        values: dict[str, Value] = {}
+        seen: dict[str, int] = {}
+        complete = True
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _NULL:
+                self.error(key_node, f"{what} has a key that is not a name", "keys are plain words")
+                continue
+            key = str(key_node.value)
+            if key in seen:
+                self.error(
+                    key_node,
+                    f"duplicate key '{key}' in {spec.name} (first given at line {seen[key]})",
+                    "remove one of the two",
+                )
+                continue
+            seen[key] = key_node.start_mark.line + 1
+            field = spec.field(key)
+            if field is None:
+                self.error(
+                    key_node,
+                    f"unknown key '{key}' in {spec.name}",
+                    did_you_mean(key, [f.key for f in spec.fields]),
+                )
+                continue
+            if value_node.tag == _NULL and isinstance(value_node, yaml.ScalarNode):
+                if field.required:
+                    self.error(value_node, f"'{key}' in {spec.name} must not be empty")
+                    complete = False
+                continue
+            checked = self.check(value_node, field.spec, f"'{key}'")
+            if checked is None:
+                complete = complete and not field.required
+            else:
+                values[key] = checked
+        for field in spec.fields:
+            if field.required and field.key not in seen:
+                complete = False
+                self.error(
+                    node,
+                    f"{spec.name} is missing required key '{field.key}'",
+                    f"add `{field.key}:` ({field.doc[0].lower()}{field.doc[1:]})",
+                )
+        return Value(Record(self.at(node), values, complete), self.at(node))
+
+    def sequence(self, node: yaml.Node, spec: ListOf, what: str) -> Value | None:
+        if not isinstance(node, yaml.SequenceNode):
+            self.wrong_type(node, spec, what)
+            return None
+        items = [self.check(item, spec.item, f"item of {what}") for item in node.value]
+        return Value([i for i in items if i is not None], self.at(node))
+
+    def scalar(self, node: yaml.Node, spec: Scalar, what: str) -> Value | None:
+        if not isinstance(node, yaml.ScalarNode) or node.tag == _NULL:
+            self.wrong_type(node, spec, what)
+            return None
+        raw = str(node.value)
+        at = self.at(node)
+        if spec.kind == "integer":
+            if node.tag != _INT:
+                self.error(node, f"{what} must be a whole number, not '{raw}'")
+                return None
+            number = int(raw, 0) if not raw.lstrip("+-").startswith("0") else int(raw)
+            if spec.minimum is not None and number < spec.minimum:
+                self.error(node, f"{what} must be at least {spec.minimum}, not {number}")
+                return None
+            return Value(number, at)
+        if not raw.strip():
+            self.error(node, f"{what} must not be empty")
+            return None
+        if spec.kind == "date":
+            return self.date(node, raw, what)
+        if spec.kind == "enum" and raw not in spec.choices:
+            name = what.strip("'")
+            self.error(node, f"invalid {name} '{raw}'", did_you_mean(raw, spec.choices))
+            return None
+        if spec.pattern is not None and not spec.pattern.fullmatch(raw):
+            self.error(node, f"{what} '{raw}' is not valid: use {spec.pattern_hint}")
+            return None
+        if spec.kind == "url":
+            parts = urlsplit(raw)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                self.error(
+                    node,
+                    f"{what} '{raw}' is not a web address",
+                    "use a full URL starting with https:// or http://",
+                )
+                return None
+        indent = self.block_indent(node) if node.style == "|" else 0
+        return Value(raw, at, indent)
+
+    def date(self, node: yaml.ScalarNode, raw: str, what: str) -> Value | None:
+        try:
+            if len(raw) != 10:
+                raise ValueError("expected YYYY-MM-DD")
+            return Value(date.fromisoformat(raw), self.at(node))
+        except ValueError as exc:
+            reason = str(exc) if "range" in str(exc) else "expected YYYY-MM-DD"
+            self.error(node, f"{what} is not a valid date: '{raw}' ({reason})",
+                       "write dates as YYYY-MM-DD, e.g. 2020-02-16")
+            return None
+
+    def block_indent(self, node: yaml.ScalarNode) -> int:
+        for line in self.lines[node.start_mark.line + 1 :]:
+            if line.strip():
+                return len(line) - len(line.lstrip(" ")) + 1
+        return 0
