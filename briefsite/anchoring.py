@@ -97,7 +97,7 @@ def fold(text: str) -> str:
 def anchor_brief(
     brief: Brief, seed: Seed, diagnostics: Diagnostics
 ) -> tuple[Anchor | Unplaced, ...]:
-    """Place every note of `brief` in `seed`, reporting each quote that is not found or ambiguous."""
+    """Place every note of `brief` in `seed`; report each quote not found or ambiguous."""
     doc = Normalized(seed.text)
     return tuple(_anchor(note, seed, doc, diagnostics) for note in brief.annotations)
 
@@ -123,7 +123,9 @@ def _has_suffix(doc: str, end: int, suffix: str) -> bool:
     return doc.startswith(suffix.lstrip(" "), end)
 
 
-def _anchor(note: Annotation, seed: Seed, doc: Normalized, diagnostics: Diagnostics) -> Anchor | Unplaced:
+def _anchor(
+    note: Annotation, seed: Seed, doc: Normalized, diagnostics: Diagnostics
+) -> Anchor | Unplaced:
     quote = fold(note.quote).strip(" ")
     starts = _occurrences(doc.text, quote)
     if not starts:
@@ -140,7 +142,9 @@ def _anchor(note: Annotation, seed: Seed, doc: Normalized, diagnostics: Diagnost
         diagnostics.error(
             note.quote_at,
             f"quote is in seed '{seed.slug}' {_times(len(starts))}, but never with the given "
-            + " and ".join(w for w, v in (("prefix", note.prefix), ("suffix", note.suffix)) if v is not None),
+            + " and ".join(
+                w for w, v in (("prefix", note.prefix), ("suffix", note.suffix)) if v is not None
+            ),
             _choices_hint(starts, quote, seed, doc, "fix the prefix/suffix, or use one of these:"),
         )
         return Unplaced(note.id, "orphan")
@@ -213,4 +217,6 @@ def _report_not_found(
                 f"the closest passage ({best.score:.0f}% similar) is at {seed.locate(start)}: "
                 f"{_yaml_str(seed.text[start:end])}"
             )
-    diagnostics.error(note.quote_at, f"quote not found in seed '{seed.slug}': {_yaml_str(note.quote)}", hint)
+    diagnostics.error(
+        note.quote_at, f"quote not found in seed '{seed.slug}': {_yaml_str(note.quote)}", hint
+    )

@@ -6,6 +6,7 @@ every note boundary; each segment knows all the notes that cover it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -51,7 +52,7 @@ def segment_block(block: Block, spans: Sequence[Span]) -> list[Segment]:
     ordered = sorted(cuts)
     return [
         Segment(a, b, tuple(s for s in inside if s.start < b and s.end > a))
-        for a, b in zip(ordered, ordered[1:], strict=False)
+        for a, b in itertools.pairwise(ordered)
     ]
 
 

@@ -48,7 +48,9 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--output", type=Path, metavar="DIR", help="where to write the site (default: DIR/output)"
     )
-    check = commands.add_parser("check", parents=[common], help="validate everything, write nothing")
+    check = commands.add_parser(
+        "check", parents=[common], help="validate everything, write nothing"
+    )
     check.add_argument(
         "--format", choices=("text", "json"), default="text", help="report format (default: text)"
     )
@@ -78,7 +80,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except Exception:  # a bug, not a content problem: keep the traceback for the report
         traceback.print_exc()
-        print("build.py: internal error: this is a bug in briefsite, please report it", file=sys.stderr)
+        print(
+            "build.py: internal error: this is a bug in briefsite, please report it",
+            file=sys.stderr,
+        )
         return EXIT_BUG
 
 
@@ -144,12 +149,33 @@ def check_report(result: pipeline.Run) -> dict[str, object]:
             if isinstance(placed, Anchor) and seed is not None:
                 start, end = placed.start, placed.end
                 text: str | None = seed.text[start:end]
-                notes.append({"id": placed.note_id, "status": placed.status, "start": start, "end": end, "text": text})
+                notes.append(
+                    {
+                        "id": placed.note_id,
+                        "status": placed.status,
+                        "start": start,
+                        "end": end,
+                        "text": text,
+                    }
+                )
             else:
-                notes.append({"id": placed.note_id, "status": placed.status, "start": None, "end": None, "text": None})
+                notes.append(
+                    {
+                        "id": placed.note_id,
+                        "status": placed.status,
+                        "start": None,
+                        "end": None,
+                        "text": None,
+                    }
+                )
         briefs.append({"brief": slug, "notes": notes})
     errors = [
-        {"path": d.location.path, "line": d.location.line, "col": d.location.col, "message": d.message}
+        {
+            "path": d.location.path,
+            "line": d.location.line,
+            "col": d.location.col,
+            "message": d.message,
+        }
         for d in result.diagnostics.errors
     ]
     return {"briefs": briefs, "errors": errors}
@@ -180,7 +206,9 @@ def print_diagnostics(diagnostics: Sequence[Diagnostic], root: Path, stream: Tex
             print(hint, file=stream)
 
 
-def _source_line(root: Path, path: str, line: int, cache: dict[str, list[str] | None]) -> str | None:
+def _source_line(
+    root: Path, path: str, line: int, cache: dict[str, list[str] | None]
+) -> str | None:
     if path not in cache:
         try:
             cache[path] = (root / path).read_text(encoding="utf-8-sig").splitlines()

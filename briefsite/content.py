@@ -102,7 +102,9 @@ def _suggest_slug(stem: str) -> str:
     return "-".join(words) or "name"
 
 
-def _record(path: Path, shown: str, spec: schema.Mapping, diagnostics: Diagnostics) -> Record | None:
+def _record(
+    path: Path, shown: str, spec: schema.Mapping, diagnostics: Diagnostics
+) -> Record | None:
     record = load_yaml(read_text(path, shown), shown, spec, diagnostics)
     return record if record is not None and record.complete else None
 
@@ -130,10 +132,10 @@ def _read_site(root: Path, diagnostics: Diagnostics) -> Site | None:
         return None
     return Site(
         shown,
-        _required(record.str("title")),
-        record.str("description"),
-        record.str("base_url"),
-        record.str("language") or "en",
+        _required(record.string("title")),
+        record.string("description"),
+        record.string("base_url"),
+        record.string("language") or "en",
     )
 
 
@@ -151,22 +153,25 @@ def _brief(path: Path, slug: str, shown: str, diagnostics: Diagnostics) -> Brief
     return Brief(
         slug=slug,
         path=shown,
-        seed=Ref(_required(record.str("seed")), record.loc("seed")),
-        title=record.str("title"),
+        seed=Ref(_required(record.string("seed")), record.loc("seed")),
+        title=record.string("title"),
         summary=record.text("summary"),
         key_points=record.texts("key_points"),
-        published=_required(record.date("published")),
-        updated=record.date("updated"),
+        published=_required(record.day("published")),
+        updated=record.day("updated"),
         authors=record.strs("authors"),
         source=ArticleSource(
-            source.str("publisher"), source.date("published"), source.str("url"), source.str("byline")
+            source.string("publisher"),
+            source.day("published"),
+            source.string("url"),
+            source.string("byline"),
         )
         if source
         else None,
         topics=record.refs("topics"),
         related=record.refs("related"),
         corrections=tuple(
-            Correction(_required(c.date("date")), _required(c.text("note")))
+            Correction(_required(c.day("date")), _required(c.text("note")))
             for c in record.records("corrections")
         ),
         annotations=_annotations(record, diagnostics),
@@ -177,7 +182,7 @@ def _annotations(brief: Record, diagnostics: Diagnostics) -> tuple[Annotation, .
     notes: list[Annotation] = []
     first_line: dict[str, int] = {}
     for item in brief.records("annotations"):
-        note_id = _required(item.str("id"))
+        note_id = _required(item.string("id"))
         id_at = item.loc("id")
         if note_id in first_line:
             diagnostics.error(
@@ -187,7 +192,7 @@ def _annotations(brief: Record, diagnostics: Diagnostics) -> tuple[Annotation, .
             )
             continue
         first_line[note_id] = id_at.line
-        note_type = cast(NoteType, _required(item.str("type")))
+        note_type = cast(NoteType, _required(item.string("type")))
         verdict = item.record("verdict")
         if note_type == "claim" and verdict is None and "verdict" not in item.values:
             diagnostics.error(
@@ -209,17 +214,17 @@ def _annotations(brief: Record, diagnostics: Diagnostics) -> tuple[Annotation, .
             Annotation(
                 id=note_id,
                 at=item.at,
-                quote=_required(item.str("quote")),
+                quote=_required(item.string("quote")),
                 quote_at=item.loc("quote"),
-                prefix=item.str("prefix"),
-                suffix=item.str("suffix"),
+                prefix=item.string("prefix"),
+                suffix=item.string("suffix"),
                 occurrence=item.get("occurrence", int),
                 type=note_type,
                 note=_required(item.text("note")),
                 entities=item.refs("entities"),
                 sources=tuple(_citation(s) for s in item.records("sources")),
                 verdict=Verdict(
-                    cast(Rating, _required(verdict.str("rating"))),
+                    cast(Rating, _required(verdict.string("rating"))),
                     _required(verdict.text("summary")),
                     verdict.at,
                 )
@@ -232,11 +237,11 @@ def _annotations(brief: Record, diagnostics: Diagnostics) -> tuple[Annotation, .
 
 def _citation(record: Record) -> Citation:
     return Citation(
-        _required(record.str("title")),
-        _required(record.str("url")),
-        record.str("publisher"),
-        record.date("date"),
-        record.date("accessed"),
+        _required(record.string("title")),
+        _required(record.string("url")),
+        record.string("publisher"),
+        record.day("date"),
+        record.day("accessed"),
     )
 
 
@@ -245,15 +250,15 @@ def _entity(path: Path, slug: str, shown: str, diagnostics: Diagnostics) -> Enti
     if record is None:
         return None
     aliases = tuple((v.data, v.at) for v in record.items("aliases") if isinstance(v.data, str))
-    kind = record.str("kind")
+    kind = record.string("kind")
     return Entity(
         slug,
         shown,
-        _required(record.str("name")),
+        _required(record.string("name")),
         cast(EntityKind, kind) if kind else None,
         aliases,
         record.text("summary"),
-        record.str("url"),
+        record.string("url"),
     )
 
 
@@ -261,4 +266,4 @@ def _topic(path: Path, slug: str, shown: str, diagnostics: Diagnostics) -> Topic
     record = _record(path, shown, schema.TOPIC, diagnostics)
     if record is None:
         return None
-    return Topic(slug, shown, _required(record.str("name")), record.text("summary"))
+    return Topic(slug, shown, _required(record.string("name")), record.text("summary"))

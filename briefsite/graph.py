@@ -149,7 +149,9 @@ def _check_links(
             )
 
 
-def alias_pattern(project: Project, diagnostics: Diagnostics) -> tuple[re.Pattern[str], dict[str, str]] | None:
+def alias_pattern(
+    project: Project, diagnostics: Diagnostics
+) -> tuple[re.Pattern[str], dict[str, str]] | None:
     """One regex for every alias of every entity (longest first) and the entity of each."""
     owner: dict[str, str] = {}
     where: dict[str, SourceLocation] = {}

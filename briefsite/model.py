@@ -7,14 +7,16 @@ pipeline derives from them (anchors, the link graph, pages) lives in its own typ
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 from dataclasses import dataclass
-from datetime import date
 from typing import Literal
 
 from briefsite.errors import SourceLocation
 
 NoteType = Literal["context", "definition", "claim", "source", "question", "correction"]
-Rating = Literal["accurate", "mostly-accurate", "missing-context", "misleading", "false", "unsupported"]
+Rating = Literal[
+    "accurate", "mostly-accurate", "missing-context", "misleading", "false", "unsupported"
+]
 EntityKind = Literal["person", "organization", "agency", "place", "law", "program"]
 BlockKind = Literal["headline", "standfirst", "paragraph"]
 
@@ -97,8 +99,8 @@ class Citation:
     title: str
     url: str
     publisher: str | None
-    date: date | None
-    accessed: date | None
+    date: dt.date | None
+    accessed: dt.date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +126,7 @@ class ArticleSource:
     """Where the seed article was published."""
 
     publisher: str | None
-    published: date | None
+    published: dt.date | None
     url: str | None
     byline: str | None
 
@@ -133,7 +135,7 @@ class ArticleSource:
 class Correction:
     """An entry in a brief's corrections log."""
 
-    date: date
+    date: dt.date
     note: Text
 
 
@@ -147,8 +149,8 @@ class Brief:
     title: str | None
     summary: Text | None
     key_points: tuple[Text, ...]
-    published: date
-    updated: date | None
+    published: dt.date
+    updated: dt.date | None
     authors: tuple[str, ...]
     source: ArticleSource | None
     topics: tuple[Ref, ...]

@@ -1,4 +1,4 @@
-"""The build: read, validate, anchor, link, plan, render, write; each step plain values in and out."""
+"""The build: read, validate, anchor, link, plan, render, write; plain values in and out."""
 
 from __future__ import annotations
 

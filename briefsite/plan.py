@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from markupsafe import Markup
@@ -79,7 +79,7 @@ class BriefCard:
     title: str
     url: str
     summary: Markup
-    published: date
+    published: dt.date
     note_count: int
     counts: tuple[TypeCount, ...]
 
@@ -100,8 +100,8 @@ class CitationView:
     title: str
     url: str
     publisher: str | None
-    date: date | None
-    accessed: date | None
+    date: dt.date | None
+    accessed: dt.date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +133,7 @@ class EntityNote:
 class CorrectionView:
     """An entry of the corrections log."""
 
-    date: date
+    date: dt.date
     note: Markup
 
 
@@ -150,7 +150,9 @@ class _Planner:
 
     def spans(self, brief: Brief) -> list[tuple[Annotation, Span]]:
         """The brief's notes in reading order, numbered."""
-        placed = {a.note_id: a for a in self.graph.anchors.get(brief.slug, ()) if isinstance(a, Anchor)}
+        placed = {
+            a.note_id: a for a in self.graph.anchors.get(brief.slug, ()) if isinstance(a, Anchor)
+        }
         order = sorted(
             (n for n in brief.annotations if n.id in placed),
             key=lambda n: (placed[n.id].start, -placed[n.id].end),
@@ -160,7 +162,14 @@ class _Planner:
             for i, n in enumerate(order, start=1)
         ]
 
-    def html(self, text: Text | None, root: str, owner: str | None, here: str | None, inline: bool = False) -> Markup:
+    def html(
+        self,
+        text: Text | None,
+        root: str,
+        owner: str | None,
+        here: str | None,
+        inline: bool = False,
+    ) -> Markup:
         if text is None:
             return Markup("")
         rendered = self.renderer.render(text.value, inline=inline).html
@@ -188,7 +197,9 @@ class _Planner:
             counts=tuple(TypeCount(t, TYPE_LABELS[t], c) for t, c in counts.items() if c),
         )
 
-    def note_view(self, brief: Brief, note: Annotation, span: Span, passage: str, root: str, here: str | None) -> NoteView:
+    def note_view(
+        self, brief: Brief, note: Annotation, span: Span, passage: str, root: str, here: str | None
+    ) -> NoteView:
         seed = self.project.seeds[brief.seed.slug]
         verdict = note.verdict
         return NoteView(
@@ -217,7 +228,11 @@ class _Planner:
         )
 
     def newest_first(self, slugs: list[str] | tuple[str, ...] | None = None) -> list[Brief]:
-        briefs = [self.project.briefs[s] for s in slugs] if slugs is not None else list(self.project.briefs.values())
+        briefs = (
+            [self.project.briefs[s] for s in slugs]
+            if slugs is not None
+            else list(self.project.briefs.values())
+        )
         return sorted(briefs, key=lambda b: (-b.published.toordinal(), b.slug))
 
     def brief_page(self, brief: Brief) -> Page:
@@ -229,17 +244,29 @@ class _Planner:
             seed, [s for _, s in spans], mentions, lambda slug: f"{root}entities/{slug}/"
         )
         notes = [self.note_view(brief, n, s, passages[n.id], root, brief.slug) for n, s in spans]
-        entity_slugs = list(dict.fromkeys([m.entity for m in mentions] + [
-            r.slug for n in brief.annotations for r in n.entities if r.slug in self.project.entities
-        ]))
+        entity_slugs = list(
+            dict.fromkeys(
+                [m.entity for m in mentions]
+                + [
+                    r.slug
+                    for n in brief.annotations
+                    for r in n.entities
+                    if r.slug in self.project.entities
+                ]
+            )
+        )
         entities = [self.project.entities[e] for e in entity_slugs]
-        topics = [self.project.topics[r.slug] for r in brief.topics if r.slug in self.project.topics]
+        topics = [
+            self.project.topics[r.slug] for r in brief.topics if r.slug in self.project.topics
+        ]
         related = [self.project.briefs[s] for s in self.graph.related.get(brief.slug, ())]
         context = self.common(root, self.brief_title(brief)) | {
             "brief": brief,
             "seed": seed,
             "summary": self.html(brief.summary, root, brief.slug, brief.slug),
-            "key_points": [self.html(p, root, brief.slug, brief.slug, inline=True) for p in brief.key_points],
+            "key_points": [
+                self.html(p, root, brief.slug, brief.slug, inline=True) for p in brief.key_points
+            ],
             "article": article,
             "notes": notes,
             "claims": [n for n in notes if n.verdict is not None],
@@ -255,7 +282,9 @@ class _Planner:
         inputs.update(e.path for e in entities)
         inputs.update(t.path for t in topics)
         inputs.update(b.path for b in related)
-        return Page(f"briefs/{brief.slug}/index.html", "brief.html", context, frozenset(inputs), brief.path)
+        return Page(
+            f"briefs/{brief.slug}/index.html", "brief.html", context, frozenset(inputs), brief.path
+        )
 
     def entity_page(self, slug: str) -> Page:
         root = "../../"
@@ -277,8 +306,12 @@ class _Planner:
         inputs = {entity.path, self.site.path}
         inputs.update(b.path for b in briefs)
         inputs.update(self.project.seeds[b.seed.slug].path for b in briefs)
-        inputs.update(self.project.briefs[r.brief].path for r in self.graph.entity_notes.get(slug, ()))
-        return Page(f"entities/{slug}/index.html", "entity.html", context, frozenset(inputs), entity.path)
+        inputs.update(
+            self.project.briefs[r.brief].path for r in self.graph.entity_notes.get(slug, ())
+        )
+        return Page(
+            f"entities/{slug}/index.html", "entity.html", context, frozenset(inputs), entity.path
+        )
 
     def topic_page(self, slug: str) -> Page:
         root = "../../"
@@ -291,7 +324,9 @@ class _Planner:
         }
         inputs = {topic.path, self.site.path, *(b.path for b in briefs)}
         inputs.update(self.project.seeds[b.seed.slug].path for b in briefs)
-        return Page(f"topics/{slug}/index.html", "topic.html", context, frozenset(inputs), topic.path)
+        return Page(
+            f"topics/{slug}/index.html", "topic.html", context, frozenset(inputs), topic.path
+        )
 
     def index_page(self) -> Page:
         briefs = self.newest_first()
@@ -313,13 +348,21 @@ class _Planner:
             inputs = {t.path for t in topics}
             title = "Topics"
         context = self.common(root, title) | {"items": links, "kind": kind}
-        return Page(f"{kind}/index.html", "list.html", context, frozenset(inputs | {self.site.path}), self.site.path)
+        return Page(
+            f"{kind}/index.html",
+            "list.html",
+            context,
+            frozenset(inputs | {self.site.path}),
+            self.site.path,
+        )
 
     def not_found_page(self) -> Page:
         # A 404 page is served at any depth, so relative links cannot work there: it links
         # from the site's base URL path when one is set, else from the host's root.
         base = self.site.base_url or "/"
-        root = "/" + base.split("://", 1)[-1].partition("/")[2].strip("/") if "://" in base else base
+        root = (
+            "/" + base.split("://", 1)[-1].partition("/")[2].strip("/") if "://" in base else base
+        )
         root = root.rstrip("/") + "/"
         context = self.common(root, "Page not found")
         return Page("404.html", "404.html", context, frozenset({self.site.path}), self.site.path)

@@ -75,7 +75,9 @@ def _template_location(filename: str | None, line: int | None, project: Path) ->
     path = Path(filename)
     for base, shown in ((project / "layouts", "layouts"), (BUILTIN_LAYOUTS, "<built-in layouts>")):
         try:
-            return SourceLocation(f"{shown}/{path.resolve().relative_to(base.resolve())}", line or 1)
+            return SourceLocation(
+                f"{shown}/{path.resolve().relative_to(base.resolve())}", line or 1
+            )
         except ValueError:
             continue
     return SourceLocation(str(path), line or 1)

@@ -166,7 +166,9 @@ SITE = Mapping(
         Field("base_url", URL, "Public address, used only for absolute URLs."),
         Field(
             "language",
-            Scalar("string", pattern=LANGUAGE_RE, pattern_hint="a language tag such as en or en-GB"),
+            Scalar(
+                "string", pattern=LANGUAGE_RE, pattern_hint="a language tag such as en or en-GB"
+            ),
             "Language tag of the content; defaults to en.",
         ),
     ),

@@ -51,11 +51,11 @@ class Record:
         value = self.values.get(key)
         return value.data if value is not None and isinstance(value.data, kind) else None
 
-    def str(self, key: str) -> str | None:
+    def string(self, key: str) -> str | None:
         """A string value."""
         return self.get(key, str)
 
-    def date(self, key: str) -> date | None:
+    def day(self, key: str) -> date | None:
         """A date value."""
         return self.get(key, date)
 
@@ -299,8 +299,11 @@ class _Checker:
             return Value(date.fromisoformat(raw), self.at(node))
         except ValueError as exc:
             reason = str(exc) if "range" in str(exc) else "expected YYYY-MM-DD"
-            self.error(node, f"{what} is not a valid date: '{raw}' ({reason})",
-                       "write dates as YYYY-MM-DD, e.g. 2020-02-16")
+            self.error(
+                node,
+                f"{what} is not a valid date: '{raw}' ({reason})",
+                "write dates as YYYY-MM-DD, e.g. 2020-02-16",
+            )
             return None
 
     def block_indent(self, node: yaml.ScalarNode) -> int:
