@@ -102,7 +102,7 @@ def _build(root: Path, args: argparse.Namespace) -> int:
         result = pipeline.build(root, output)
     except BriefsiteError as exc:
         print_diagnostics(exc.diagnostics, root, sys.stderr)
-        _print_totals(exc.diagnostics, sys.stderr)
+        _print_totals(exc.diagnostics, sys.stderr, "; nothing was written")
         return EXIT_CONTENT
     print_diagnostics(result.warnings, root, sys.stderr)
     if not args.quiet:
@@ -181,13 +181,13 @@ def check_report(result: pipeline.Run) -> dict[str, object]:
     return {"briefs": briefs, "errors": errors}
 
 
-def _print_totals(diagnostics: Sequence[Diagnostic], stream: TextIO) -> None:
+def _print_totals(diagnostics: Sequence[Diagnostic], stream: TextIO, tail: str = "") -> None:
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
     parts = [f"{errors} error{'s' if errors != 1 else ''}"]
     if warnings:
         parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
-    print(", ".join(parts) + "; nothing was written", file=stream)
+    print(", ".join(parts) + tail, file=stream)
 
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic], root: Path, stream: TextIO) -> None:

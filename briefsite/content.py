@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar, cast
@@ -146,9 +147,12 @@ def _required(value: _T | None) -> _T:
 
 
 def _brief(path: Path, slug: str, shown: str, diagnostics: Diagnostics) -> Brief | None:
-    record = _record(path, shown, schema.BRIEF, diagnostics)
-    if record is None:
+    record = load_yaml(read_text(path, shown), shown, schema.BRIEF, diagnostics)
+    if record is None or record.string("seed") is None:
         return None
+    # A brief with other required keys missing is still anchored and link-checked, so one
+    # run reports all of its mistakes; the error already recorded keeps it from being built.
+    published = record.day("published") or dt.date.min
     source = record.record("source")
     return Brief(
         slug=slug,
@@ -157,7 +161,7 @@ def _brief(path: Path, slug: str, shown: str, diagnostics: Diagnostics) -> Brief
         title=record.string("title"),
         summary=record.text("summary"),
         key_points=record.texts("key_points"),
-        published=_required(record.day("published")),
+        published=published,
         updated=record.day("updated"),
         authors=record.strs("authors"),
         source=ArticleSource(
@@ -175,6 +179,11 @@ def _brief(path: Path, slug: str, shown: str, diagnostics: Diagnostics) -> Brief
             for c in record.records("corrections")
         ),
         annotations=_annotations(record, diagnostics),
+        note_ids=frozenset(
+            str(v.data.values["id"].data)
+            for v in record.items("annotations")
+            if isinstance(v.data, Record) and "id" in v.data.values
+        ),
     )
 
 

@@ -140,8 +140,8 @@ def _check_links(
             target = owner
         if target is None:
             continue  # that brief has errors of its own, already reported
-        ids = [n.id for n in target.annotations]
-        if link.fragment not in ids:
+        ids = sorted(target.note_ids)
+        if link.fragment not in target.note_ids:
             diagnostics.error(
                 at,
                 f"link to unknown note '{link.fragment}' in brief '{target.slug}' ({link.written})",

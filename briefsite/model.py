@@ -157,6 +157,9 @@ class Brief:
     related: tuple[Ref, ...]
     corrections: tuple[Correction, ...]
     annotations: tuple[Annotation, ...]
+    # Every note id written in the file, including notes left out for their own errors,
+    # so that links to them are not reported a second time as dangling.
+    note_ids: frozenset[str]
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 _NULL = "tag:yaml.org,2002:null"
 _INT = "tag:yaml.org,2002:int"
 _T = TypeVar("_T")
+_MAX_CHOICES = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +167,9 @@ def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if close:
         return f"did you mean '{close[0]}'?"
-    return "expected one of: " + ", ".join(choices)
+    shown = ", ".join(choices[:_MAX_CHOICES])
+    more = f" (and {len(choices) - _MAX_CHOICES} more)" if len(choices) > _MAX_CHOICES else ""
+    return f"expected one of: {shown}{more}"
 
 
 class _Checker:
@@ -242,7 +245,7 @@ class _Checker:
                 self.error(
                     node,
                     f"{spec.name} is missing required key '{field.key}'",
-                    f"add `{field.key}:` ({field.doc[0].lower()}{field.doc[1:]})",
+                    f"add `{field.key}:` ({field.doc[0].lower()}{field.doc[1:].rstrip('.')})",
                 )
         return Value(Record(self.at(node), values, complete), self.at(node))
 
