@@ -1,0 +1,55 @@
+"""The README documents every YAML key and every command-line option the tool accepts."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from briefsite import schema
+from briefsite.cli import _parser
+
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+
+
+def _keys(spec: schema.Spec, path: str) -> list[tuple[str, str]]:
+    if isinstance(spec, schema.ListOf):
+        return _keys(spec.item, path)
+    if isinstance(spec, schema.Mapping):
+        found = []
+        for field in spec.fields:
+            found.append((f"{path}.{field.key}", field.key))
+            found += _keys(field.spec, f"{path}.{field.key}")
+        return found
+    return []
+
+
+ALL_KEYS = [
+    key
+    for name, spec in (("site", schema.SITE), ("brief", schema.BRIEF), ("entity", schema.ENTITY))
+    for key in _keys(spec, name)
+] + _keys(schema.TOPIC, "topic")
+
+
+@pytest.mark.parametrize(("where", "key"), ALL_KEYS, ids=[w for w, _ in ALL_KEYS])
+def test_every_yaml_key_is_documented_with_an_example(where: str, key: str) -> None:
+    assert f"`{key}`" in README, f"{where} is not described in the README"
+    assert re.search(rf"^\s*(- )?{re.escape(key)}:", README, re.MULTILINE), (
+        f"{where} has no YAML example in the README"
+    )
+
+
+def test_every_enum_value_is_documented() -> None:
+    for value in (*schema.NOTE_TYPES, *schema.RATINGS, *schema.ENTITY_KINDS):
+        assert f"`{value}`" in README
+
+
+def test_every_command_line_option_is_documented() -> None:
+    parser = _parser()
+    options = {o for action in parser._actions for o in action.option_strings}
+    for sub in parser._subparsers._group_actions[0].choices.values():  # type: ignore[union-attr]
+        options |= {o for action in sub._actions for o in action.option_strings}
+    assert options >= {"--project", "--output", "--format", "--quiet", "--verbose"}
+    for option in options:
+        assert f"`{option}" in README or f"{option}`" in README, option
