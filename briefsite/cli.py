@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -117,7 +116,6 @@ def _build(root: Path, args: argparse.Namespace) -> int:
 
 
 def _check(root: Path, args: argparse.Namespace) -> int:
-    started = time.perf_counter()
     result = pipeline.run(root)
     diagnostics = sorted(result.diagnostics.items, key=lambda d: (d.location, d.message))
     errors = result.diagnostics.errors
@@ -129,10 +127,10 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     if errors:
         _print_totals(diagnostics, sys.stderr)
     elif not args.quiet:
-        briefs = len(result.project.briefs) if result.project else 0
+        briefs = len(result.project.briefs)
         print(
             f"Checked {briefs} {'brief' if briefs == 1 else 'briefs'}, {result.note_count} notes: "
-            f"no errors ({time.perf_counter() - started:.2f} s)"
+            f"no errors ({result.seconds:.2f} s)"
         )
     return EXIT_CONTENT if errors else EXIT_OK
 
@@ -141,8 +139,7 @@ def check_report(result: pipeline.Run) -> dict[str, object]:
     """The `check --format json` document."""
     briefs = []
     project = result.project
-    for slug in sorted(project.briefs if project else ()):
-        assert project is not None
+    for slug in sorted(project.briefs):
         seed = project.seeds.get(project.briefs[slug].seed.slug)
         notes = []
         for placed in result.anchors.get(slug, ()):

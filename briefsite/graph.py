@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from briefsite.anchoring import Anchor, Unplaced
 from briefsite.errors import Diagnostics, SourceLocation
@@ -51,7 +51,6 @@ class Graph:
     entity_notes: dict[str, tuple[NoteRef, ...]]
     topic_briefs: dict[str, tuple[str, ...]]
     related: dict[str, tuple[str, ...]]
-    note_links: dict[NoteRef, frozenset[str]] = field(default_factory=dict)
 
 
 def brief_texts(brief: Brief) -> Iterator[tuple[Text, str | None]]:
@@ -225,7 +224,7 @@ def _add(items: list[str], item: str) -> None:
 
 
 def _newest_first(project: Project) -> list[Brief]:
-    return sorted(project.briefs.values(), key=lambda b: (b.published, b.slug), reverse=True)
+    return sorted(project.briefs.values(), key=lambda b: (-b.published.toordinal(), b.slug))
 
 
 def _find_mentions(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from briefsite.anchoring import Anchor, Unplaced, anchor_brief
@@ -17,27 +17,30 @@ from briefsite.render import layout_dirs, make_environment, render_all
 from briefsite.write import WriteStats, write_site
 
 
-@dataclass
+@dataclass(frozen=True)
 class Run:
-    """What one pass over a project found: the model, anchors, pages and every diagnostic."""
+    """What one pass over a project found: the model, anchors, rendered pages, diagnostics.
+
+    `files` and `copies` are empty when errors stopped the run before rendering.
+    """
 
     root: Path
-    diagnostics: Diagnostics = field(default_factory=Diagnostics)
-    project: Project | None = None
-    graph: Graph | None = None
-    files: dict[str, bytes] = field(default_factory=dict)
-    copies: dict[str, Path] = field(default_factory=dict)
-    started: float = field(default_factory=time.perf_counter)
+    diagnostics: Diagnostics
+    project: Project
+    graph: Graph
+    files: dict[str, bytes]
+    copies: dict[str, Path]
+    seconds: float
 
     @property
     def anchors(self) -> dict[str, tuple[Anchor | Unplaced, ...]]:
         """Each brief's note placements."""
-        return self.graph.anchors if self.graph else {}
+        return self.graph.anchors
 
     @property
     def note_count(self) -> int:
         """How many notes the project's briefs hold."""
-        return sum(len(b.annotations) for b in self.project.briefs.values()) if self.project else 0
+        return sum(len(b.annotations) for b in self.project.briefs.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,10 +85,9 @@ def _static_files(dirs: list[Path]) -> list[StaticFile]:
 
 def run(root: Path) -> Run:
     """Validate, anchor, link and render a project in memory; nothing is written."""
-    result = Run(root)
-    diagnostics = result.diagnostics
+    started = time.perf_counter()
+    diagnostics = Diagnostics()
     project = read_project(root, diagnostics)
-    result.project = project
     renderer = MarkdownRenderer()
     check_references(project, _known(root), renderer, diagnostics)
     anchors: dict[str, tuple[Anchor | Unplaced, ...]] = {}
@@ -93,31 +95,37 @@ def run(root: Path) -> Run:
         seed = project.seeds.get(brief.seed.slug)
         if seed is not None:
             anchors[brief.slug] = anchor_brief(brief, seed, diagnostics)
-    result.graph = build_graph(project, anchors, diagnostics)
-    if diagnostics.errors:
-        return result
+    graph = build_graph(project, anchors, diagnostics)
+    files: dict[str, bytes] = {}
+    copies: dict[str, Path] = {}
+    if not diagnostics.errors:
+        files, copies = _render(root, project, graph, renderer, diagnostics)
+    return Run(root, diagnostics, project, graph, files, copies, time.perf_counter() - started)
+
+
+def _render(
+    root: Path, project: Project, graph: Graph, renderer: MarkdownRenderer, diagnostics: Diagnostics
+) -> tuple[dict[str, bytes], dict[str, Path]]:
     dirs = layout_dirs(root)
-    planned = plan_site(project, result.graph, renderer, _static_files(dirs), diagnostics)
+    planned = plan_site(project, graph, renderer, _static_files(dirs), diagnostics)
     if diagnostics.errors:
-        return result
+        return {}, {}
     pages = [p for p in planned if isinstance(p, Page)]
-    result.copies = {s.output: s.path for s in planned if isinstance(s, StaticFile)}
-    result.files = render_all(make_environment(dirs), pages, root, diagnostics)
-    return result
+    copies = {s.output: s.path for s in planned if isinstance(s, StaticFile)}
+    return render_all(make_environment(dirs), pages, root, diagnostics), copies
 
 
 def build(root: Path, output: Path) -> BuildResult:
     """Build the site into `output`; on any error raise BriefsiteError and leave it untouched."""
+    started = time.perf_counter()
     result = run(root)
     result.diagnostics.raise_if_errors()
     stats = write_site(result.files, result.copies, output, root)
-    project = result.project
-    assert project is not None
     return BuildResult(
-        briefs=len(project.briefs),
+        briefs=len(result.project.briefs),
         notes=result.note_count,
         pages=len(result.files),
-        seconds=time.perf_counter() - result.started,
+        seconds=time.perf_counter() - started,
         written=stats,
         warnings=tuple(result.diagnostics.warnings),
     )
