@@ -181,28 +181,45 @@ def _choices_hint(starts: list[int], quote: str, seed: Seed, doc: Normalized, le
     lines = [lead]
     for number, start in enumerate(starts, start=1):
         where = seed.locate(doc.to_original(start))
-        lines.append(f"  {where}: {_disambiguate(starts, start, quote, doc, number)}")
+        lines.append(f"  {where}: {_disambiguate(starts, start, quote, seed, doc, number)}")
     return "\n".join(lines)
 
 
-def _disambiguate(starts: list[int], start: int, quote: str, doc: Normalized, number: int) -> str:
-    """The shortest word-aligned prefix or suffix that picks this occurrence alone."""
+def _disambiguate(
+    starts: list[int], start: int, quote: str, seed: Seed, doc: Normalized, number: int
+) -> str:
+    """The shortest word-aligned prefix or suffix, within the quote's own paragraph, that
+    picks this occurrence alone; `occurrence: N` when there is none."""
     text = doc.text
+    orig_start, orig_end = doc.span(start, start + len(quote))
+    block = next(b for b in seed.blocks if b.start <= orig_start <= b.end)
     options: list[str] = []
-    before = text[:start].rstrip(" ").split(" ")
+    before = fold(seed.text[block.start : orig_start]).split()
     for words in range(1, min(_MAX_HINT_WORDS, len(before)) + 1):
         prefix = " ".join(before[-words:])
-        if prefix and [s for s in starts if _has_prefix(text, s, prefix)] == [start]:
+        if [s for s in starts if _has_prefix(text, s, prefix)] == [start]:
             options.append(f"prefix: {_yaml_str(prefix)}")
             break
-    end = start + len(quote)
-    after = text[end:].lstrip(" ").split(" ")
+    after = fold(seed.text[orig_end : max(block.end, orig_end)]).split()
     for words in range(1, min(_MAX_HINT_WORDS, len(after)) + 1):
         suffix = " ".join(after[:words])
-        if suffix and [s for s in starts if _has_suffix(text, s + len(quote), suffix)] == [start]:
+        if [s for s in starts if _has_suffix(text, s + len(quote), suffix)] == [start]:
             options.append(f"suffix: {_yaml_str(suffix)}")
             break
     return min(options, key=len) if options else f"occurrence: {number}"
+
+
+def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
+    """Widen a span to whole words and trim the spaces at its ends."""
+    while start > 0 and text[start - 1].isalnum():
+        start -= 1
+    while end < len(text) and text[end].isalnum():
+        end += 1
+    while start < end - 1 and text[start] == " ":
+        start += 1
+    while end > start + 1 and text[end - 1] == " ":
+        end -= 1
+    return start, max(end, start + 1)
 
 
 def _report_not_found(
@@ -212,7 +229,8 @@ def _report_not_found(
     if len(quote) <= len(doc.text):
         best = fuzz.partial_ratio_alignment(quote, doc.text)
         if best is not None and best.score > 0:
-            start, end = doc.span(best.dest_start, max(best.dest_end, best.dest_start + 1))
+            start, end = _whole_words(doc.text, best.dest_start, best.dest_end)
+            start, end = doc.span(start, end)
             hint = (
                 f"the closest passage ({best.score:.0f}% similar) is at {seed.locate(start)}: "
                 f"{_yaml_str(seed.text[start:end])}"

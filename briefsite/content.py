@@ -32,6 +32,7 @@ from briefsite.yaml_reader import Record, load_yaml
 
 _T = TypeVar("_T")
 YAML_SUFFIXES = (".yaml", ".yml")
+_SELECTORS = frozenset({"quote", "prefix", "suffix", "occurrence"})
 
 
 def read_project(root: Path, diagnostics: Diagnostics) -> Project:
@@ -201,6 +202,8 @@ def _annotations(brief: Record, diagnostics: Diagnostics) -> tuple[Annotation, .
             )
             continue
         first_line[note_id] = id_at.line
+        if item.invalid & _SELECTORS:
+            continue  # cannot be placed; its invalid selector is reported already
         note_type = cast(NoteType, _required(item.string("type")))
         verdict = item.record("verdict")
         if note_type == "claim" and verdict is None and "verdict" not in item.values:
@@ -264,6 +267,7 @@ def _entity(path: Path, slug: str, shown: str, diagnostics: Diagnostics) -> Enti
         slug,
         shown,
         _required(record.string("name")),
+        record.loc("name"),
         cast(EntityKind, kind) if kind else None,
         aliases,
         record.text("summary"),

@@ -155,15 +155,18 @@ def alias_pattern(
     owner: dict[str, str] = {}
     where: dict[str, SourceLocation] = {}
     for entity in project.entities.values():
-        names = [(entity.name, SourceLocation(entity.path, 1, 1)), *entity.aliases]
-        for alias, at in names:
+        names = [
+            (entity.name, entity.name_at, "name"),
+            *((a, at, "alias") for a, at in entity.aliases),
+        ]
+        for alias, at, what in names:
             previous = owner.get(alias)
             if previous is None:
                 owner[alias], where[alias] = entity.slug, at
             elif previous != entity.slug:
                 diagnostics.error(
                     at,
-                    f"alias '{alias}' also belongs to entity '{previous}' ({where[alias]})",
+                    f"{what} '{alias}' also belongs to entity '{previous}' ({where[alias]})",
                     "an alias must mark one entity only: remove it from one of them",
                 )
     if not owner:

@@ -35,12 +35,16 @@ class Text:
 
     value: str
     at: SourceLocation
-    # Column of the content in a `|` or `>` block scalar, whose lines map 1:1 to file
-    # lines; 0 for other scalar styles, which are located at their start only.
+    # Column of the content of a `|` block scalar, whose lines map 1:1 to file lines.
     block_indent: int = 0
+    # Column of the first character of a scalar written on one line without escapes.
+    # Other styles (folded, multi-line, escaped) are located at their start only.
+    inline_col: int = 0
 
     def locate(self, offset: int) -> SourceLocation:
         """Return the file location of a code-point offset into `value`."""
+        if self.inline_col:
+            return SourceLocation(self.at.path, self.at.line, self.inline_col + offset)
         if not self.block_indent:
             return self.at
         line = self.value.count("\n", 0, offset)
@@ -169,6 +173,7 @@ class Entity:
     slug: str
     path: str
     name: str
+    name_at: SourceLocation
     kind: EntityKind | None
     aliases: tuple[tuple[str, SourceLocation], ...]
     summary: Text | None

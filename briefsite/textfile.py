@@ -21,19 +21,23 @@ def read_text(path: Path, shown: str) -> str:
             f"cannot read file: {exc.strerror or exc}",
             "check that the file exists and is readable (permissions, broken symlink)",
         ) from exc
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        line_start = data.rfind(b"\n", 0, exc.start) + 1
-        col = len(data[line_start : exc.start].decode("utf-8", errors="replace")) + 1
+        before = _newlines(data[: exc.start].decode("utf-8", errors="replace"))
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
         raise BriefsiteError.at(
             SourceLocation(shown, line, col),
             f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
             "re-save the file as UTF-8",
         ) from exc
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    return _newlines(text)
+
+
+def _newlines(text: str) -> str:
     if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text.replace("\r\n", "\n").replace("\r", "\n")
     return text

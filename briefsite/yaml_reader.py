@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass
 from datetime import date
 from typing import TypeVar
@@ -23,6 +24,7 @@ _NULL = "tag:yaml.org,2002:null"
 _INT = "tag:yaml.org,2002:int"
 _T = TypeVar("_T")
 _MAX_CHOICES = 12
+_DECIMAL = re.compile(r"[+-]?[0-9]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,7 @@ class Value:
     data: object
     at: SourceLocation
     block_indent: int = 0
+    inline_col: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,7 @@ class Record:
     at: SourceLocation
     values: dict[str, Value]
     complete: bool
+    invalid: frozenset[str] = frozenset()  # keys given with a value that failed its check
 
     def loc(self, key: str) -> SourceLocation:
         """Where `key`'s value was written, or the mapping's own location."""
@@ -93,15 +97,16 @@ class Record:
 
 
 def _text(value: Value) -> Text:
-    return Text(str(value.data), value.at, value.block_indent)
+    return Text(str(value.data), value.at, value.block_indent, value.inline_col)
 
 
 def load_yaml(text: str, shown: str, spec: Mapping, diagnostics: Diagnostics) -> Record | None:
     """Parse one YAML document and check it against `spec`; problems go to `diagnostics`."""
+    lines = text.split("\n")
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, shown) from exc
+        raise _syntax_error(exc, shown, lines) from exc
     except yaml.YAMLError as exc:
         raise BriefsiteError.at(SourceLocation(shown), f"invalid YAML: {exc}") from exc
     if node is None:
@@ -112,18 +117,27 @@ def load_yaml(text: str, shown: str, spec: Mapping, diagnostics: Diagnostics) ->
             f"add the required keys, e.g. `{spec.fields[0].key}: ...`",
         )
         return None
-    checker = _Checker(shown, text.split("\n"), diagnostics)
+    checker = _Checker(shown, lines, diagnostics)
     value = checker.check(node, spec, f"the {spec.name} file")
     return value.data if value is not None and isinstance(value.data, Record) else None
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, shown: str) -> BriefsiteError:
+def _syntax_error(exc: yaml.MarkedYAMLError, shown: str, lines: list[str]) -> BriefsiteError:
     mark = exc.problem_mark or exc.context_mark
     at = SourceLocation(shown, mark.line + 1, mark.column + 1) if mark else SourceLocation(shown)
-    problem = exc.problem or "invalid YAML"
-    if "'\\t'" in problem:
+    tab = _indenting_tab(lines, mark.line if mark else -1)
+    if tab is not None:
         return BriefsiteError.at(
-            at, "tab character in indentation", "YAML indents with spaces only: replace the tab"
+            SourceLocation(shown, tab[0] + 1, tab[1] + 1),
+            "tab character in indentation",
+            "YAML indents with spaces only: replace the tab",
+        )
+    problem = exc.problem or "invalid YAML"
+    if "another document" in problem:
+        return BriefsiteError.at(
+            at,
+            "a second YAML document: each file holds one",
+            "remove the `---` or `...` line, or move the rest to a file of its own",
         )
     message = f"invalid YAML: {problem}"
     if exc.context and exc.context_mark and exc.context_mark is not mark:
@@ -132,6 +146,17 @@ def _syntax_error(exc: yaml.MarkedYAMLError, shown: str) -> BriefsiteError:
     return BriefsiteError.at(
         at, message, "check indentation, colons and quotes; quote text that contains ': ' or '#'"
     )
+
+
+def _indenting_tab(lines: list[str], problem_line: int) -> tuple[int, int] | None:
+    """The (line, column) of a tab in the indentation at or just before the problem line."""
+    for index in (problem_line, problem_line - 1):
+        if 0 <= index < len(lines):
+            line = lines[index]
+            indent = line[: len(line) - len(line.lstrip(" \t"))]
+            if "\t" in indent:
+                return index, indent.index("\t")
+    return None
 
 
 _DESCRIBE = {
@@ -207,6 +232,7 @@ class _Checker:
             return None
         values: dict[str, Value] = {}
         seen: dict[str, int] = {}
+        invalid: set[str] = set()
         complete = True
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _NULL:
@@ -237,6 +263,7 @@ class _Checker:
             checked = self.check(value_node, field.spec, f"'{key}'")
             if checked is None:
                 complete = complete and not field.required
+                invalid.add(key)
             else:
                 values[key] = checked
         for field in spec.fields:
@@ -247,7 +274,8 @@ class _Checker:
                     f"{spec.name} is missing required key '{field.key}'",
                     f"add `{field.key}:` ({field.doc[0].lower()}{field.doc[1:].rstrip('.')})",
                 )
-        return Value(Record(self.at(node), values, complete), self.at(node))
+        record = Record(self.at(node), values, complete, frozenset(invalid))
+        return Value(record, self.at(node))
 
     def sequence(self, node: yaml.Node, spec: ListOf, what: str) -> Value | None:
         if not isinstance(node, yaml.SequenceNode):
@@ -263,10 +291,10 @@ class _Checker:
         raw = str(node.value)
         at = self.at(node)
         if spec.kind == "integer":
-            if node.tag != _INT:
+            if node.tag != _INT or not _DECIMAL.fullmatch(raw):
                 self.error(node, f"{what} must be a whole number, not '{raw}'")
                 return None
-            number = int(raw, 0) if not raw.lstrip("+-").startswith("0") else int(raw)
+            number = int(raw)
             if spec.minimum is not None and number < spec.minimum:
                 self.error(node, f"{what} must be at least {spec.minimum}, not {number}")
                 return None
@@ -292,8 +320,9 @@ class _Checker:
                     "use a full URL starting with https:// or http://",
                 )
                 return None
-        indent = self.block_indent(node) if node.style == "|" else 0
-        return Value(raw, at, indent)
+        if node.style == "|":
+            return Value(raw, at, block_indent=self.block_indent(node))
+        return Value(raw, at, inline_col=self.inline_col(node, raw))
 
     def date(self, node: yaml.ScalarNode, raw: str, what: str) -> Value | None:
         try:
@@ -301,13 +330,23 @@ class _Checker:
                 raise ValueError("expected YYYY-MM-DD")
             return Value(date.fromisoformat(raw), self.at(node))
         except ValueError as exc:
-            reason = str(exc) if "range" in str(exc) else "expected YYYY-MM-DD"
+            reason = (
+                str(exc) if "range" in str(exc) or "must be" in str(exc) else "expected YYYY-MM-DD"
+            )
             self.error(
                 node,
                 f"{what} is not a valid date: '{raw}' ({reason})",
                 "write dates as YYYY-MM-DD, e.g. 2020-02-16",
             )
             return None
+
+    def inline_col(self, node: yaml.ScalarNode, raw: str) -> int:
+        start, end = node.start_mark, node.end_mark
+        if start.line != end.line or start.line >= len(self.lines):
+            return 0
+        quote = node.style if node.style in ("'", '"') else ""
+        written = self.lines[start.line][start.column : end.column]
+        return start.column + 1 + len(quote) if written == f"{quote}{raw}{quote}" else 0
 
     def block_indent(self, node: yaml.ScalarNode) -> int:
         for line in self.lines[node.start_mark.line + 1 :]:
