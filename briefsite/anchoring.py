@@ -53,13 +53,16 @@ class Unplaced:
 class Normalized:
     """Text with typographic variants folded, and a map back to the original offsets."""
 
-    __slots__ = ("_norm_at", "_orig_at", "text")
+    __slots__ = ("_dash_end", "_norm_at", "_orig_at", "text")
 
     def __init__(self, original: str) -> None:
         folded = original.translate(_SAME)
         pieces: list[str] = []
         self._norm_at = [0]
         self._orig_at = [0]
+        # For a run folded to "-": where its last dash ends, so a span ending on the folded
+        # dash covers every dash of the run but not the spaces after it.
+        self._dash_end: dict[int, int] = {}
         last = 0
         length = 0
         for run in _RUN.finditer(folded):
@@ -67,9 +70,14 @@ class Normalized:
                 continue  # a lone space or hyphen is already in folded form
             pieces.append(folded[last : run.start()])
             length += run.start() - last
-            pieces.append(_replacement(run))
+            replacement = _replacement(run)
+            pieces.append(replacement)
+            # A dash run starts, for highlighting, at its first dash, not at a space before it.
+            first = run.start() + run.group().find("-") if replacement == "-" else run.start()
             self._norm_at += [length, length + 1]
-            self._orig_at += [run.start(), run.end()]
+            self._orig_at += [first, run.end()]
+            if replacement == "-":
+                self._dash_end[length] = run.start() + run.group().rfind("-") + 1
             length += 1
             last = run.end()
         pieces.append(folded[last:])
@@ -82,7 +90,8 @@ class Normalized:
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Map a folded span (end exclusive) to the original text."""
-        return self.to_original(start), self.to_original(end - 1) + 1
+        last = end - 1
+        return self.to_original(start), self._dash_end.get(last, self.to_original(last) + 1)
 
 
 def _replacement(run: re.Match[str]) -> str:

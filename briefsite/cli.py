@@ -105,10 +105,9 @@ def _build(root: Path, args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     print_diagnostics(result.warnings, root, sys.stderr)
     if not args.quiet:
-        noun = "brief" if result.briefs == 1 else "briefs"
         print(
-            f"Built {result.briefs} {noun}, {result.notes} notes, {result.pages} pages "
-            f"in {result.seconds:.2f} s -> {output}"
+            f"Built {_count(result.briefs, 'brief')}, {_count(result.notes, 'note')}, "
+            f"{_count(result.pages, 'page')} in {result.seconds:.2f} s -> {output}"
         )
     if args.verbose:
         print(f"  {result.written.written} files written, {result.written.unchanged} unchanged")
@@ -127,10 +126,9 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     if errors:
         _print_totals(diagnostics, sys.stderr)
     elif not args.quiet:
-        briefs = len(result.project.briefs)
         print(
-            f"Checked {briefs} {'brief' if briefs == 1 else 'briefs'}, {result.note_count} notes: "
-            f"no errors ({result.seconds:.2f} s)"
+            f"Checked {_count(len(result.project.briefs), 'brief')}, "
+            f"{_count(result.note_count, 'note')}: no errors ({result.seconds:.2f} s)"
         )
     return EXIT_CONTENT if errors else EXIT_OK
 
@@ -178,12 +176,16 @@ def check_report(result: pipeline.Run) -> dict[str, object]:
     return {"briefs": briefs, "errors": errors}
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _print_totals(diagnostics: Sequence[Diagnostic], stream: TextIO, tail: str = "") -> None:
     errors = sum(d.severity == "error" for d in diagnostics)
     warnings = len(diagnostics) - errors
-    parts = [f"{errors} error{'s' if errors != 1 else ''}"]
+    parts = [_count(errors, "error")]
     if warnings:
-        parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+        parts.append(_count(warnings, "warning"))
     print(", ".join(parts) + tail, file=stream)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,23 +15,19 @@ from briefsite.graph import Graph, NoteRef
 from briefsite.markup import MarkdownRenderer, localize
 from briefsite.model import Annotation, Brief, Project, Text
 from briefsite.schema import NOTE_TYPES
-
-TYPE_LABELS = {
-    "context": "Context",
-    "definition": "Definition",
-    "claim": "Claim check",
-    "source": "Source",
-    "question": "Open question",
-    "correction": "Correction",
-}
-RATING_LABELS = {
-    "accurate": "Accurate",
-    "mostly-accurate": "Mostly accurate",
-    "missing-context": "Missing context",
-    "misleading": "Misleading",
-    "false": "False",
-    "unsupported": "Unsupported",
-}
+from briefsite.views import (
+    RATING_LABELS,
+    TYPE_LABELS,
+    TYPE_PLURALS,
+    BriefCard,
+    CitationView,
+    CorrectionView,
+    EntityNote,
+    Link,
+    NoteView,
+    TypeCount,
+    VerdictView,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,88 +48,6 @@ class StaticFile:
     output: str
     path: Path
     source: str
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    """A titled link, its URL relative to the page it is on."""
-
-    title: str
-    url: str
-
-
-@dataclass(frozen=True, slots=True)
-class TypeCount:
-    """How many notes of a type a brief has."""
-
-    type: str
-    label: str
-    count: int
-
-
-@dataclass(frozen=True, slots=True)
-class BriefCard:
-    """A brief as listed on the index, topic and entity pages."""
-
-    title: str
-    url: str
-    summary: Markup
-    published: dt.date
-    note_count: int
-    counts: tuple[TypeCount, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class VerdictView:
-    """A claim's rating, in words and as a CSS-friendly key."""
-
-    rating: str
-    label: str
-    summary: Markup
-
-
-@dataclass(frozen=True, slots=True)
-class CitationView:
-    """A cited source, ready to show."""
-
-    title: str
-    url: str
-    publisher: str | None
-    date: dt.date | None
-    accessed: dt.date | None
-
-
-@dataclass(frozen=True, slots=True)
-class NoteView:
-    """A note as shown on its brief page and on entity pages."""
-
-    id: str
-    number: int
-    type: str
-    type_label: str
-    quote: str
-    body: Markup
-    passage: str
-    verdict: VerdictView | None
-    sources: tuple[CitationView, ...]
-    entities: tuple[Link, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class EntityNote:
-    """A note about an entity, with the brief it belongs to."""
-
-    brief: Link
-    note: NoteView
-    url: str
-
-
-@dataclass(frozen=True, slots=True)
-class CorrectionView:
-    """An entry of the corrections log."""
-
-    date: dt.date
-    note: Markup
 
 
 class _Planner:
@@ -194,7 +107,11 @@ class _Planner:
             summary=self.html(brief.summary, root, brief.slug, None),
             published=brief.published,
             note_count=len(brief.annotations),
-            counts=tuple(TypeCount(t, TYPE_LABELS[t], c) for t, c in counts.items() if c),
+            counts=tuple(
+                TypeCount(t, TYPE_LABELS[t] if c == 1 else TYPE_PLURALS[t], c)
+                for t, c in counts.items()
+                if c
+            ),
         )
 
     def note_view(
@@ -274,7 +191,7 @@ class _Planner:
             "topics": [Link(t.name, f"{root}topics/{t.slug}/") for t in topics],
             "related": [Link(self.brief_title(b), f"{root}briefs/{b.slug}/") for b in related],
             "corrections": [
-                CorrectionView(c.date, self.html(c.note, root, brief.slug, brief.slug))
+                CorrectionView(c.date, self.html(c.note, root, brief.slug, brief.slug, inline=True))
                 for c in sorted(brief.corrections, key=lambda c: c.date, reverse=True)
             ],
         }
@@ -328,12 +245,13 @@ class _Planner:
             f"topics/{slug}/index.html", "topic.html", context, frozenset(inputs), topic.path
         )
 
-    def index_page(self) -> Page:
+    def cards_page(self, output: str, template: str, root: str, title: str) -> Page:
+        """The index and the list of all briefs: every brief as a card, newest first."""
         briefs = self.newest_first()
-        context = self.common("", self.site.title) | {"briefs": [self.card(b, "") for b in briefs]}
+        context = self.common(root, title) | {"briefs": [self.card(b, root) for b in briefs]}
         inputs = {self.site.path, *(b.path for b in briefs)}
         inputs.update(self.project.seeds[b.seed.slug].path for b in briefs)
-        return Page("index.html", "index.html", context, frozenset(inputs), self.site.path)
+        return Page(output, template, context, frozenset(inputs), self.site.path)
 
     def list_page(self, kind: str) -> Page:
         root = "../"
@@ -377,7 +295,11 @@ def plan_site(
 ) -> list[Page | StaticFile]:
     """Plan every page of the site; two pages on one output path is an error naming both."""
     planner = _Planner(project, graph, renderer)
-    pages: list[Page | StaticFile] = [planner.index_page(), planner.not_found_page()]
+    pages: list[Page | StaticFile] = [
+        planner.cards_page("index.html", "index.html", "./", project.site.title),
+        planner.cards_page("briefs/index.html", "briefs.html", "../", "All briefs"),
+        planner.not_found_page(),
+    ]
     pages += [planner.list_page("entities"), planner.list_page("topics")]
     pages += [planner.brief_page(b) for b in planner.newest_first()]
     pages += [planner.entity_page(slug) for slug in sorted(project.entities)]

@@ -65,8 +65,9 @@ def write_site(
     _remove_leftovers(output)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}-staging-", dir=output.parent))
     try:
-        stats = _fill(staging, files, copies, output)
-        (staging / MARKER).write_bytes(_MARKER_TEXT)
+        # mkdtemp makes a private folder; the site must be as readable as any other folder.
+        staging.chmod(output.stat().st_mode & 0o7777 if output.is_dir() else _default_mode())
+        stats = _fill(staging, {**files, MARKER: _MARKER_TEXT}, copies, output)
         _swap(staging, output)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
@@ -80,6 +81,12 @@ def write_site(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return stats
+
+
+def _default_mode() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return 0o777 & ~umask
 
 
 def _fill(

@@ -1,0 +1,115 @@
+"""What templates see: plain, ready-to-show values for each kind of page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+TYPE_LABELS = {
+    "context": "Context",
+    "definition": "Definition",
+    "claim": "Claim check",
+    "source": "Source",
+    "question": "Open question",
+    "correction": "Correction",
+}
+TYPE_PLURALS = {
+    "context": "context notes",
+    "definition": "definitions",
+    "claim": "claim checks",
+    "source": "source notes",
+    "question": "open questions",
+    "correction": "corrections",
+}
+RATING_LABELS = {
+    "accurate": "Accurate",
+    "mostly-accurate": "Mostly accurate",
+    "missing-context": "Missing context",
+    "misleading": "Misleading",
+    "false": "False",
+    "unsupported": "Unsupported",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A titled link, its URL relative to the page it is on."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class TypeCount:
+    """How many notes of a type a brief has."""
+
+    type: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class BriefCard:
+    """A brief as listed on the index, topic and entity pages."""
+
+    title: str
+    url: str
+    summary: Markup
+    published: dt.date
+    note_count: int
+    counts: tuple[TypeCount, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VerdictView:
+    """A claim's rating, in words and as a CSS-friendly key."""
+
+    rating: str
+    label: str
+    summary: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class CitationView:
+    """A cited source, ready to show."""
+
+    title: str
+    url: str
+    publisher: str | None
+    date: dt.date | None
+    accessed: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class NoteView:
+    """A note as shown on its brief page and on entity pages."""
+
+    id: str
+    number: int
+    type: str
+    type_label: str
+    quote: str
+    body: Markup
+    passage: str
+    verdict: VerdictView | None
+    sources: tuple[CitationView, ...]
+    entities: tuple[Link, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EntityNote:
+    """A note about an entity, with the brief it belongs to."""
+
+    brief: Link
+    note: NoteView
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class CorrectionView:
+    """An entry of the corrections log."""
+
+    date: dt.date
+    note: Markup
