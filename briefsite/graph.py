@@ -114,8 +114,7 @@ def _check_links(
     diagnostics: Diagnostics,
 ) -> None:
     for link in renderer.render(text.value).links:
-        offset = text.value.find(link.written)
-        at = text.locate(offset) if offset >= 0 else text.at
+        at = text.locate(_link_offset(text.value, link.written))
         pools = {"entity": known.entities, "topic": known.topics, "brief": known.briefs}
         if link.kind != "note":
             if link.slug not in pools[link.kind]:
@@ -146,6 +145,15 @@ def _check_links(
                 f"link to unknown note '{link.fragment}' in brief '{target.slug}' ({link.written})",
                 did_you_mean(link.fragment, ids) if ids else "that brief has no notes",
             )
+
+
+def _link_offset(markdown: str, target: str) -> int:
+    """Where a link target is written: as a link or reference definition, else anywhere."""
+    for before in ("](", "]: ", "<"):
+        found = markdown.find(before + target)
+        if found >= 0:
+            return found + len(before)
+    return max(markdown.find(target), 0)
 
 
 def alias_pattern(

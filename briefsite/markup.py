@@ -24,7 +24,10 @@ ALLOWED_TAGS = frozenset(
 )  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
-_ROOTED_HREF = re.compile(r'href="/(?!/)')
+# Python-Markdown writes href first and nh3 keeps the order; text cannot contain "<a "
+# (nh3 escapes "<" in text), so these match real link targets only.
+_ROOTED_HREF = re.compile(r'<a href="/(?!/)')
+_NOTE_HREF = '<a href="#'
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +119,7 @@ def localize(html: str, root: str, owner_brief: str | None, here_brief: str | No
     """
     if "href=" not in html:
         return html
-    html = _ROOTED_HREF.sub(f'href="{root}', html)
+    html = _ROOTED_HREF.sub(f'<a href="{root}', html)
     if owner_brief is not None and owner_brief != here_brief:
-        html = html.replace('href="#', f'href="{root}briefs/{owner_brief}/#')
+        html = html.replace(_NOTE_HREF, f'<a href="{root}briefs/{owner_brief}/#')
     return html

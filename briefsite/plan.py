@@ -199,6 +199,7 @@ class _Planner:
         inputs.update(e.path for e in entities)
         inputs.update(t.path for t in topics)
         inputs.update(b.path for b in related)
+        inputs.update(self.project.seeds[b.seed.slug].path for b in related)
         return Page(
             f"briefs/{brief.slug}/index.html", "brief.html", context, frozenset(inputs), brief.path
         )

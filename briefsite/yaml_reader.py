@@ -109,7 +109,7 @@ def load_yaml(text: str, shown: str, spec: Mapping, diagnostics: Diagnostics) ->
         raise _syntax_error(exc, shown, lines) from exc
     except yaml.YAMLError as exc:
         raise BriefsiteError.at(SourceLocation(shown), f"invalid YAML: {exc}") from exc
-    if node is None:
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL):
         diagnostics.error(
             SourceLocation(shown),
             f"file is empty: a {spec.name} needs at least "

@@ -1,0 +1,352 @@
+"""The annotated article: spans cut into segments, marks, note refs and entity links."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Sequence
+
+from briefsite.article import Segment, Span, passage_id, render_article, segment_block
+from briefsite.graph import Mention
+from briefsite.model import Block, Seed
+from briefsite.seeds import parse_seed
+
+
+def _span(note_id: str, start: int, end: int, number: int = 1, kind: str = "context") -> Span:
+    return Span(note_id, kind, number, start, end)
+
+
+def _cuts(segments: Sequence[Segment]) -> list[tuple[int, int, list[str]]]:
+    return [(s.start, s.end, [n.note_id for n in s.notes]) for s in segments]
+
+
+BLOCK = Block("paragraph", 10, 30)
+
+
+# --- segment_block ------------------------------------------------------------------------
+
+
+def test_block_without_notes_is_one_plain_segment() -> None:
+    assert _cuts(segment_block(BLOCK, [])) == [(10, 30, [])]
+
+
+def test_one_span_inside_cuts_three_segments() -> None:
+    assert _cuts(segment_block(BLOCK, [_span("a", 12, 20)])) == [
+        (10, 12, []),
+        (12, 20, ["a"]),
+        (20, 30, []),
+    ]
+
+
+def test_span_covering_the_whole_block_is_one_segment() -> None:
+    assert _cuts(segment_block(BLOCK, [_span("a", 10, 30)])) == [(10, 30, ["a"])]
+
+
+def test_nested_spans() -> None:
+    spans = [_span("outer", 12, 28), _span("inner", 15, 20)]
+    assert _cuts(segment_block(BLOCK, spans)) == [
+        (10, 12, []),
+        (12, 15, ["outer"]),
+        (15, 20, ["outer", "inner"]),
+        (20, 28, ["outer"]),
+        (28, 30, []),
+    ]
+
+
+def test_overlapping_spans() -> None:
+    spans = [_span("a", 12, 20), _span("b", 15, 25)]
+    assert _cuts(segment_block(BLOCK, spans)) == [
+        (10, 12, []),
+        (12, 15, ["a"]),
+        (15, 20, ["a", "b"]),
+        (20, 25, ["b"]),
+        (25, 30, []),
+    ]
+
+
+def test_adjacent_spans_share_no_segment() -> None:
+    spans = [_span("a", 12, 18), _span("b", 18, 24)]
+    assert _cuts(segment_block(BLOCK, spans)) == [
+        (10, 12, []),
+        (12, 18, ["a"]),
+        (18, 24, ["b"]),
+        (24, 30, []),
+    ]
+
+
+def test_identical_spans_share_one_segment() -> None:
+    spans = [_span("a", 12, 18), _span("b", 12, 18)]
+    assert _cuts(segment_block(BLOCK, spans)) == [
+        (10, 12, []),
+        (12, 18, ["a", "b"]),
+        (18, 30, []),
+    ]
+
+
+def test_span_entering_the_block_from_before() -> None:
+    assert _cuts(segment_block(BLOCK, [_span("a", 2, 14)])) == [(10, 14, ["a"]), (14, 30, [])]
+
+
+def test_span_leaving_the_block_after() -> None:
+    assert _cuts(segment_block(BLOCK, [_span("a", 25, 45)])) == [(10, 25, []), (25, 30, ["a"])]
+
+
+def test_spans_ending_at_the_block_start_or_starting_at_its_end_are_outside() -> None:
+    spans = [_span("before", 0, 10), _span("after", 30, 40)]
+    assert _cuts(segment_block(BLOCK, spans)) == [(10, 30, [])]
+
+
+def test_segments_tile_the_block_exactly() -> None:
+    spans = [_span("a", 11, 19), _span("b", 13, 27), _span("c", 13, 15), _span("d", 26, 35)]
+    segments = segment_block(BLOCK, spans)
+    assert segments[0].start == BLOCK.start
+    assert segments[-1].end == BLOCK.end
+    assert all(x.end == y.start for x, y in itertools.pairwise(segments))
+    for segment in segments:
+        covering = {s.note_id for s in spans if s.start < segment.end and s.end > segment.start}
+        assert {n.note_id for n in segment.notes} == covering
+
+
+# --- render_article -----------------------------------------------------------------------
+
+
+SEED_TEXT = (
+    "Agency moves staff\n\n"
+    "A short dek.\n\n"
+    "The Agency said on Friday it would move 40 staff.\n\n"
+    "Critics said the Agency had not explained the cost."
+)
+
+
+def _seed(text: str = SEED_TEXT) -> Seed:
+    return parse_seed(text, "s", "seeds/s.txt")
+
+
+def _at(seed: Seed, text: str, nth: int = 1) -> tuple[int, int]:
+    start = -1
+    for _ in range(nth):
+        start = seed.text.index(text, start + 1)
+    return start, start + len(text)
+
+
+def _entity_url(slug: str) -> str:
+    return f"../../entities/{slug}/"
+
+
+def _marks(html: str) -> list[tuple[str, str]]:
+    """(data-notes, text without tags) of every mark, in order."""
+    return [
+        (m[1], re.sub(r"<[^>]+>", "", m[2]))
+        for m in re.finditer(r'<mark [^>]*data-notes="([^"]*)"[^>]*>(.*?)</mark>', html)
+    ]
+
+
+def _visible(html: str) -> str:
+    without_refs = re.sub(r'<sup class="note-ref">.*?</sup>', "", html)
+    return re.sub(r"<[^>]+>", "", without_refs)
+
+
+def test_article_blocks_use_headline_standfirst_and_paragraph_markup() -> None:
+    html, passages = render_article(_seed(), [], [], _entity_url)
+    assert str(html) == (
+        '<h2 class="headline">Agency moves staff</h2>\n'
+        '<p class="standfirst">A short dek.</p>\n'
+        "<p>The Agency said on Friday it would move 40 staff.</p>\n"
+        "<p>Critics said the Agency had not explained the cost.</p>\n"
+    )
+    assert passages == {}
+
+
+def test_one_note_is_one_mark_with_its_passage_id_and_a_ref_after_it() -> None:
+    seed = _seed()
+    start, end = _at(seed, "move 40 staff")
+    html, passages = render_article(seed, [_span("staff", start, end)], [], _entity_url)
+    assert (
+        'would <mark class="note-context" data-notes="staff" id="passage_staff">move 40 staff'
+        '</mark><sup class="note-ref"><a href="#staff" aria-label="note 1, context">1</a>'
+        "</sup>.</p>"
+    ) in html
+    assert passages == {"staff": "passage_staff"}
+    assert passage_id("staff") == "passage_staff"
+
+
+def test_overlapping_notes_mark_every_segment_with_all_its_notes() -> None:
+    seed = _seed()
+    a = _span("a", *_at(seed, "said on Friday"), number=1, kind="claim")
+    b = _span("b", *_at(seed, "on Friday it would"), number=2, kind="context")
+    html, passages = render_article(seed, [a, b], [], _entity_url)
+    assert _marks(html) == [("a", "said "), ("a b", "on Friday"), ("b", " it would")]
+    assert 'class="note-claim note-context" data-notes="a b"' in html
+    assert html.count('id="passage_a"') == 1
+    assert html.count('id="passage_b"') == 1
+    assert passages == {"a": "passage_a", "b": "passage_b"}
+    # Each note's ref follows its own last segment.
+    assert re.search(r'on Friday</mark><sup class="note-ref"><a href="#a"', html)
+    assert re.search(r'it would</mark><sup class="note-ref"><a href="#b"', html)
+
+
+def test_nested_notes_open_and_close_in_the_right_segments() -> None:
+    seed = _seed()
+    outer = _span("outer", *_at(seed, "The Agency said on Friday"), number=1)
+    inner = _span("inner", *_at(seed, "Agency said"), number=2)
+    html, _ = render_article(seed, [outer, inner], [], _entity_url)
+    assert _marks(html) == [
+        ("outer", "The "),
+        ("outer inner", "Agency said"),
+        ("outer", " on Friday"),
+    ]
+    assert 'data-notes="outer" id="passage_outer">The ' in html
+    assert 'data-notes="outer inner" id="passage_inner">' in html
+    assert html.count('href="#outer"') == 1
+    assert html.count('href="#inner"') == 1
+    assert html.index('href="#inner"') < html.index('href="#outer"')
+
+
+def test_adjacent_notes_are_two_marks_each_with_its_ref() -> None:
+    seed = _seed()
+    a = _span("a", *_at(seed, "The Agency"), number=1)
+    b = _span("b", *_at(seed, " said"), number=2)
+    html, _ = render_article(seed, [a, b], [], _entity_url)
+    assert _marks(html) == [("a", "The Agency"), ("b", " said")]
+    assert html.index('href="#a"') < html.index('data-notes="b"')
+
+
+def test_identical_notes_share_a_mark_and_both_link_back_to_it() -> None:
+    seed = _seed()
+    where = _at(seed, "40 staff")
+    html, passages = render_article(
+        seed, [_span("x", *where, number=1), _span("y", *where, number=2)], [], _entity_url
+    )
+    assert _marks(html) == [("x y", "40 staff")]
+    assert set(passages) == {"x", "y"}
+    for anchor in passages.values():
+        assert html.count(f'id="{anchor}"') == 1
+    assert html.count('class="note-ref"') == 2
+
+
+def test_note_across_paragraphs_is_marked_in_both_with_one_id_and_one_ref() -> None:
+    seed = _seed()
+    start = seed.text.index("40 staff.")
+    end = seed.text.index("Critics said") + len("Critics said")
+    html, passages = render_article(seed, [_span("span", start, end)], [], _entity_url)
+    assert _marks(html) == [("span", "40 staff."), ("span", "Critics said")]
+    assert html.count('id="passage_span"') == 1
+    assert html.count('class="note-ref"') == 1
+    assert re.search(r"Critics said</mark><sup", html)
+    assert passages == {"span": "passage_span"}
+    # Nothing leaks between blocks: every <p> still closes before the next opens.
+    assert "40 staff.</mark></p>\n<p><mark" in html
+
+
+def test_every_note_gets_exactly_one_passage_anchor() -> None:
+    seed = _seed()
+    spans = [
+        _span("a", *_at(seed, "The Agency said"), 1),
+        _span("b", *_at(seed, "Agency"), 2),
+        _span("c", *_at(seed, "said on"), 3),
+        _span("d", *_at(seed, "the cost"), 4),
+        _span("e", *_at(seed, "Critics said the Agency"), 5),
+    ]
+    html, passages = render_article(seed, spans, [], _entity_url)
+    assert set(passages) == {s.note_id for s in spans}
+    ids = re.findall(r'id="([^"]+)"', html)
+    assert sorted(ids) == sorted(set(ids))
+    for span in spans:
+        assert passages[span.note_id] in ids
+    assert sorted(re.findall(r'href="#([^"]+)"', html)) == ["a", "b", "c", "d", "e"]
+
+
+def test_marks_do_not_change_the_visible_text() -> None:
+    seed = _seed()
+    spans = [_span("a", *_at(seed, "said on Friday")), _span("b", *_at(seed, "Friday it"))]
+    mentions = [Mention("agency", *_at(seed, "Agency", 2))]
+    html, _ = render_article(seed, spans, mentions, _entity_url)
+    assert _visible(html) == seed.text.replace("\n\n", "\n") + "\n"
+
+
+# --- entity mentions ----------------------------------------------------------------------
+
+
+def test_mentions_outside_marks_are_links() -> None:
+    seed = _seed()
+    mention = Mention("agency", *_at(seed, "Agency", 3))
+    html, _ = render_article(seed, [], [mention], _entity_url)
+    assert 'the <a class="mention" href="../../entities/agency/">Agency</a> had' in html
+
+
+def test_mentions_inside_marks_are_links_inside_the_mark() -> None:
+    seed = _seed()
+    mention = Mention("agency", *_at(seed, "Agency", 2))
+    span = _span("n", *_at(seed, "The Agency said"))
+    html, _ = render_article(seed, [span], [mention], _entity_url)
+    assert (
+        'id="passage_n">The <a class="mention" href="../../entities/agency/">Agency</a> said</mark>'
+    ) in html
+
+
+def test_mention_split_by_a_mark_boundary_links_both_parts() -> None:
+    seed = _seed()
+    mention = Mention("agency", *_at(seed, "Agency", 2))
+    span = _span("n", *_at(seed, "ncy said"))
+    html, _ = render_article(seed, [span], [mention], _entity_url)
+    links = re.findall(r'<a class="mention" href="([^"]+)">([^<]*)</a>', html)
+    assert links == [("../../entities/agency/", "Age"), ("../../entities/agency/", "ncy")]
+    assert 'id="passage_n"><a class="mention" href="../../entities/agency/">ncy</a> said' in html
+
+
+def test_several_mentions_in_one_segment() -> None:
+    seed = _seed()
+    mentions = [
+        Mention("agency", *_at(seed, "Agency", 3)),
+        Mention("critics", *_at(seed, "Critics")),
+    ]
+    mentions.sort(key=lambda m: m.start)
+    html, _ = render_article(seed, [], mentions, _entity_url)
+    assert (
+        '<p><a class="mention" href="../../entities/critics/">Critics</a> said the '
+        '<a class="mention" href="../../entities/agency/">Agency</a> had not'
+    ) in html
+
+
+def test_mention_in_the_headline_is_linked() -> None:
+    seed = _seed()
+    html, _ = render_article(seed, [], [Mention("agency", 0, 6)], _entity_url)
+    assert html.startswith(
+        '<h2 class="headline"><a class="mention" href="../../entities/agency/">Agency</a> moves'
+    )
+
+
+def test_entity_url_is_escaped() -> None:
+    seed = _seed()
+    html, _ = render_article(seed, [], [Mention("x", 0, 6)], lambda slug: '"><script>')
+    assert "<script>" not in html
+    assert 'href="&#34;&gt;&lt;script&gt;"' in html
+
+
+# --- escaping -----------------------------------------------------------------------------
+
+
+def test_seed_text_is_html_escaped_everywhere() -> None:
+    seed = _seed(
+        'Tags <b> & "quotes" in a head\n\n'
+        "Body with <script>alert('x')</script> & more.\n\n"
+        "A <i>mark</i> & a mention."
+    )
+    spans = [_span("n", *_at(seed, "<i>mark</i> &"))]
+    mentions = [Mention("e", *_at(seed, "<script>"))]
+    html, _ = render_article(seed, spans, mentions, _entity_url)
+    assert "<b>" not in html
+    assert "<script>" not in html
+    assert "<i>" not in html
+    assert "Tags &lt;b&gt; &amp; &#34;quotes&#34; in a head" in html
+    assert "&lt;script&gt;</a>alert(&#39;x&#39;)&lt;/script&gt; &amp; more." in html
+    assert 'id="passage_n">&lt;i&gt;mark&lt;/i&gt; &amp;</mark>' in html
+
+
+def test_note_ids_and_types_appear_in_attributes_as_given() -> None:
+    seed = _seed()
+    html, _ = render_article(
+        seed, [_span("fentanyl-figure", *_at(seed, "40"), 7, "question")], [], _entity_url
+    )
+    assert 'class="note-question" data-notes="fentanyl-figure" id="passage_fentanyl-figure"' in html
+    assert 'aria-label="note 7, question">7</a>' in html

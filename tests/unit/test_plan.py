@@ -1,0 +1,422 @@
+"""The page plan: where each page goes, what it shows, and which files it was made from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from briefsite import pipeline
+from briefsite.errors import Diagnostics, SourceLocation
+from briefsite.markup import MarkdownRenderer
+from briefsite.plan import Page, StaticFile, plan_site
+from tests.conftest import ProjectFactory, write_project
+
+SEED_B = "Second story about the Agency\n\nThe Office and the Agency met.\n"
+BRIEF_B = """\
+seed: second
+published: 2024-06-01
+summary: See [the staff note](brief:agency-move#staff) and [ours](#met).
+related: [agency-move]
+annotations:
+  - id: met
+    quote: The Office and the Agency met
+    type: claim
+    note: They met.
+    entities: [office]
+    verdict: {rating: accurate, summary: "Yes, see [note](#met)."}
+"""
+BRIEF_OLD = "seed: second\npublished: 2019-01-01\ntitle: An old brief\n"
+
+
+def _two_briefs(make_project: ProjectFactory) -> Path:
+    return make_project(
+        {
+            "seeds/second.txt": SEED_B,
+            "content/briefs/second.yaml": BRIEF_B,
+            "content/briefs/old.yaml": BRIEF_OLD,
+            "content/entities/office.yaml": "name: The Office\naliases: [Office]\n",
+            "content/entities/unused.yaml": "name: Nobody Mentioned\n",
+            "content/topics/empty.yaml": "name: Empty topic\n",
+        }
+    )
+
+
+def _plan(
+    root: Path, static: list[StaticFile] | None = None
+) -> tuple[dict[str, Page], list[Page | StaticFile], Diagnostics]:
+    run = pipeline.run(root)
+    assert run.diagnostics.errors == [], [d.format() for d in run.diagnostics.errors]
+    diagnostics = Diagnostics()
+    planned = plan_site(run.project, run.graph, MarkdownRenderer(), static or [], diagnostics)
+    pages = {p.output: p for p in planned if isinstance(p, Page)}
+    return pages, planned, diagnostics
+
+
+def _items(page: Page, key: str) -> list[Any]:
+    value = page.context[key]
+    assert isinstance(value, list)
+    return value
+
+
+# --- output paths -----------------------------------------------------------------------------
+
+
+def test_every_record_gets_a_page_at_its_address(make_project: ProjectFactory) -> None:
+    pages, planned, diagnostics = _plan(_two_briefs(make_project))
+    assert diagnostics.items == []
+    outputs = set(pages)
+    assert {
+        "index.html",
+        "404.html",
+        "entities/index.html",
+        "topics/index.html",
+        "briefs/agency-move/index.html",
+        "briefs/second/index.html",
+        "briefs/old/index.html",
+        "entities/agency/index.html",
+        "entities/office/index.html",
+        "entities/unused/index.html",
+        "topics/staffing/index.html",
+        "topics/empty/index.html",
+    } <= outputs
+    assert len(outputs) == len(planned)  # no output written twice
+    assert pages["briefs/second/index.html"].template == "brief.html"
+    assert pages["entities/office/index.html"].template == "entity.html"
+    assert pages["topics/empty/index.html"].template == "topic.html"
+    assert pages["404.html"].template == "404.html"
+
+
+def test_each_page_names_the_file_it_comes_from(make_project: ProjectFactory) -> None:
+    pages, _, _ = _plan(_two_briefs(make_project))
+    assert pages["briefs/second/index.html"].source == "content/briefs/second.yaml"
+    assert pages["entities/office/index.html"].source == "content/entities/office.yaml"
+    assert pages["topics/staffing/index.html"].source == "content/topics/staffing.yaml"
+    assert pages["index.html"].source == "content/site.yaml"
+
+
+def test_static_files_are_planned_after_pages(make_project: ProjectFactory, tmp_path: Path) -> None:
+    css = tmp_path / "site.css"
+    css.write_text("body{}", encoding="utf-8")
+    static = StaticFile("assets/site.css", css, "layouts/static/assets/site.css")
+    _, planned, diagnostics = _plan(make_project(), [static])
+    assert planned[-1] == static
+    assert diagnostics.items == []
+
+
+# --- page inputs ------------------------------------------------------------------------------
+
+
+def test_brief_page_inputs(make_project: ProjectFactory) -> None:
+    pages, _, _ = _plan(_two_briefs(make_project))
+    assert pages["briefs/agency-move/index.html"].inputs >= {
+        "content/briefs/agency-move.yaml",
+        "seeds/agency-move.txt",
+        "content/site.yaml",
+        "content/entities/agency.yaml",
+        "content/topics/staffing.yaml",
+        "content/briefs/second.yaml",  # related to it from the other side
+    }
+    second = pages["briefs/second/index.html"].inputs
+    assert second >= {
+        "content/briefs/second.yaml",
+        "seeds/second.txt",
+        "content/site.yaml",
+        "content/entities/agency.yaml",
+        "content/entities/office.yaml",
+        "content/briefs/agency-move.yaml",
+    }
+    assert "content/entities/unused.yaml" not in second
+    assert "content/briefs/old.yaml" not in second
+
+
+def test_entity_page_inputs(make_project: ProjectFactory) -> None:
+    pages, _, _ = _plan(_two_briefs(make_project))
+    office = pages["entities/office/index.html"].inputs
+    assert office >= {
+        "content/entities/office.yaml",
+        "content/site.yaml",
+        "content/briefs/second.yaml",
+        "seeds/second.txt",
+    }
+    assert "content/briefs/agency-move.yaml" not in office
+    assert pages["entities/unused/index.html"].inputs >= {
+        "content/entities/unused.yaml",
+        "content/site.yaml",
+    }
+
+
+def test_topic_page_inputs(make_project: ProjectFactory) -> None:
+    pages, _, _ = _plan(_two_briefs(make_project))
+    assert pages["topics/staffing/index.html"].inputs >= {
+        "content/topics/staffing.yaml",
+        "content/site.yaml",
+        "content/briefs/agency-move.yaml",
+        "seeds/agency-move.txt",
+    }
+    assert "content/briefs/second.yaml" not in pages["topics/staffing/index.html"].inputs
+
+
+def test_index_and_list_page_inputs(make_project: ProjectFactory) -> None:
+    pages, _, _ = _plan(_two_briefs(make_project))
+    assert pages["index.html"].inputs >= {
+        "content/site.yaml",
+        "content/briefs/agency-move.yaml",
+        "content/briefs/second.yaml",
+        "content/briefs/old.yaml",
+        "seeds/agency-move.txt",
+        "seeds/second.txt",
+    }
+    assert pages["entities/index.html"].inputs >= {
+        "content/entities/agency.yaml",
+        "content/entities/office.yaml",
+        "content/entities/unused.yaml",
+    }
+    assert pages["topics/index.html"].inputs >= {
+        "content/topics/staffing.yaml",
+        "content/topics/empty.yaml",
+    }
+    assert pages["404.html"].inputs == {"content/site.yaml"}
+
+
+def _apply(root: Path, path: str, change: Callable[[str], str]) -> None:
+    file = root / path
+    file.write_text(change(file.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+EDITS: list[tuple[str, str, Callable[[str], str]]] = [
+    (
+        "entity name",
+        "content/entities/office.yaml",
+        lambda t: t.replace("The Office", "The Bureau"),
+    ),
+    ("topic name", "content/topics/staffing.yaml", lambda t: t.replace("Staffing", "People")),
+    ("site title", "content/site.yaml", lambda t: t.replace("Test briefs", "Other")),
+    ("seed headline", "seeds/agency-move.txt", lambda t: t.replace("Agency to", "Agency will")),
+    (
+        "brief summary",
+        "content/briefs/agency-move.yaml",
+        lambda t: t.replace("is moving staff", "moves staff"),
+    ),
+    (
+        "new alias found in a seed",
+        "content/entities/unused.yaml",
+        lambda t: t + "aliases: [Critics]\n",
+    ),
+    ("alias removed", "content/entities/agency.yaml", lambda t: t.replace("[Agency]", "[]")),
+    ("note text", "content/briefs/second.yaml", lambda t: t.replace("They met.", "They did.")),
+]
+
+
+@pytest.mark.parametrize(("what", "path", "change"), EDITS, ids=[e[0] for e in EDITS])
+def test_every_page_a_change_alters_lists_the_changed_file_as_an_input(
+    make_project: ProjectFactory, what: str, path: str, change: Callable[[str], str]
+) -> None:
+    # What lets the watcher rebuild only what an edit touches: a page whose bytes change
+    # must name the edited file among its inputs (before or after the edit).
+    root = _two_briefs(make_project)
+    before_pages, _, _ = _plan(root)
+    before = pipeline.run(root).files
+    _apply(root, path, change)
+    after_pages, _, _ = _plan(root)
+    after = pipeline.run(root).files
+    changed = {out for out in before.keys() | after.keys() if before.get(out) != after.get(out)}
+    assert changed, f"editing the {what} changed nothing"
+    for out in changed:
+        inputs: set[str] = set()
+        for pages in (before_pages, after_pages):
+            if out in pages:
+                inputs |= pages[out].inputs
+        assert path in inputs, f"{out} changed when {path} did, but does not list it"
+
+
+# --- page contents ----------------------------------------------------------------------------
+
+
+def test_index_lists_briefs_newest_first(make_project: ProjectFactory) -> None:
+    pages, _, _ = _plan(_two_briefs(make_project))
+    cards = _items(pages["index.html"], "briefs")
+    assert [c.url.rsplit("/", 2)[-2] for c in cards] == ["second", "agency-move", "old"]
+    assert [c.published for c in cards] == [
+        dt.date(2024, 6, 1),
+        dt.date(2024, 5, 1),
+        dt.date(2019, 1, 1),
+    ]
+
+
+def test_briefs_of_the_same_day_are_in_slug_order(make_project: ProjectFactory) -> None:
+    root = make_project(
+        {
+            "content/briefs/zeta.yaml": "seed: agency-move\npublished: 2024-05-01\n",
+            "content/briefs/alpha.yaml": "seed: agency-move\npublished: 2024-05-01\n",
+        }
+    )
+    pages, _, _ = _plan(root)
+    cards = _items(pages["index.html"], "briefs")
+    assert [c.url.rsplit("/", 2)[-2] for c in cards] == ["agency-move", "alpha", "zeta"]
+
+
+def test_title_defaults_to_the_seed_headline(make_project: ProjectFactory) -> None:
+    pages, _, _ = _plan(_two_briefs(make_project))
+    assert pages["briefs/agency-move/index.html"].context["title"] == (
+        "Agency to move staff to the city"
+    )
+    assert pages["briefs/old/index.html"].context["title"] == "An old brief"
+
+
+def test_card_counts_notes_by_type(make_project: ProjectFactory) -> None:
+    pages, _, _ = _plan(_two_briefs(make_project))
+    cards = {c.url.rsplit("/", 2)[-2]: c for c in _items(pages["index.html"], "briefs")}
+    assert cards["second"].note_count == 1
+    assert [(c.type, c.count) for c in cards["second"].counts] == [("claim", 1)]
+    assert cards["old"].note_count == 0
+    assert cards["old"].counts == ()
+
+
+def test_notes_are_numbered_in_reading_order(make_project: ProjectFactory) -> None:
+    brief = """\
+seed: agency-move
+published: 2024-05-01
+annotations:
+  - id: late
+    quote: the plan
+    type: context
+    note: n
+  - id: inner
+    quote: 40 staff
+    type: context
+    note: n
+  - id: outer
+    quote: move 40 staff
+    type: context
+    note: n
+"""
+    pages, _, _ = _plan(make_project({"content/briefs/agency-move.yaml": brief}))
+    notes = _items(pages["briefs/agency-move/index.html"], "notes")
+    assert [(n.id, n.number) for n in notes] == [("outer", 1), ("inner", 2), ("late", 3)]
+    assert [n.quote for n in notes] == ["move 40 staff", "40 staff", "the plan"]
+    assert [n.passage for n in notes] == ["passage_outer", "passage_inner", "passage_late"]
+
+
+def test_note_links_stay_on_their_brief_and_point_there_from_elsewhere(
+    make_project: ProjectFactory,
+) -> None:
+    pages, _, _ = _plan(_two_briefs(make_project))
+    page = pages["briefs/second/index.html"].context
+    assert 'href="#met"' in str(page["summary"])
+    assert 'href="../../briefs/agency-move/#staff"' in str(page["summary"])
+    (note,) = _items(pages["briefs/second/index.html"], "notes")
+    assert note.verdict.label == "Accurate"
+    assert str(note.verdict.summary) == 'Yes, see <a href="#met">note</a>.'
+    cards = _items(pages["index.html"], "briefs")
+    assert 'briefs/second/#met"' in str(cards[0].summary)
+    assert 'href="#met"' not in str(cards[0].summary)
+    entity_notes = _items(pages["entities/office/index.html"], "notes")
+    assert entity_notes[0].url == "../../briefs/second/#met"
+
+
+def test_related_briefs_are_linked_both_ways(make_project: ProjectFactory) -> None:
+    pages, _, _ = _plan(_two_briefs(make_project))
+    first = _items(pages["briefs/agency-move/index.html"], "related")
+    second = _items(pages["briefs/second/index.html"], "related")
+    assert [(r.title, r.url) for r in first] == [
+        ("Second story about the Agency", "../../briefs/second/")
+    ]
+    assert [(r.title, r.url) for r in second] == [
+        ("Agency to move staff to the city", "../../briefs/agency-move/")
+    ]
+
+
+def test_entity_and_topic_list_pages_are_sorted_by_name(make_project: ProjectFactory) -> None:
+    pages, _, _ = _plan(_two_briefs(make_project))
+    items = _items(pages["entities/index.html"], "items")
+    assert [(i.title, i.url) for i in items] == [
+        ("Nobody Mentioned", "unused/"),
+        ("The Agency", "agency/"),
+        ("The Office", "office/"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("base_url", "root"),
+    [
+        (None, "/"),
+        ("https://briefs.example.org/", "/"),
+        ("https://briefs.example.org", "/"),
+        ("https://example.org/briefs/", "/briefs/"),
+        ("https://example.org/a/b", "/a/b/"),
+    ],
+)
+def test_404_page_links_from_the_base_url_path(
+    make_project: ProjectFactory, base_url: str | None, root: str
+) -> None:
+    site = "title: T\n" + (f"base_url: {base_url}\n" if base_url else "")
+    pages, _, _ = _plan(make_project({"content/site.yaml": site}))
+    assert pages["404.html"].context["root"] == root
+
+
+def test_quote_starting_with_a_dash_at_a_paragraph_start_is_planned(
+    make_project: ProjectFactory,
+) -> None:
+    seed = "Head\n\nFirst paragraph here.\n\n\u2014 Yes, he said.\n"
+    brief = (
+        "seed: agency-move\npublished: 2024-05-01\nannotations:\n"
+        "  - id: yes\n    quote: \u2014 Yes\n    type: context\n    note: n\n"
+    )
+    root = make_project({"seeds/agency-move.txt": seed, "content/briefs/agency-move.yaml": brief})
+    pages, _, _ = _plan(root)
+    (note,) = _items(pages["briefs/agency-move/index.html"], "notes")
+    assert note.passage == "passage_yes"
+    assert note.quote == "\u2014 Yes"
+
+
+# --- clashes ----------------------------------------------------------------------------------
+
+
+def test_two_pages_on_one_output_path_is_an_error_naming_both(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    root = make_project()
+    clash = tmp_path / "index.html"
+    clash.write_text("<p>static</p>", encoding="utf-8")
+    static = [StaticFile("index.html", clash, "layouts/static/index.html")]
+    pages, planned, diagnostics = _plan(root, static)
+    (d,) = diagnostics.errors
+    assert d.location == SourceLocation("layouts/static/index.html")
+    assert (
+        d.message == "layouts/static/index.html and content/site.yaml would both write index.html"
+    )
+    assert d.hint
+    assert pages["index.html"].template == "index.html"  # the first claim is kept
+    assert static[0] not in planned
+
+
+def test_a_static_file_on_a_brief_page_names_the_brief(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    clash = tmp_path / "x.html"
+    clash.write_text("x", encoding="utf-8")
+    static = [
+        StaticFile(
+            "briefs/agency-move/index.html", clash, "layouts/static/briefs/agency-move/index.html"
+        )
+    ]
+    _, _, diagnostics = _plan(make_project(), static)
+    (d,) = diagnostics.errors
+    assert "content/briefs/agency-move.yaml" in d.message
+    assert "layouts/static/briefs/agency-move/index.html" in d.message
+
+
+def test_a_clash_fails_the_build(make_project: ProjectFactory, tmp_path: Path) -> None:
+    root = make_project()
+    write_project(root, {"layouts/static/topics/staffing/index.html": "<p>clash</p>"})
+    run = pipeline.run(root)
+    messages = [d.message for d in run.diagnostics.errors]
+    assert messages == [
+        "layouts/static/topics/staffing/index.html and content/topics/staffing.yaml would both "
+        "write topics/staffing/index.html"
+    ]
+    assert run.files == {}
