@@ -123,6 +123,10 @@ def _check(root: Path, args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return EXIT_CONTENT if errors else EXIT_OK
     print_diagnostics(diagnostics, root, sys.stderr)
+    if args.verbose:
+        for slug, placements in sorted(result.anchors.items()):
+            placed = sum(isinstance(p, Anchor) for p in placements)
+            print(f"  {slug}: {placed} of {_count(len(placements), 'note')} placed")
     if errors:
         _print_totals(diagnostics, sys.stderr)
     elif not args.quiet:
