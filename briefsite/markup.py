@@ -84,7 +84,9 @@ class MarkdownRenderer:
     """One reused Markdown converter and sanitiser, with a cache of converted texts."""
 
     def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=["sane_lists", "smarty"], output_format="html")
+        # No `smarty`: it runs a second inline pass and tripled the conversion time of a
+        # typical note (benchmarks/build_speed.py); annotators type the typography they want.
+        self._md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
         self._rewriter = _LinkRewriter(self._md)
         # Run after inline patterns have made the <a> elements (priority below "inline").
         self._md.treeprocessors.register(self._rewriter, "briefsite_links", 5)
@@ -94,21 +96,20 @@ class MarkdownRenderer:
             url_schemes=set(URL_SCHEMES),
             link_rel=None,
         )
-        self._cache: dict[tuple[str, bool], Html] = {}
+        self._cache: dict[str, Html] = {}
 
     def render(self, text: str, inline: bool = False) -> Html:
         """Convert Markdown to sanitised HTML; `inline` drops a lone wrapping paragraph."""
-        key = (text, inline)
-        cached = self._cache.get(key)
-        if cached is not None:
-            return cached
-        self._md.reset()
-        self._rewriter.found = []
-        html = self._cleaner.clean(self._md.convert(text))
+        result = self._cache.get(text)
+        if result is None:
+            self._md.reset()
+            self._rewriter.found = []
+            html = self._cleaner.clean(self._md.convert(text))
+            result = Html(html, tuple(self._rewriter.found))
+            self._cache[text] = result
+        html = result.html
         if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-            html = html[3:-4]
-        result = Html(html, tuple(self._rewriter.found))
-        self._cache[key] = result
+            return Html(html[3:-4], result.links)
         return result
 
 

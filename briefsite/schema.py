@@ -7,7 +7,7 @@ The validator walks YAML against these specs, the README's key reference follows
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 ScalarKind = Literal["string", "markdown", "date", "integer", "slug", "url", "enum"]
@@ -54,10 +54,14 @@ class Mapping:
 
     name: str
     fields: tuple[Field, ...]
+    by_key: dict[str, Field] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_key", {f.key: f for f in self.fields})
 
     def field(self, key: str) -> Field | None:
         """Return the field for `key`, if the mapping has one."""
-        return next((f for f in self.fields if f.key == key), None)
+        return self.by_key.get(key)
 
 
 Spec = Scalar | ListOf | Mapping
