@@ -223,7 +223,7 @@ def test_links_get_no_added_rel_or_target(renderer: MarkdownRenderer) -> None:
 
 
 def test_typography_is_kept_as_the_annotator_typed_it(renderer: MarkdownRenderer) -> None:
-    assert renderer.render('"quoted" -- it\'s').html == "<p>\"quoted\" -- it's</p>"
+    assert renderer.render('"quoted" -- it\'s').html == '<p>"quoted" -- it\'s</p>'
     typed = "\u201cquoted\u201d \u2013 it\u2019s"
     assert renderer.render(typed).html == f"<p>{typed}</p>"
 
