@@ -630,11 +630,15 @@ class Sample:
 
 
 def _max_rss_kib() -> int:
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # The largest of this process and any worker it forked (with --jobs above 1).
+    peak = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+    )
     return peak // 1024 if sys.platform == "darwin" else peak  # bytes on macOS, KiB on Linux
 
 
-def measure(phase: str, root: Path, output: Path) -> Sample:
+def measure(phase: str, root: Path, output: Path, jobs: int) -> Sample:
     """Run one phase in this process and measure it."""
     from briefsite import pipeline
     from briefsite.errors import BriefsiteError, Diagnostic
@@ -648,13 +652,13 @@ def measure(phase: str, root: Path, output: Path) -> Sample:
     found: Sequence[Diagnostic]
     started = time.perf_counter()
     if phase == "check":
-        run = pipeline.run(root)
+        run = pipeline.run(root, jobs)
         seconds = time.perf_counter() - started
         found = run.diagnostics.items
         files = len(run.files) + len(run.copies)
     else:
         try:
-            result = pipeline.build(root, output)
+            result = pipeline.build(root, output, jobs)
         except BriefsiteError as exc:
             seconds = time.perf_counter() - started
             found = exc.diagnostics
@@ -681,20 +685,20 @@ def measure(phase: str, root: Path, output: Path) -> Sample:
     )
 
 
-def _child(phase: str, root: str, output: str, conn: Connection) -> None:
+def _child(phase: str, root: str, output: str, jobs: int, conn: Connection) -> None:
     try:
-        conn.send(json.dumps(asdict(measure(phase, Path(root), Path(output)))))
+        conn.send(json.dumps(asdict(measure(phase, Path(root), Path(output), jobs))))
     except BaseException:
         conn.send(json.dumps({"crash": traceback.format_exc()}))
     finally:
         conn.close()
 
 
-def run_phase(phase: str, root: Path, output: Path) -> Sample:
+def run_phase(phase: str, root: Path, output: Path, jobs: int) -> Sample:
     """Run one phase in a freshly spawned process, so its peak RSS is its own."""
     context = multiprocessing.get_context("spawn")
     receiver, sender = context.Pipe(duplex=False)
-    process = context.Process(target=_child, args=(phase, str(root), str(output), sender))
+    process = context.Process(target=_child, args=(phase, str(root), str(output), jobs, sender))
     process.start()
     sender.close()
     try:
@@ -800,6 +804,8 @@ def reproduce_line(args: argparse.Namespace) -> str:
         str(args.briefs),
         "--repeat",
         str(args.repeat),
+        "--jobs",
+        str(args.jobs),
     ]
     if args.keep is not None:
         command += ["--keep", str(args.keep)]
@@ -867,6 +873,13 @@ def parse_args(argv: Sequence[str]) -> argparse.Namespace:
         help="runs of each phase; the best and the median are shown (default 3)",
     )
     parser.add_argument(
+        "--jobs",
+        type=_positive,
+        default=1,
+        metavar="J",
+        help="processes for the build to use, as `build.py --jobs` (default 1)",
+    )
+    parser.add_argument(
         "--keep",
         type=Path,
         metavar="DIR",
@@ -910,13 +923,14 @@ def benchmark(args: argparse.Namespace, root: Path) -> None:
             if phase == "build":
                 shutil.rmtree(output, ignore_errors=True)
             print(f"  run {attempt}/{args.repeat}: {phase} ...", file=sys.stderr)
-            sample = run_phase(phase, root, output)
+            sample = run_phase(phase, root, output, args.jobs)
             _fail_on_errors(sample)
             samples[phase].append(sample)
     print(
         f"briefsite build speed: {stats.briefs} briefs ({stats.seed_bytes / 1024:.0f} KiB of "
         f"seeds), {stats.notes} notes, {stats.entities} entities, {stats.topics} topics; "
-        f"{args.repeat} run(s) of each phase, each in a fresh spawned process"
+        f"{args.repeat} run(s) of each phase, each in a fresh spawned process; "
+        f"--jobs {args.jobs}"
     )
     print()
     print(table(samples, stats.briefs))

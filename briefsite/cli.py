@@ -13,6 +13,7 @@ from typing import TextIO
 from briefsite import pipeline
 from briefsite.anchoring import Anchor
 from briefsite.errors import BriefsiteError, Diagnostic
+from briefsite.workers import default_jobs
 from briefsite.write import output_problem
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
@@ -31,6 +32,14 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("."),
         metavar="DIR",
         help="folder holding seeds/, content/ and optionally layouts/ (default: current folder)",
+    )
+    common.add_argument(
+        "-j",
+        "--jobs",
+        type=_positive,
+        default=default_jobs(),
+        metavar="N",
+        help="processes to convert and render with on large sites (default: the CPU count)",
     )
     loudness = common.add_mutually_exclusive_group()
     loudness.add_argument("-q", "--quiet", action="store_true", help="print only errors")
@@ -54,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "json"), default="text", help="report format (default: text)"
     )
     return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
+    return int(text)
 
 
 def parse_args(argv: Sequence[str]) -> argparse.Namespace:
@@ -98,7 +113,7 @@ def _build(root: Path, args: argparse.Namespace) -> int:
     if problem:
         raise UsageError(problem)
     try:
-        result = pipeline.build(root, output)
+        result = pipeline.build(root, output, args.jobs)
     except BriefsiteError as exc:
         print_diagnostics(exc.diagnostics, root, sys.stderr)
         _print_totals(exc.diagnostics, sys.stderr, "; nothing was written")
@@ -115,7 +130,7 @@ def _build(root: Path, args: argparse.Namespace) -> int:
 
 
 def _check(root: Path, args: argparse.Namespace) -> int:
-    result = pipeline.run(root)
+    result = pipeline.run(root, args.jobs)
     diagnostics = sorted(result.diagnostics.items, key=lambda d: (d.location, d.message))
     errors = result.diagnostics.errors
     if args.format == "json":

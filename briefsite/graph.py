@@ -67,6 +67,19 @@ def brief_texts(brief: Brief) -> Iterator[tuple[Text, str | None]]:
             yield note.verdict.summary, note.id
 
 
+def all_texts(project: Project) -> Iterator[Text]:
+    """Every Markdown text of the project."""
+    for brief in project.briefs.values():
+        for text, _ in brief_texts(brief):
+            yield text
+    for entity in project.entities.values():
+        if entity.summary:
+            yield entity.summary
+    for topic in project.topics.values():
+        if topic.summary:
+            yield topic.summary
+
+
 def check_references(
     project: Project, known: Known, renderer: MarkdownRenderer, diagnostics: Diagnostics
 ) -> None:

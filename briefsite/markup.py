@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
+
+from briefsite.workers import map_chunks
 
 LinkKind = Literal["entity", "topic", "brief", "note"]
 
@@ -98,6 +101,12 @@ class MarkdownRenderer:
         )
         self._cache: dict[str, Html] = {}
 
+    def preload(self, texts: Iterable[str], jobs: int = 1) -> None:
+        """Convert many texts at once, in up to `jobs` processes, into the cache."""
+        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        for text, html in zip(todo, map_chunks(_convert_chunk, todo, jobs), strict=True):
+            self._cache[text] = html
+
     def render(self, text: str, inline: bool = False) -> Html:
         """Convert Markdown to sanitised HTML; `inline` drops a lone wrapping paragraph."""
         result = self._cache.get(text)
@@ -111,6 +120,15 @@ class MarkdownRenderer:
         if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
             return Html(html[3:-4], result.links)
         return result
+
+
+_child_renderer: list[MarkdownRenderer] = []  # one per forked process, made on first use
+
+
+def _convert_chunk(texts: Sequence[str]) -> list[Html]:
+    if not _child_renderer:
+        _child_renderer.append(MarkdownRenderer())
+    return [_child_renderer[0].render(text) for text in texts]
 
 
 def localize(html: str, root: str, owner_brief: str | None, here_brief: str | None) -> str:

@@ -9,11 +9,11 @@ from pathlib import Path
 from briefsite.anchoring import Anchor, Unplaced, anchor_brief
 from briefsite.content import YAML_SUFFIXES, is_source_file, read_project
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
-from briefsite.graph import Graph, Known, build_graph, check_references
+from briefsite.graph import Graph, Known, all_texts, build_graph, check_references
 from briefsite.markup import MarkdownRenderer
 from briefsite.model import Project
-from briefsite.plan import Page, StaticFile, plan_site
-from briefsite.render import layout_dirs, make_environment, render_all
+from briefsite.plan import Planner, StaticFile, check_outputs, page_keys
+from briefsite.render import Rendered, layout_dirs, make_environment, render_pages
 from briefsite.write import WriteStats, write_site
 
 
@@ -30,6 +30,7 @@ class Run:
     graph: Graph
     files: dict[str, bytes]
     copies: dict[str, Path]
+    inputs: dict[str, frozenset[str]]  # each page's output path -> the files it was made from
     seconds: float
 
     @property
@@ -83,12 +84,14 @@ def _static_files(dirs: list[Path]) -> list[StaticFile]:
     return list(found.values())
 
 
-def run(root: Path) -> Run:
-    """Validate, anchor, link and render a project in memory; nothing is written."""
+def run(root: Path, jobs: int = 1) -> Run:
+    """Validate, anchor, link and render a project in memory, in up to `jobs` processes;
+    nothing is written."""
     started = time.perf_counter()
     diagnostics = Diagnostics()
     project = read_project(root, diagnostics)
     renderer = MarkdownRenderer()
+    renderer.preload((text.value for text in all_texts(project)), jobs)
     check_references(project, _known(root), renderer, diagnostics)
     anchors: dict[str, tuple[Anchor | Unplaced, ...]] = {}
     for brief in project.briefs.values():
@@ -96,29 +99,27 @@ def run(root: Path) -> Run:
         if seed is not None:
             anchors[brief.slug] = anchor_brief(brief, seed, diagnostics)
     graph = build_graph(project, anchors, diagnostics)
-    files: dict[str, bytes] = {}
+    pages: list[Rendered] = []
     copies: dict[str, Path] = {}
     if not diagnostics.errors:
-        files, copies = _render(root, project, graph, renderer, diagnostics)
-    return Run(root, diagnostics, project, graph, files, copies, time.perf_counter() - started)
+        dirs = layout_dirs(root)
+        keys = page_keys(project)
+        static = check_outputs(project, keys, _static_files(dirs), diagnostics)
+        copies = {s.output: s.path for s in static}
+        if not diagnostics.errors:
+            planner = Planner(project, graph, renderer)
+            env = make_environment(dirs)
+            pages = render_pages(planner, env, keys, root, jobs, diagnostics)
+    files = {p.output: p.data for p in pages if p.data is not None}
+    inputs = {p.output: p.inputs for p in pages}
+    elapsed = time.perf_counter() - started
+    return Run(root, diagnostics, project, graph, files, copies, inputs, elapsed)
 
 
-def _render(
-    root: Path, project: Project, graph: Graph, renderer: MarkdownRenderer, diagnostics: Diagnostics
-) -> tuple[dict[str, bytes], dict[str, Path]]:
-    dirs = layout_dirs(root)
-    planned = plan_site(project, graph, renderer, _static_files(dirs), diagnostics)
-    if diagnostics.errors:
-        return {}, {}
-    pages = [p for p in planned if isinstance(p, Page)]
-    copies = {s.output: s.path for s in planned if isinstance(s, StaticFile)}
-    return render_all(make_environment(dirs), pages, root, diagnostics), copies
-
-
-def build(root: Path, output: Path) -> BuildResult:
+def build(root: Path, output: Path, jobs: int = 1) -> BuildResult:
     """Build the site into `output`; on any error raise BriefsiteError and leave it untouched."""
     started = time.perf_counter()
-    result = run(root)
+    result = run(root, jobs)
     result.diagnostics.raise_if_errors()
     stats = write_site(result.files, result.copies, output, root)
     return BuildResult(

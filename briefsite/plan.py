@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from markupsafe import Markup
 
@@ -50,7 +51,9 @@ class StaticFile:
     source: str
 
 
-class _Planner:
+class Planner:
+    """Builds the Page for any PageKey of one project; pages can be planned in any order."""
+
     def __init__(self, project: Project, graph: Graph, renderer: MarkdownRenderer) -> None:
         self.project = project
         self.graph = graph
@@ -60,6 +63,22 @@ class _Planner:
         for brief in project.briefs.values():
             for note, span in self.spans(brief):
                 self.notes[NoteRef(brief.slug, note.id)] = (note, span)
+
+    def plan(self, key: PageKey) -> Page:
+        """Plan the page named by `key`."""
+        if key.kind == "brief":
+            return self.brief_page(self.project.briefs[key.slug])
+        if key.kind == "entity":
+            return self.entity_page(key.slug)
+        if key.kind == "topic":
+            return self.topic_page(key.slug)
+        if key.kind in ("entities", "topics"):
+            return self.list_page(key.kind)
+        if key.kind == "index":
+            return self.cards_page("index.html", "index.html", "./", self.site.title)
+        if key.kind == "briefs":
+            return self.cards_page("briefs/index.html", "briefs.html", "../", "All briefs")
+        return self.not_found_page()
 
     def spans(self, brief: Brief) -> list[tuple[Annotation, Span]]:
         """The brief's notes in reading order, numbered."""
@@ -287,36 +306,75 @@ class _Planner:
         return Page("404.html", "404.html", context, frozenset({self.site.path}), self.site.path)
 
 
-def plan_site(
-    project: Project,
-    graph: Graph,
-    renderer: MarkdownRenderer,
-    static: list[StaticFile],
-    diagnostics: Diagnostics,
-) -> list[Page | StaticFile]:
-    """Plan every page of the site; two pages on one output path is an error naming both."""
-    planner = _Planner(project, graph, renderer)
-    pages: list[Page | StaticFile] = [
-        planner.cards_page("index.html", "index.html", "./", project.site.title),
-        planner.cards_page("briefs/index.html", "briefs.html", "../", "All briefs"),
-        planner.not_found_page(),
+PageKind = Literal["index", "briefs", "404", "entities", "topics", "brief", "entity", "topic"]
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class PageKey:
+    """Names one page of the site, before it is planned."""
+
+    kind: PageKind
+    slug: str = ""
+
+    @property
+    def output(self) -> str:
+        """Where the page is written, relative to the output folder."""
+        if self.kind in _FOLDERS:
+            return f"{_FOLDERS[self.kind]}/{self.slug}/index.html"
+        return _LIST_OUTPUTS[self.kind]
+
+
+_FOLDERS = {"brief": "briefs", "entity": "entities", "topic": "topics"}
+_LIST_OUTPUTS = {
+    "index": "index.html",
+    "404": "404.html",
+    "briefs": "briefs/index.html",
+    "entities": "entities/index.html",
+    "topics": "topics/index.html",
+}
+
+
+def page_keys(project: Project) -> list[PageKey]:
+    """Every page of the site: lists first, then briefs newest first, entities, topics."""
+    briefs = sorted(project.briefs.values(), key=lambda b: (-b.published.toordinal(), b.slug))
+    return [
+        PageKey("index"),
+        PageKey("briefs"),
+        PageKey("404"),
+        PageKey("entities"),
+        PageKey("topics"),
+        *(PageKey("brief", b.slug) for b in briefs),
+        *(PageKey("entity", slug) for slug in sorted(project.entities)),
+        *(PageKey("topic", slug) for slug in sorted(project.topics)),
     ]
-    pages += [planner.list_page("entities"), planner.list_page("topics")]
-    pages += [planner.brief_page(b) for b in planner.newest_first()]
-    pages += [planner.entity_page(slug) for slug in sorted(project.entities)]
-    pages += [planner.topic_page(slug) for slug in sorted(project.topics)]
-    pages += static
-    claimed: dict[str, str] = {}
-    unique: list[Page | StaticFile] = []
-    for page in pages:
-        other = claimed.get(page.output)
+
+
+def source_of(key: PageKey, project: Project) -> str:
+    """The file a page is chiefly made from, named in errors."""
+    if key.kind == "brief":
+        return project.briefs[key.slug].path
+    if key.kind == "entity":
+        return project.entities[key.slug].path
+    if key.kind == "topic":
+        return project.topics[key.slug].path
+    return project.site.path
+
+
+def check_outputs(
+    project: Project, keys: list[PageKey], static: list[StaticFile], diagnostics: Diagnostics
+) -> list[StaticFile]:
+    """Report two files on one output path, naming both; return the static files to copy."""
+    claimed = {key.output: source_of(key, project) for key in keys}
+    copies: list[StaticFile] = []
+    for item in static:
+        other = claimed.get(item.output)
         if other is not None:
             diagnostics.error(
-                SourceLocation(page.source),
-                f"{page.source} and {other} would both write {page.output}",
+                SourceLocation(item.source),
+                f"{item.source} and {other} would both write {item.output}",
                 "rename or remove one of them",
             )
             continue
-        claimed[page.output] = page.source
-        unique.append(page)
-    return unique
+        claimed[item.output] = item.source
+        copies.append(item)
+    return copies

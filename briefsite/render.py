@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import traceback
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Protocol
 
 import jinja2
 
-from briefsite.errors import BriefsiteError, Diagnostics, SourceLocation
-from briefsite.plan import Page
+from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics, SourceLocation
+from briefsite.plan import Page, PageKey
+from briefsite.workers import map_chunks
 
 BUILTIN_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 
@@ -91,19 +94,67 @@ def _failing_template_line(exc: BaseException, project: Path) -> SourceLocation:
     return SourceLocation("layouts")
 
 
-def render_all(
-    env: jinja2.Environment, pages: Sequence[Page], project: Path, diagnostics: Diagnostics
-) -> dict[str, bytes]:
-    """Render every page, collecting template errors (reported once per template line)."""
-    out: dict[str, bytes] = {}
-    seen: set[tuple[SourceLocation, str]] = set()
-    for page in pages:
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A rendered page (or the template errors that stopped it) and the files it came from."""
+
+    output: str
+    data: bytes | None
+    inputs: frozenset[str]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+class PagePlanner(Protocol):
+    """Anything that plans the page of a key (the pipeline's Planner; a stub in tests)."""
+
+    def plan(self, key: PageKey) -> Page:
+        """The page named by `key`."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    planner: PagePlanner
+    env: jinja2.Environment
+    project: Path
+
+
+_job: list[_Job] = []  # the job of the current render_pages call, as forked children see it
+
+
+def _render_chunk(keys: Sequence[PageKey]) -> list[Rendered]:
+    job = _job[-1]
+    out = []
+    for key in keys:
+        page = job.planner.plan(key)
         try:
-            out[page.output] = render_page(env, page, project).encode("utf-8")
+            data: bytes | None = render_page(job.env, page, job.project).encode("utf-8")
+            problems: tuple[Diagnostic, ...] = ()
         except BriefsiteError as exc:
-            for d in exc.diagnostics:
-                key = (d.location, d.message.split(" while rendering ")[0])
-                if key not in seen:
-                    seen.add(key)
-                    diagnostics.extend([d])
+            data, problems = None, exc.diagnostics
+        out.append(Rendered(page.output, data, page.inputs, problems))
     return out
+
+
+def render_pages(
+    planner: PagePlanner,
+    env: jinja2.Environment,
+    keys: Sequence[PageKey],
+    project: Path,
+    jobs: int,
+    diagnostics: Diagnostics,
+) -> list[Rendered]:
+    """Plan and render every page, in up to `jobs` processes, collecting template errors
+    (each template line reported once)."""
+    _job.append(_Job(planner, env, project))
+    try:
+        results = map_chunks(_render_chunk, keys, jobs)
+    finally:
+        _job.pop()
+    seen: set[SourceLocation] = set()
+    for result in results:
+        for d in result.diagnostics:
+            if d.location not in seen:
+                seen.add(d.location)
+                diagnostics.extend([d])
+    return results

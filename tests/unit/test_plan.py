@@ -12,7 +12,7 @@ import pytest
 from briefsite import pipeline
 from briefsite.errors import Diagnostics, SourceLocation
 from briefsite.markup import MarkdownRenderer
-from briefsite.plan import Page, StaticFile, plan_site
+from briefsite.plan import Page, Planner, StaticFile, check_outputs, page_keys
 from tests.conftest import ProjectFactory, write_project
 
 SEED_B = "Second story about the Agency\n\nThe Office and the Agency met.\n"
@@ -51,7 +51,12 @@ def _plan(
     run = pipeline.run(root)
     assert run.diagnostics.errors == [], [d.format() for d in run.diagnostics.errors]
     diagnostics = Diagnostics()
-    planned = plan_site(run.project, run.graph, MarkdownRenderer(), static or [], diagnostics)
+    keys = page_keys(run.project)
+    copies = check_outputs(run.project, keys, static or [], diagnostics)
+    planner = Planner(run.project, run.graph, MarkdownRenderer())
+    planned: list[Page | StaticFile] = [planner.plan(key) for key in keys]
+    assert [p.output for p in planned] == [key.output for key in keys]
+    planned += copies
     pages = {p.output: p for p in planned if isinstance(p, Page)}
     return pages, planned, diagnostics
 

@@ -5,19 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from briefsite import pipeline
 from briefsite.errors import BriefsiteError, Diagnostics, SourceLocation
 from briefsite.model import Site
-from briefsite.plan import Page
+from briefsite.plan import Page, PageKey
 from briefsite.render import (
     BUILTIN_LAYOUTS,
     layout_dirs,
     long_date,
     make_environment,
-    render_all,
     render_page,
+    render_pages,
 )
 from tests.conftest import ProjectFactory, write_project
 
@@ -31,6 +32,24 @@ def _page(template: str, output: str = "index.html", **context: object) -> Page:
 def _layouts(root: Path, templates: dict[str, str]) -> Path:
     write_project(root, {f"layouts/{name}": text for name, text in templates.items()})
     return root
+
+
+class _Pages:
+    """A planner over ready-made pages, keyed by position."""
+
+    def __init__(self, pages: list[Page]) -> None:
+        self.pages = pages
+
+    def plan(self, key: PageKey) -> Page:
+        return self.pages[int(key.slug)]
+
+
+def render_all(
+    env: jinja2.Environment, pages: list[Page], root: Path, diagnostics: Diagnostics
+) -> dict[str, bytes]:
+    keys = [PageKey("brief", str(i)) for i in range(len(pages))]
+    rendered = render_pages(_Pages(pages), env, keys, root, 1, diagnostics)
+    return {r.output: r.data for r in rendered if r.data is not None}
 
 
 def _render_error(root: Path, page: Page) -> BriefsiteError:
