@@ -229,7 +229,7 @@ def _source_line(
 ) -> str | None:
     if path not in cache:
         try:
-            cache[path] = (root / path).read_text(encoding="utf-8-sig").splitlines()
+            cache[path] = (root / path).read_text("utf-8-sig", errors="replace").splitlines()
         except (OSError, UnicodeDecodeError):
             cache[path] = None
     lines = cache[path]

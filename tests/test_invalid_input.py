@@ -1219,6 +1219,8 @@ CLI_REPORTS = [
     pytest.param(
         {S: b"Agency to move staff\n\nCaf\xc3\xa9 \xff bar\n"},
         "seeds/agency-move.txt:3:6: error: file is not valid UTF-8 (byte 0xff)\n"
+        " 3 | Caf\u00e9 \ufffd bar\n"  # the bad byte shown as U+FFFD, the caret under it
+        "   |      ^\n"
         f"  hint: {UTF8_HINT}\n"
         "1 error\n",
         id="seed-not-utf8",
