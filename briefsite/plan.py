@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Literal
 
 from markupsafe import Markup
 
 from briefsite.anchoring import Anchor
 from briefsite.article import Span, render_article
-from briefsite.errors import Diagnostics, SourceLocation
 from briefsite.graph import Graph, NoteRef
+from briefsite.inputs import page_inputs
 from briefsite.markup import MarkdownRenderer, localize
 from briefsite.model import Annotation, Brief, Project, Text
+from briefsite.pages import PageKey as PageKey
+from briefsite.pages import StaticFile as StaticFile
+from briefsite.pages import check_outputs as check_outputs
+from briefsite.pages import page_keys as page_keys
 from briefsite.schema import NOTE_TYPES
 from briefsite.views import (
     RATING_LABELS,
@@ -42,15 +44,6 @@ class Page:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
-class StaticFile:
-    """A file copied as it is from `layouts/static/`."""
-
-    output: str
-    path: Path
-    source: str
-
-
 class Planner:
     """Builds the Page for any PageKey of one project; pages can be planned in any order."""
 
@@ -73,12 +66,16 @@ class Planner:
         if key.kind == "topic":
             return self.topic_page(key.slug)
         if key.kind in ("entities", "topics"):
-            return self.list_page(key.kind)
+            return self.list_page(key)
         if key.kind == "index":
-            return self.cards_page("index.html", "index.html", "./", self.site.title)
+            return self.cards_page(key, "index.html", "./", self.site.title)
         if key.kind == "briefs":
-            return self.cards_page("briefs/index.html", "briefs.html", "../", "All briefs")
+            return self.cards_page(key, "briefs.html", "../", "All briefs")
         return self.not_found_page()
+
+    def inputs(self, key: PageKey) -> frozenset[str]:
+        """The files the page of `key` is made from."""
+        return page_inputs(key, self.project, self.graph)
 
     def spans(self, brief: Brief) -> list[tuple[Annotation, Span]]:
         """The brief's notes in reading order, numbered."""
@@ -214,14 +211,8 @@ class Planner:
                 for c in sorted(brief.corrections, key=lambda c: c.date, reverse=True)
             ],
         }
-        inputs = {brief.path, seed.path, self.site.path}
-        inputs.update(e.path for e in entities)
-        inputs.update(t.path for t in topics)
-        inputs.update(b.path for b in related)
-        inputs.update(self.project.seeds[b.seed.slug].path for b in related)
-        return Page(
-            f"briefs/{brief.slug}/index.html", "brief.html", context, frozenset(inputs), brief.path
-        )
+        key = PageKey("brief", brief.slug)
+        return Page(key.output, "brief.html", context, self.inputs(key), brief.path)
 
     def entity_page(self, slug: str) -> Page:
         root = "../../"
@@ -240,15 +231,8 @@ class Planner:
             "briefs": [self.card(b, root) for b in briefs],
             "notes": notes,
         }
-        inputs = {entity.path, self.site.path}
-        inputs.update(b.path for b in briefs)
-        inputs.update(self.project.seeds[b.seed.slug].path for b in briefs)
-        inputs.update(
-            self.project.briefs[r.brief].path for r in self.graph.entity_notes.get(slug, ())
-        )
-        return Page(
-            f"entities/{slug}/index.html", "entity.html", context, frozenset(inputs), entity.path
-        )
+        key = PageKey("entity", slug)
+        return Page(key.output, "entity.html", context, self.inputs(key), entity.path)
 
     def topic_page(self, slug: str) -> Page:
         root = "../../"
@@ -259,40 +243,27 @@ class Planner:
             "summary": self.html(topic.summary, root, None, None),
             "briefs": [self.card(b, root) for b in briefs],
         }
-        inputs = {topic.path, self.site.path, *(b.path for b in briefs)}
-        inputs.update(self.project.seeds[b.seed.slug].path for b in briefs)
-        return Page(
-            f"topics/{slug}/index.html", "topic.html", context, frozenset(inputs), topic.path
-        )
+        key = PageKey("topic", slug)
+        return Page(key.output, "topic.html", context, self.inputs(key), topic.path)
 
-    def cards_page(self, output: str, template: str, root: str, title: str) -> Page:
+    def cards_page(self, key: PageKey, template: str, root: str, title: str) -> Page:
         """The index and the list of all briefs: every brief as a card, newest first."""
         briefs = self.newest_first()
         context = self.common(root, title) | {"briefs": [self.card(b, root) for b in briefs]}
-        inputs = {self.site.path, *(b.path for b in briefs)}
-        inputs.update(self.project.seeds[b.seed.slug].path for b in briefs)
-        return Page(output, template, context, frozenset(inputs), self.site.path)
+        return Page(key.output, template, context, self.inputs(key), self.site.path)
 
-    def list_page(self, kind: str) -> Page:
+    def list_page(self, key: PageKey) -> Page:
         root = "../"
-        if kind == "entities":
+        if key.kind == "entities":
             items = sorted(self.project.entities.values(), key=lambda e: e.name.casefold())
             links = [Link(e.name, f"{e.slug}/") for e in items]
-            inputs = {e.path for e in items}
             title = "People and organisations"
         else:
             topics = sorted(self.project.topics.values(), key=lambda t: t.name.casefold())
             links = [Link(t.name, f"{t.slug}/") for t in topics]
-            inputs = {t.path for t in topics}
             title = "Topics"
-        context = self.common(root, title) | {"items": links, "kind": kind}
-        return Page(
-            f"{kind}/index.html",
-            "list.html",
-            context,
-            frozenset(inputs | {self.site.path}),
-            self.site.path,
-        )
+        context = self.common(root, title) | {"items": links, "kind": key.kind}
+        return Page(key.output, "list.html", context, self.inputs(key), self.site.path)
 
     def not_found_page(self) -> Page:
         # A 404 page is served at any depth, so relative links cannot work there: it links
@@ -303,78 +274,5 @@ class Planner:
         )
         root = root.rstrip("/") + "/"
         context = self.common(root, "Page not found")
-        return Page("404.html", "404.html", context, frozenset({self.site.path}), self.site.path)
-
-
-PageKind = Literal["index", "briefs", "404", "entities", "topics", "brief", "entity", "topic"]
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class PageKey:
-    """Names one page of the site, before it is planned."""
-
-    kind: PageKind
-    slug: str = ""
-
-    @property
-    def output(self) -> str:
-        """Where the page is written, relative to the output folder."""
-        if self.kind in _FOLDERS:
-            return f"{_FOLDERS[self.kind]}/{self.slug}/index.html"
-        return _LIST_OUTPUTS[self.kind]
-
-
-_FOLDERS = {"brief": "briefs", "entity": "entities", "topic": "topics"}
-_LIST_OUTPUTS = {
-    "index": "index.html",
-    "404": "404.html",
-    "briefs": "briefs/index.html",
-    "entities": "entities/index.html",
-    "topics": "topics/index.html",
-}
-
-
-def page_keys(project: Project) -> list[PageKey]:
-    """Every page of the site: lists first, then briefs newest first, entities, topics."""
-    briefs = sorted(project.briefs.values(), key=lambda b: (-b.published.toordinal(), b.slug))
-    return [
-        PageKey("index"),
-        PageKey("briefs"),
-        PageKey("404"),
-        PageKey("entities"),
-        PageKey("topics"),
-        *(PageKey("brief", b.slug) for b in briefs),
-        *(PageKey("entity", slug) for slug in sorted(project.entities)),
-        *(PageKey("topic", slug) for slug in sorted(project.topics)),
-    ]
-
-
-def source_of(key: PageKey, project: Project) -> str:
-    """The file a page is chiefly made from, named in errors."""
-    if key.kind == "brief":
-        return project.briefs[key.slug].path
-    if key.kind == "entity":
-        return project.entities[key.slug].path
-    if key.kind == "topic":
-        return project.topics[key.slug].path
-    return project.site.path
-
-
-def check_outputs(
-    project: Project, keys: list[PageKey], static: list[StaticFile], diagnostics: Diagnostics
-) -> list[StaticFile]:
-    """Report two files on one output path, naming both; return the static files to copy."""
-    claimed = {key.output: source_of(key, project) for key in keys}
-    copies: list[StaticFile] = []
-    for item in static:
-        other = claimed.get(item.output)
-        if other is not None:
-            diagnostics.error(
-                SourceLocation(item.source),
-                f"{item.source} and {other} would both write {item.output}",
-                "rename or remove one of them",
-            )
-            continue
-        claimed[item.output] = item.source
-        copies.append(item)
-    return copies
+        key = PageKey("404")
+        return Page(key.output, "404.html", context, self.inputs(key), self.site.path)
