@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Literal, TypeVar, cast
 
 from briefsite import schema
-from briefsite.errors import BriefsiteError, Diagnostics, SourceLocation
+from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics, SourceLocation
 from briefsite.model import (
     Annotation,
     ArticleSource,
@@ -37,13 +38,72 @@ _SELECTORS = frozenset({"quote", "prefix", "suffix", "occurrence"})
 
 def read_project(root: Path, diagnostics: Diagnostics) -> Project:
     """Read everything under `root`; files with errors are reported and left out."""
-    site = _read_site(root, diagnostics)
-    seeds = _read_folder(root, "seeds", (".txt",), "seed", diagnostics, _read_seed_file)
-    briefs = _read_folder(root, "content/briefs", YAML_SUFFIXES, "brief", diagnostics, _brief)
-    entities = _read_folder(root, "content/entities", YAML_SUFFIXES, "entity", diagnostics, _entity)
-    topics = _read_folder(root, "content/topics", YAML_SUFFIXES, "topic", diagnostics, _topic)
-    fallback = Site("content/site.yaml", "Briefs", None, None, "en")
-    return Project(site or fallback, seeds, briefs, entities, topics)
+    found = read_sources(list_sources(root, diagnostics), diagnostics)
+    return assemble(read_site(root, diagnostics), found)
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A seed or content file the build reads, named by kind and slug."""
+
+    what: SourceKind
+    path: Path
+    slug: str
+    shown: str
+
+
+SourceKind = Literal["seed", "brief", "entity", "topic"]
+FOLDERS: tuple[tuple[str, tuple[str, ...], SourceKind], ...] = (
+    ("seeds", (".txt",), "seed"),
+    ("content/briefs", YAML_SUFFIXES, "brief"),
+    ("content/entities", YAML_SUFFIXES, "entity"),
+    ("content/topics", YAML_SUFFIXES, "topic"),
+)
+
+
+def list_sources(root: Path, diagnostics: Diagnostics) -> list[Source]:
+    """Every source file of the project, reporting names that are not slugs or clash."""
+    return [
+        source
+        for folder, suffixes, what in FOLDERS
+        for source in _list_folder(root, folder, suffixes, what, diagnostics)
+    ]
+
+
+def read_source(source: Source) -> tuple[object | None, tuple[Diagnostic, ...]]:
+    """Read one source file: the record (None if it has errors) and its problems."""
+    diagnostics = Diagnostics()
+    item: object | None = None
+    try:
+        item = _READERS[source.what](source.path, source.slug, source.shown, diagnostics)
+    except BriefsiteError as exc:
+        diagnostics.extend(exc.diagnostics)
+    return item, tuple(diagnostics.items)
+
+
+def read_sources(sources: list[Source], diagnostics: Diagnostics) -> dict[Source, object]:
+    """Read every source; each one that parsed cleanly maps to its record."""
+    found: dict[Source, object] = {}
+    for source in sources:
+        item, problems = read_source(source)
+        diagnostics.extend(problems)
+        if item is not None:
+            found[source] = item
+    return found
+
+
+def assemble(site: Site | None, found: dict[Source, object]) -> Project:
+    """Put read records together into a Project, keyed by slug."""
+    by_kind: dict[str, dict[str, object]] = {what: {} for _, _, what in FOLDERS}
+    for source, item in found.items():
+        by_kind[source.what][source.slug] = item
+    return Project(
+        site or Site("content/site.yaml", "Briefs", None, None, "en"),
+        cast(dict[str, Seed], by_kind["seed"]),
+        cast(dict[str, Brief], by_kind["brief"]),
+        cast(dict[str, Entity], by_kind["entity"]),
+        cast(dict[str, Topic], by_kind["topic"]),
+    )
 
 
 def is_source_file(path: Path, suffixes: tuple[str, ...]) -> bool:
@@ -52,22 +112,14 @@ def is_source_file(path: Path, suffixes: tuple[str, ...]) -> bool:
     return path.suffix in suffixes and not name.startswith((".", "#", "~"))
 
 
-Reader = Callable[[Path, str, str, Diagnostics], _T | None]
-
-
-def _read_folder(
-    root: Path,
-    folder: str,
-    suffixes: tuple[str, ...],
-    what: str,
-    diagnostics: Diagnostics,
-    read: Reader[_T],
-) -> dict[str, _T]:
-    found: dict[str, _T] = {}
-    first_file: dict[str, str] = {}
+def _list_folder(
+    root: Path, folder: str, suffixes: tuple[str, ...], what: SourceKind, diagnostics: Diagnostics
+) -> list[Source]:
     directory = root / folder
     if not directory.is_dir():
-        return found
+        return []
+    sources: list[Source] = []
+    first_file: dict[str, str] = {}
     for path in sorted(directory.iterdir()):
         if not is_source_file(path, suffixes):
             continue
@@ -89,14 +141,8 @@ def _read_folder(
             )
             continue
         first_file[slug] = shown
-        try:
-            item = read(path, slug, shown, diagnostics)
-        except BriefsiteError as exc:
-            diagnostics.extend(exc.diagnostics)
-            continue
-        if item is not None:
-            found[slug] = item
-    return found
+        sources.append(Source(what, path, slug, shown))
+    return sources
 
 
 def _suggest_slug(stem: str) -> str:
@@ -115,7 +161,8 @@ def _read_seed_file(path: Path, slug: str, shown: str, diagnostics: Diagnostics)
     return read_seed(path, slug, shown)
 
 
-def _read_site(root: Path, diagnostics: Diagnostics) -> Site | None:
+def read_site(root: Path, diagnostics: Diagnostics) -> Site | None:
+    """Read content/site.yaml."""
     shown = "content/site.yaml"
     path = root / shown
     if not path.exists() and not path.is_symlink():
@@ -280,3 +327,11 @@ def _topic(path: Path, slug: str, shown: str, diagnostics: Diagnostics) -> Topic
     if record is None:
         return None
     return Topic(slug, shown, _required(record.string("name")), record.text("summary"))
+
+
+_READERS: dict[str, Callable[[Path, str, str, Diagnostics], object | None]] = {
+    "seed": _read_seed_file,
+    "brief": _brief,
+    "entity": _entity,
+    "topic": _topic,
+}

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from briefsite.anchoring import Anchor, Unplaced
 from briefsite.errors import Diagnostics, SourceLocation
 from briefsite.markup import MarkdownRenderer
-from briefsite.model import Brief, Project, Ref, Text
+from briefsite.model import Brief, Project, Ref, Seed, Text
 from briefsite.yaml_reader import did_you_mean
 
 
@@ -196,13 +196,23 @@ def alias_pattern(
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)"), owner
 
 
+MentionCache = dict[str, tuple[Seed, str, tuple["Mention", ...]]]
+
+
 def build_graph(
     project: Project,
     anchors: dict[str, tuple[Anchor | Unplaced, ...]],
     diagnostics: Diagnostics,
+    cache: MentionCache | None = None,
 ) -> Graph:
-    """Find mentions and collect, for each entity and topic, the briefs and notes about it."""
+    """Find mentions and collect, for each entity and topic, the briefs and notes about it.
+
+    `cache` keeps each seed's mentions between builds, valid while the seed and the
+    aliases are the same objects and pattern.
+    """
     aliases = alias_pattern(project, diagnostics)
+    pattern_text = aliases[0].pattern if aliases else ""
+    cache = {} if cache is None else cache
     mentions: dict[str, tuple[Mention, ...]] = {}
     entity_briefs: dict[str, list[str]] = {slug: [] for slug in project.entities}
     entity_notes: dict[str, list[NoteRef]] = {slug: [] for slug in project.entities}
@@ -214,7 +224,11 @@ def build_graph(
         if seed is None:
             continue
         if seed.slug not in seed_mentions:
-            seed_mentions[seed.slug] = _find_mentions(seed.text, aliases)
+            cached = cache.get(seed.slug)
+            if cached is None or cached[0] is not seed or cached[1] != pattern_text:
+                cached = (seed, pattern_text, _find_mentions(seed.text, aliases))
+                cache[seed.slug] = cached
+            seed_mentions[seed.slug] = cached[2]
         found = seed_mentions[seed.slug]
         mentions[brief.slug] = found
         about = {m.entity for m in found}

@@ -36,8 +36,23 @@ class PageKey:
             return f"{_FOLDERS[self.kind]}/{self.slug}/index.html"
         return _LIST_OUTPUTS[self.kind]
 
+    @property
+    def template(self) -> str:
+        """The layout the page is rendered with."""
+        return _TEMPLATES[self.kind]
+
 
 _FOLDERS = {"brief": "briefs", "entity": "entities", "topic": "topics"}
+_TEMPLATES = {
+    "index": "index.html",
+    "briefs": "briefs.html",
+    "404": "404.html",
+    "entities": "list.html",
+    "topics": "list.html",
+    "brief": "brief.html",
+    "entity": "entity.html",
+    "topic": "topic.html",
+}
 _LIST_OUTPUTS = {
     "index": "index.html",
     "404": "404.html",

@@ -56,7 +56,9 @@ class BuildResult:
     warnings: tuple[Diagnostic, ...]
 
 
-def _known(root: Path) -> Known:
+def known_slugs(root: Path) -> Known:
+    """Every slug with a file, whether or not the file parsed."""
+
     def stems(folder: str, suffixes: tuple[str, ...]) -> frozenset[str]:
         directory = root / folder
         if not directory.is_dir():
@@ -71,7 +73,8 @@ def _known(root: Path) -> Known:
     )
 
 
-def _static_files(dirs: list[Path]) -> list[StaticFile]:
+def static_files(dirs: list[Path]) -> list[StaticFile]:
+    """The files under each layouts folder's static/, the project's overriding built-ins."""
     found: dict[str, StaticFile] = {}
     for layouts in reversed(dirs):  # the project's own files override the built-in ones
         static = layouts / "static"
@@ -92,7 +95,7 @@ def run(root: Path, jobs: int = 1) -> Run:
     project = read_project(root, diagnostics)
     renderer = MarkdownRenderer()
     renderer.preload((text.value for text in all_texts(project)), jobs)
-    check_references(project, _known(root), renderer, diagnostics)
+    check_references(project, known_slugs(root), renderer, diagnostics)
     anchors: dict[str, tuple[Anchor | Unplaced, ...]] = {}
     for brief in project.briefs.values():
         seed = project.seeds.get(brief.seed.slug)
@@ -104,7 +107,7 @@ def run(root: Path, jobs: int = 1) -> Run:
     if not diagnostics.errors:
         dirs = layout_dirs(root)
         keys = page_keys(project)
-        static = check_outputs(project, keys, _static_files(dirs), diagnostics)
+        static = check_outputs(project, keys, static_files(dirs), diagnostics)
         copies = {s.output: s.path for s in static}
         if not diagnostics.errors:
             planner = Planner(project, graph, renderer)

@@ -52,10 +52,17 @@ class Planner:
         self.graph = graph
         self.renderer = renderer
         self.site = project.site
-        self.notes: dict[NoteRef, tuple[Annotation, Span]] = {}
-        for brief in project.briefs.values():
-            for note, span in self.spans(brief):
-                self.notes[NoteRef(brief.slug, note.id)] = (note, span)
+        # Numbered notes per brief, worked out when a page first needs them, so planning
+        # a few pages after an edit does not number every note of the site.
+        self._numbered: dict[str, dict[str, tuple[Annotation, Span]]] = {}
+
+    def numbered(self, ref: NoteRef) -> tuple[Annotation, Span]:
+        """A note with its number and span on its brief page."""
+        notes = self._numbered.get(ref.brief)
+        if notes is None:
+            spans = self.spans(self.project.briefs[ref.brief])
+            notes = self._numbered[ref.brief] = {note.id: (note, span) for note, span in spans}
+        return notes[ref.note]
 
     def plan(self, key: PageKey) -> Page:
         """Plan the page named by `key`."""
@@ -68,9 +75,9 @@ class Planner:
         if key.kind in ("entities", "topics"):
             return self.list_page(key)
         if key.kind == "index":
-            return self.cards_page(key, "index.html", "./", self.site.title)
+            return self.cards_page(key, "./", self.site.title)
         if key.kind == "briefs":
-            return self.cards_page(key, "briefs.html", "../", "All briefs")
+            return self.cards_page(key, "../", "All briefs")
         return self.not_found_page()
 
     def inputs(self, key: PageKey) -> frozenset[str]:
@@ -212,7 +219,7 @@ class Planner:
             ],
         }
         key = PageKey("brief", brief.slug)
-        return Page(key.output, "brief.html", context, self.inputs(key), brief.path)
+        return Page(key.output, key.template, context, self.inputs(key), brief.path)
 
     def entity_page(self, slug: str) -> Page:
         root = "../../"
@@ -221,7 +228,7 @@ class Planner:
         notes = []
         for ref in self.graph.entity_notes.get(slug, ()):
             brief = self.project.briefs[ref.brief]
-            note, span = self.notes[ref]
+            note, span = self.numbered(ref)
             url = f"{root}briefs/{brief.slug}/"
             view = self.note_view(brief, note, span, "", root, None)
             notes.append(EntityNote(Link(self.brief_title(brief), url), view, f"{url}#{note.id}"))
@@ -232,7 +239,7 @@ class Planner:
             "notes": notes,
         }
         key = PageKey("entity", slug)
-        return Page(key.output, "entity.html", context, self.inputs(key), entity.path)
+        return Page(key.output, key.template, context, self.inputs(key), entity.path)
 
     def topic_page(self, slug: str) -> Page:
         root = "../../"
@@ -244,13 +251,13 @@ class Planner:
             "briefs": [self.card(b, root) for b in briefs],
         }
         key = PageKey("topic", slug)
-        return Page(key.output, "topic.html", context, self.inputs(key), topic.path)
+        return Page(key.output, key.template, context, self.inputs(key), topic.path)
 
-    def cards_page(self, key: PageKey, template: str, root: str, title: str) -> Page:
+    def cards_page(self, key: PageKey, root: str, title: str) -> Page:
         """The index and the list of all briefs: every brief as a card, newest first."""
         briefs = self.newest_first()
         context = self.common(root, title) | {"briefs": [self.card(b, root) for b in briefs]}
-        return Page(key.output, template, context, self.inputs(key), self.site.path)
+        return Page(key.output, key.template, context, self.inputs(key), self.site.path)
 
     def list_page(self, key: PageKey) -> Page:
         root = "../"
@@ -263,7 +270,7 @@ class Planner:
             links = [Link(t.name, f"{t.slug}/") for t in topics]
             title = "Topics"
         context = self.common(root, title) | {"items": links, "kind": key.kind}
-        return Page(key.output, "list.html", context, self.inputs(key), self.site.path)
+        return Page(key.output, key.template, context, self.inputs(key), self.site.path)
 
     def not_found_page(self) -> Page:
         # A 404 page is served at any depth, so relative links cannot work there: it links
@@ -275,4 +282,4 @@ class Planner:
         root = root.rstrip("/") + "/"
         context = self.common(root, "Page not found")
         key = PageKey("404")
-        return Page(key.output, "404.html", context, self.inputs(key), self.site.path)
+        return Page(key.output, key.template, context, self.inputs(key), self.site.path)

@@ -8,6 +8,7 @@ modification times and an upload tool can skip them.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import shutil
 import tempfile
@@ -83,10 +84,15 @@ def write_site(
     return stats
 
 
-def _default_mode() -> int:
+@functools.cache
+def _umask() -> int:
     umask = os.umask(0o022)
     os.umask(umask)
-    return 0o777 & ~umask
+    return umask
+
+
+def _default_mode() -> int:
+    return 0o777 & ~_umask()
 
 
 def _fill(
@@ -142,3 +148,40 @@ def _remove_leftovers(output: Path) -> None:
         for path in output.parent.glob(prefix + "*"):
             if path.is_dir() and not path.is_symlink():
                 shutil.rmtree(path, ignore_errors=True)
+
+
+def update_site(output: Path, changed: Mapping[str, bytes], removed: list[str]) -> None:
+    """Apply an incremental rebuild to an output folder written before by `write_site`.
+
+    Each file is replaced atomically (a temporary file, then a rename), so a reader never
+    sees half a page; folders left empty by removed pages are removed too.
+    """
+    try:
+        for relative, data in changed.items():
+            target = output / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(prefix=".briefsite-", dir=target.parent)
+            try:
+                with os.fdopen(fd, "wb") as stream:
+                    stream.write(data)
+                os.chmod(temporary, 0o666 & ~_umask())
+                os.replace(temporary, target)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(temporary)
+                raise
+        for relative in removed:
+            target = output / relative
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
+            for parent in target.parents:
+                if parent == output or any(parent.iterdir()):
+                    break
+                parent.rmdir()
+    except OSError as exc:
+        raise BriefsiteError.at(
+            SourceLocation(str(output)),
+            f"cannot update the site: {exc.strerror or exc}"
+            + (f" ({exc.filename})" if exc.filename else ""),
+            "check free disk space and permissions",
+        ) from exc

@@ -1,0 +1,281 @@
+"""Rebuild only what an edit touches, keeping what the last good build read and made.
+
+Each build re-lists the project and stats every file; a file whose stat changed is read
+again. Anchors, mentions and converted Markdown are kept for what did not change. A page
+is rendered again when it is new, when its inputs (files, from the page plan) are not the
+ones it had, or when one of them changed since the last good build; its template and the
+templates that one uses count as inputs too. The result is byte-identical to a full build.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from jinja2 import meta
+
+from briefsite.anchoring import Anchor, Unplaced, anchor_brief
+from briefsite.content import Source, assemble, list_sources, read_site, read_source
+from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
+from briefsite.graph import MentionCache, all_texts, build_graph, check_references
+from briefsite.markup import MarkdownRenderer
+from briefsite.model import Brief, Seed, Site
+from briefsite.pages import check_outputs, page_keys
+from briefsite.pipeline import known_slugs, static_files
+from briefsite.plan import Planner
+from briefsite.render import layout_dirs, make_environment, render_pages
+from briefsite.write import update_site, write_site
+
+# A file modified this close to when it was looked at may be modified again within the
+# same clock tick without a new mtime: its content hash is kept too (as git does).
+RACY_NS = 2_000_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What identifies a version of a file: mtime in ns, size, inode, and for a recently
+    modified file a hash of its bytes."""
+
+    mtime_ns: int
+    size: int
+    inode: int
+    digest: bytes | None
+
+
+def _stamp(path: Path, previous: Stamp | None) -> Stamp | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    digest = None
+    if time.time_ns() - st.st_mtime_ns < RACY_NS or (previous and previous.digest):
+        try:
+            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
+        except OSError:
+            return None
+    return Stamp(st.st_mtime_ns, st.st_size, st.st_ino, digest)
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What one build did: success or its errors, and which output files changed."""
+
+    ok: bool
+    diagnostics: tuple[Diagnostic, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    rendered: int
+    rebuild_seconds: float
+    write_seconds: float
+
+
+@dataclass
+class _Read:
+    signature: Stamp | None
+    item: object | None
+    problems: tuple[Diagnostic, ...]
+
+
+@dataclass
+class _Good:
+    """The last build that succeeded: what it read and what it made."""
+
+    signatures: dict[str, Stamp | None] = field(default_factory=dict)
+    inputs: dict[str, frozenset[str]] = field(default_factory=dict)
+    site: dict[str, bytes] = field(default_factory=dict)
+
+
+class SiteBuilder:
+    """Builds a project again and again, each time redoing only what changed."""
+
+    def __init__(self, root: Path, output: Path, jobs: int = 1) -> None:
+        self.root = root
+        self.output = output
+        self.jobs = jobs
+        self.renderer = MarkdownRenderer()
+        self._reads: dict[str, _Read] = {}
+        self._anchors: dict[
+            str, tuple[Brief, Seed, tuple[Anchor | Unplaced, ...], list[Diagnostic]]
+        ]
+        self._anchors = {}
+        self._mentions: MentionCache = {}
+        self._env: jinja2.Environment | None = None
+        self._template_files: dict[str, frozenset[str]] = {}
+        self._good: _Good | None = None
+
+    @property
+    def site(self) -> dict[str, bytes]:
+        """The last good site, output path to bytes (static files included)."""
+        return self._good.site if self._good else {}
+
+    def build(self) -> Outcome:
+        """Build once: in full the first time, then incrementally."""
+        started = time.perf_counter()
+        diagnostics = Diagnostics()
+        signatures: dict[str, Stamp | None] = {}
+        project = assemble(
+            self._site(diagnostics, signatures), self._sources(diagnostics, signatures)
+        )
+        self.renderer.preload((text.value for text in all_texts(project)), self.jobs)
+        check_references(project, known_slugs(self.root), self.renderer, diagnostics)
+        anchors = {
+            brief.slug: self._anchor(brief, project.seeds[brief.seed.slug], diagnostics)
+            for brief in project.briefs.values()
+            if brief.seed.slug in project.seeds
+        }
+        graph = build_graph(project, anchors, diagnostics, self._mentions)
+        dirs = layout_dirs(self.root)
+        keys = page_keys(project)
+        statics = check_outputs(project, keys, static_files(dirs), diagnostics)
+        for item in statics:
+            signatures[item.source] = self._stamp(item.source, item.path)
+        self._templates(dirs, signatures)
+        if diagnostics.errors:
+            return self._failed(diagnostics, started)
+
+        good = self._good or _Good()
+        touched = {path for path, sig in signatures.items() if good.signatures.get(path) != sig}
+        touched |= set(good.signatures) - set(signatures)
+        planner = Planner(project, graph, self.renderer)
+        inputs = {
+            key.output: planner.inputs(key) | self._template_inputs(key.template) for key in keys
+        }
+        dirty = [
+            key
+            for key in keys
+            if good.inputs.get(key.output) != inputs[key.output] or inputs[key.output] & touched
+        ]
+        assert self._env is not None
+        rendered = render_pages(planner, self._env, dirty, self.root, self.jobs, diagnostics)
+        if diagnostics.errors:
+            return self._failed(diagnostics, started)
+
+        site = {path: data for path, data in good.site.items() if path in inputs}
+        site.update((r.output, r.data) for r in rendered if r.data is not None)
+        for item in statics:
+            if item.source in touched or item.output not in good.site:
+                site[item.output] = item.path.read_bytes()
+            else:
+                site[item.output] = good.site[item.output]
+        changed = {path: data for path, data in site.items() if good.site.get(path) != data}
+        removed = sorted(set(good.site) - set(site))
+        rebuilt = time.perf_counter()
+        if self._good is None:
+            copies = {s.output: s.path for s in statics}
+            pages = {path: data for path, data in site.items() if path not in copies}
+            write_site(pages, copies, self.output, self.root)
+        else:
+            update_site(self.output, changed, removed)
+        self._good = _Good(signatures, inputs, site)
+        return Outcome(
+            True,
+            tuple(diagnostics.items),
+            tuple(sorted(changed)),
+            tuple(removed),
+            len(rendered),
+            rebuilt - started,
+            time.perf_counter() - rebuilt,
+        )
+
+    def _stamp(self, shown: str, path: Path) -> Stamp | None:
+        previous = self._reads.get(shown)
+        last_good = self._good.signatures.get(shown) if self._good else None
+        return _stamp(path, previous.signature if previous else last_good)
+
+    def _failed(self, diagnostics: Diagnostics, started: float) -> Outcome:
+        seconds = time.perf_counter() - started
+        ordered = BriefsiteError(diagnostics.items).diagnostics  # sorted as a build reports them
+        return Outcome(False, ordered, (), (), 0, seconds, 0.0)
+
+    def _site(self, diagnostics: Diagnostics, signatures: dict[str, Stamp | None]) -> Site | None:
+        shown = "content/site.yaml"
+        signature = self._stamp(shown, self.root / shown)
+        signatures[shown] = signature
+        cached = self._reads.get(shown)
+        if cached is None or cached.signature != signature or signature is None:
+            found = Diagnostics()
+            cached = _Read(signature, read_site(self.root, found), tuple(found.items))
+            self._reads[shown] = cached
+        diagnostics.extend(cached.problems)
+        return cached.item if isinstance(cached.item, Site) else None
+
+    def _sources(
+        self, diagnostics: Diagnostics, signatures: dict[str, Stamp | None]
+    ) -> dict[Source, object]:
+        found: dict[Source, object] = {}
+        for source in list_sources(self.root, diagnostics):
+            signature = self._stamp(source.shown, source.path)
+            signatures[source.shown] = signature
+            cached = self._reads.get(source.shown)
+            if cached is None or cached.signature != signature or signature is None:
+                item, problems = read_source(source)
+                cached = _Read(signature, item, problems)
+                self._reads[source.shown] = cached
+            diagnostics.extend(cached.problems)
+            if cached.item is not None:
+                found[source] = cached.item
+        for gone in set(self._reads) - set(signatures):
+            del self._reads[gone]
+        return found
+
+    def _anchor(
+        self, brief: Brief, seed: Seed, diagnostics: Diagnostics
+    ) -> tuple[Anchor | Unplaced, ...]:
+        cached = self._anchors.get(brief.slug)
+        if cached is None or cached[0] is not brief or cached[1] is not seed:
+            found = Diagnostics()
+            cached = (brief, seed, anchor_brief(brief, seed, found), found.items)
+            self._anchors[brief.slug] = cached
+        diagnostics.extend(cached[3])
+        return cached[2]
+
+    def _templates(self, dirs: list[Path], signatures: dict[str, Stamp | None]) -> None:
+        """Stat every layout file; on any change, start a fresh environment and dependency map."""
+        layouts: dict[str, Stamp | None] = {}
+        for directory in dirs:
+            for path in sorted(directory.rglob("*.html")):
+                if "static" not in path.relative_to(directory).parts:
+                    shown = os.path.normpath(path)
+                    layouts[shown] = self._stamp(shown, path)
+        known = {
+            p: s for p, s in (self._good.signatures if self._good else {}).items() if p in layouts
+        }
+        if self._env is None or known != layouts:
+            self._env = make_environment(dirs)
+            self._template_files = {}
+        signatures.update(layouts)
+
+    def _template_inputs(self, name: str) -> frozenset[str]:
+        files = self._template_files.get(name)
+        if files is None:
+            assert self._env is not None
+            files = self._template_files[name] = _template_closure(self._env, name)
+        return files
+
+
+def _template_closure(env: jinja2.Environment, name: str) -> frozenset[str]:
+    """The files of a template and of every template it extends, includes or imports."""
+    files: set[str] = set()
+    todo = [name]
+    seen: set[str] = set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        assert env.loader is not None
+        try:
+            source, filename, _ = env.loader.get_source(env, current)
+        except jinja2.TemplateNotFound:
+            continue  # reported as an error when the page is rendered
+        files.add(os.path.normpath(filename) if filename else current)
+        try:
+            referenced = meta.find_referenced_templates(env.parse(source))
+        except jinja2.TemplateSyntaxError:
+            continue
+        todo.extend(r for r in referenced if r is not None)
+    return frozenset(files)
