@@ -1,45 +1,59 @@
-"""Find each note's quote in its seed's document text.
+"""Find each note's quote in its seed's document text, after edits to the seed too.
 
-Matching ignores what copy-and-paste and typing change without changing the words:
-typographic quotes and apostrophes, dash styles (`—` `–` `--` are all `-`) and runs of
-white space. Offsets in and out are code points of the original document text.
+Matching ignores what copy-and-paste and typing change without changing the words (see
+`folding`). Offsets in and out are code points of the original document text.
+
+In order: the exact quote, chosen among repeats by `prefix`/`suffix`/`occurrence`; among
+repeats that these do not settle, the one whose context scores clearly best; then an
+approximate match or a span between the prefix and suffix (`reanchor`). A note is placed
+only above the floors documented there; anything else is `ambiguous` or `orphan`, with the
+closest candidates in the error.
 """
 
 from __future__ import annotations
 
-import bisect
-import json
-import re
 from dataclasses import dataclass
 from typing import Literal
 
 from rapidfuzz import fuzz
 
 from briefsite.errors import Diagnostics
+from briefsite.folding import Normalized, fold, has_prefix, has_suffix, occurrences
 from briefsite.model import Annotation, Brief, Seed
-
-_SAME = str.maketrans(
-    {
-        **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032\u02bc", "'"),
-        **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033", '"'),
-        **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"),
-        **dict.fromkeys("\t\n\r\x0b\x0c\u00a0\u2002\u2003\u2007\u2009\u200a\u202f\u3000", " "),
-    }
+from briefsite.reanchor import (
+    SHORT_QUOTE,
+    Boundaries,
+    Candidate,
+    Selector,
+    choose,
+    eligible,
+    fuzzy_candidates,
+    score,
 )
-# A dash with any spaces around it reads the same as `--` or `—`; other white space collapses.
-_RUN = re.compile(r" *-[ -]*| {2,}")
+from briefsite.selectors import paste_lines, seed_sha256, selectors_for, word_diff, yaml_str
+
+__all__ = ["Anchor", "Normalized", "Unplaced", "anchor_brief", "fold"]
+
 # How many words of context the ambiguity hint may offer before falling back to occurrence.
 _MAX_HINT_WORDS = 8
+# How many candidates an unplaced note's error lists.
+_SHOWN = 3
+Placed = Literal["exact", "moved", "fuzzy"]
 
 
 @dataclass(frozen=True, slots=True)
 class Anchor:
-    """Where a note's quote was placed in the document text."""
+    """Where a note's quote was placed in the document text, how, and how well (0 to 1).
+
+    `exact`: the quote and every selector given match. `moved`: the quote matches exactly,
+    but its context or position changed. `fuzzy`: the text found differs from the quote.
+    """
 
     note_id: str
     start: int
     end: int
-    status: Literal["exact"] = "exact"
+    status: Placed = "exact"
+    score: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,104 +64,61 @@ class Unplaced:
     status: Literal["ambiguous", "orphan"]
 
 
-class Normalized:
-    """Text with typographic variants folded, and a map back to the original offsets."""
+class _Context:
+    """One seed, folded, with its word boundaries computed on first use."""
 
-    __slots__ = ("_dash_end", "_norm_at", "_orig_at", "text")
+    def __init__(self, seed: Seed) -> None:
+        self.seed = seed
+        self.doc = Normalized(seed.text)
+        self._bounds: Boundaries | None = None
 
-    def __init__(self, original: str) -> None:
-        folded = original.translate(_SAME)
-        pieces: list[str] = []
-        self._norm_at = [0]
-        self._orig_at = [0]
-        # For a run folded to "-": where its last dash ends, so a span ending on the folded
-        # dash covers every dash of the run but not the spaces after it.
-        self._dash_end: dict[int, int] = {}
-        last = 0
-        length = 0
-        for run in _RUN.finditer(folded):
-            if run.end() - run.start() == 1:
-                continue  # a lone space or hyphen is already in folded form
-            pieces.append(folded[last : run.start()])
-            length += run.start() - last
-            replacement = _replacement(run)
-            pieces.append(replacement)
-            # A dash run starts, for highlighting, at its first dash, not at a space before it.
-            first = run.start() + run.group().find("-") if replacement == "-" else run.start()
-            self._norm_at += [length, length + 1]
-            self._orig_at += [first, run.end()]
-            if replacement == "-":
-                self._dash_end[length] = run.start() + run.group().rfind("-") + 1
-            length += 1
-            last = run.end()
-        pieces.append(folded[last:])
-        self.text = "".join(pieces)
-
-    def to_original(self, index: int) -> int:
-        """Map an offset in the folded text to the original text."""
-        i = bisect.bisect_right(self._norm_at, index) - 1
-        return self._orig_at[i] + index - self._norm_at[i]
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """Map a folded span (end exclusive) to the original text."""
-        last = end - 1
-        return self.to_original(start), self._dash_end.get(last, self.to_original(last) + 1)
-
-
-def _replacement(run: re.Match[str]) -> str:
-    return "-" if "-" in run.group() else " "
-
-
-def fold(text: str) -> str:
-    """Fold a quote, prefix or suffix the same way as the document text."""
-    return _RUN.sub(_replacement, text.translate(_SAME))
+    @property
+    def bounds(self) -> Boundaries:
+        if self._bounds is None:
+            self._bounds = Boundaries(self.doc.text)
+        return self._bounds
 
 
 def anchor_brief(
     brief: Brief, seed: Seed, diagnostics: Diagnostics
 ) -> tuple[Anchor | Unplaced, ...]:
-    """Place every note of `brief` in `seed`; report each quote not found or ambiguous."""
-    doc = Normalized(seed.text)
-    return tuple(_anchor(note, seed, doc, diagnostics) for note in brief.annotations)
+    """Place every note of `brief` in `seed`; report each quote not placed or placed
+    approximately, and a seed changed since the brief was anchored."""
+    ctx = _Context(seed)
+    placed = tuple(_anchor(note, ctx, diagnostics) for note in brief.annotations)
+    if brief.anchored is not None and brief.anchored.seed_sha256 != seed_sha256(seed):
+        _report_changed(brief, ctx, placed, diagnostics)
+    return placed
 
 
-def _occurrences(haystack: str, needle: str) -> list[int]:
-    found: list[int] = []
-    at = haystack.find(needle)
-    while at != -1:
-        found.append(at)
-        at = haystack.find(needle, at + 1)
-    return found
+def _selector(note: Annotation, quote: str, doc: Normalized) -> Selector:
+    return Selector(
+        quote,
+        fold(note.prefix).strip(" ") if note.prefix else None,
+        fold(note.suffix).strip(" ") if note.suffix else None,
+        doc.to_folded(note.start) if note.start is not None else None,
+        note.occurrence,
+    )
 
 
-def _has_prefix(doc: str, start: int, prefix: str) -> bool:
-    while start > 0 and doc[start - 1] == " ":
-        start -= 1
-    return doc.endswith(prefix.rstrip(" "), 0, start)
-
-
-def _has_suffix(doc: str, end: int, suffix: str) -> bool:
-    while end < len(doc) and doc[end] == " ":
-        end += 1
-    return doc.startswith(suffix.lstrip(" "), end)
-
-
-def _anchor(
-    note: Annotation, seed: Seed, doc: Normalized, diagnostics: Diagnostics
-) -> Anchor | Unplaced:
+def _anchor(note: Annotation, ctx: _Context, diagnostics: Diagnostics) -> Anchor | Unplaced:
+    doc, seed = ctx.doc, ctx.seed
     quote = fold(note.quote).strip(" ")
-    starts = _occurrences(doc.text, quote)
+    sel = _selector(note, quote, doc)
+    starts = occurrences(doc.text, quote)
     if not starts:
-        _report_not_found(note, quote, seed, doc, diagnostics)
-        return Unplaced(note.id, "orphan")
+        return _anchor_fuzzy(note, sel, ctx, diagnostics)
     chosen = starts
     if note.prefix is not None:
         prefix = fold(note.prefix)
-        chosen = [s for s in chosen if _has_prefix(doc.text, s, prefix)]
+        chosen = [s for s in chosen if has_prefix(doc.text, s, prefix)]
     if note.suffix is not None:
         suffix = fold(note.suffix)
-        chosen = [s for s in chosen if _has_suffix(doc.text, s + len(quote), suffix)]
+        chosen = [s for s in chosen if has_suffix(doc.text, s + len(quote), suffix)]
     if not chosen:
+        best = _by_context(note, sel, starts, doc) or _edited(note, sel, ctx, diagnostics)
+        if best is not None:
+            return best
         diagnostics.error(
             note.quote_at,
             f"quote is in seed '{seed.slug}' {_times(len(starts))}, but never with the given "
@@ -168,6 +139,9 @@ def _anchor(
             return Unplaced(note.id, "orphan")
         chosen = [chosen[note.occurrence - 1]]
     if len(chosen) > 1:
+        best = _by_context(note, sel, chosen, doc) or _edited(note, sel, ctx, diagnostics)
+        if best is not None:
+            return best
         diagnostics.error(
             note.quote_at,
             f"quote is ambiguous: it is in seed '{seed.slug}' {_times(len(chosen))}",
@@ -175,15 +149,143 @@ def _anchor(
         )
         return Unplaced(note.id, "ambiguous")
     start, end = doc.span(chosen[0], chosen[0] + len(quote))
-    return Anchor(note.id, start, end)
+    # A shift of the whole text is no move while the recorded context still fits exactly.
+    moved = note.start not in (None, start) and note.prefix is None and note.suffix is None
+    return Anchor(note.id, start, end, "moved" if moved else "exact")
+
+
+def _by_context(
+    note: Annotation, sel: Selector, starts: list[int], doc: Normalized
+) -> Anchor | None:
+    """Among exact repeats that the selectors did not settle, the one whose context scores
+    clearly best; a unique long quote whose context changed is placed as it is."""
+    if not sel.has_context and not (len(starts) == 1 and len(sel.quote) >= SHORT_QUOTE):
+        return None
+    candidates = [score(doc.text, sel, s, s + len(sel.quote), "exact") for s in starts]
+    best = choose(candidates, Selector(sel.quote, sel.prefix, sel.suffix, sel.hint))
+    if best is None:
+        return None
+    start, end = doc.span(best.start, best.end)
+    return Anchor(note.id, start, end, "moved", round(best.score, 3))
+
+
+def _edited(
+    note: Annotation, sel: Selector, ctx: _Context, diagnostics: Diagnostics
+) -> Anchor | None:
+    """A long quote whose exact matches lost their context may have been edited where it
+    was, its old words now elsewhere by chance: the fuzzy search decides, if it can."""
+    if len(sel.quote) < SHORT_QUOTE or not sel.has_context:
+        return None
+    found = Diagnostics()
+    placed = _anchor_fuzzy(note, sel, ctx, found)
+    if not isinstance(placed, Anchor):
+        return None
+    diagnostics.extend(found.items)
+    return placed
+
+
+def _anchor_fuzzy(
+    note: Annotation, sel: Selector, ctx: _Context, diagnostics: Diagnostics
+) -> Anchor | Unplaced:
+    doc, seed = ctx.doc, ctx.seed
+    candidates = fuzzy_candidates(doc.text, sel, ctx.bounds) if sel.quote else []
+    best = choose(candidates, sel)
+    if best is not None:
+        start, end = doc.span(best.start, best.end)
+        found = seed.text[start:end]
+        fix = selectors_for(seed, doc, start, end)
+        diagnostics.warning(
+            note.quote_at,
+            f"quote is not in seed '{seed.slug}' as written; placed on the closest passage, "
+            f"{seed.locate(start)} ({_percent(best.quote)} similar, score {best.score:.2f})",
+            "\n".join(
+                [
+                    f"the seed reads: {word_diff(note.quote, found)}",
+                    "paste these selectors, or run `python build.py anchor --write`:",
+                    *(f"  {line}" for line in paste_lines(fix)),
+                ]
+            ),
+        )
+        return Anchor(note.id, start, end, "fuzzy", round(best.score, 3))
+    if not candidates:
+        _report_not_found(note, sel.quote, seed, doc, diagnostics)
+        return Unplaced(note.id, "orphan")
+    close = [c for c in candidates if eligible(c, sel)]
+    if len(close) > 1:
+        message = (
+            f"quote is not in seed '{seed.slug}' as written, and {len(close)} passages are "
+            "about equally close to it"
+        )
+        lead = "choose one of these:"
+    else:
+        message = f"quote not found in seed '{seed.slug}': {yaml_str(note.quote)}"
+        lead = (
+            f"a quote under {SHORT_QUOTE} characters is placed only where it matches exactly; "
+            "the closest passages:"
+            if len(sel.quote) < SHORT_QUOTE
+            else "no passage is close enough to place the note on; the closest:"
+        )
+    hint = [lead] + [_candidate_line(c, ctx) for c in candidates[:_SHOWN]]
+    diagnostics.error(note.quote_at, message, "\n".join(hint))
+    return Unplaced(note.id, "ambiguous" if len(close) > 1 else "orphan")
+
+
+def _percent(value: float) -> str:
+    return f"{value * 100:.0f}%"
+
+
+def _candidate_line(c: Candidate, ctx: _Context) -> str:
+    start, end = ctx.doc.span(c.start, c.end)
+    parts = [f"{_percent(c.quote)} similar"]
+    if c.context is not None:
+        parts.append(f"context {_percent(c.context)}")
+    parts.append(f"score {c.score:.2f}")
+    fix = selectors_for(ctx.seed, ctx.doc, start, end)
+    quote = fold(fix.quote).strip(" ")
+    pick = ""
+    if len(occurrences(ctx.doc.text, quote)) > 1:
+        pick = f", prefix: {yaml_str(fix.prefix)}"
+    return f"  {ctx.seed.locate(start)} ({', '.join(parts)}): quote: {yaml_str(fix.quote)}{pick}"
+
+
+def _report_changed(
+    brief: Brief, ctx: _Context, placed: tuple[Anchor | Unplaced, ...], diagnostics: Diagnostics
+) -> None:
+    assert brief.anchored is not None
+    notes = {n.id: n for n in brief.annotations}
+    lines = []
+    for p in placed:
+        if p.status == "exact":
+            continue
+        note = notes[p.note_id]
+        if isinstance(p, Anchor):
+            found = ctx.seed.text[p.start : p.end]
+            where = ctx.seed.locate(p.start)
+            diff = f": {word_diff(note.quote, found)}" if p.status == "fuzzy" else ""
+            lines.append(f"{p.note_id} ({p.status}, now at {where}){diff}")
+        else:
+            lines.append(f"{p.note_id} ({p.status}): {yaml_str(note.quote)}")
+    summary = (
+        "every note is still on its exact words"
+        if not lines
+        else f"{len(lines)} note{'s are' if len(lines) > 1 else ' is'} not on exact words:"
+    )
+    diagnostics.warning(
+        brief.anchored.at,
+        f"seed '{ctx.seed.slug}' has changed since the notes were anchored on "
+        f"{brief.anchored.date.isoformat()}",
+        "\n".join(
+            [
+                summary,
+                *(f"  {line}" for line in lines),
+                f"check the notes, then run `python build.py anchor {brief.slug} --write`",
+            ]
+        ),
+    )
 
 
 def _times(count: int) -> str:
     return {1: "once", 2: "twice"}.get(count, f"{count} times")
-
-
-def _yaml_str(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
 
 
 def _choices_hint(starts: list[int], quote: str, seed: Seed, doc: Normalized, lead: str) -> str:
@@ -206,14 +308,14 @@ def _disambiguate(
     before = fold(seed.text[block.start : orig_start]).split()
     for words in range(1, min(_MAX_HINT_WORDS, len(before)) + 1):
         prefix = " ".join(before[-words:])
-        if [s for s in starts if _has_prefix(text, s, prefix)] == [start]:
-            options.append(f"prefix: {_yaml_str(prefix)}")
+        if [s for s in starts if has_prefix(text, s, prefix)] == [start]:
+            options.append(f"prefix: {yaml_str(prefix)}")
             break
     after = fold(seed.text[orig_end : max(block.end, orig_end)]).split()
     for words in range(1, min(_MAX_HINT_WORDS, len(after)) + 1):
         suffix = " ".join(after[:words])
-        if [s for s in starts if _has_suffix(text, s + len(quote), suffix)] == [start]:
-            options.append(f"suffix: {_yaml_str(suffix)}")
+        if [s for s in starts if has_suffix(text, s + len(quote), suffix)] == [start]:
+            options.append(f"suffix: {yaml_str(suffix)}")
             break
     return min(options, key=len) if options else f"occurrence: {number}"
 
@@ -242,8 +344,8 @@ def _report_not_found(
             start, end = doc.span(start, end)
             hint = (
                 f"the closest passage ({best.score:.0f}% similar) is at {seed.locate(start)}: "
-                f"{_yaml_str(seed.text[start:end])}"
+                f"{yaml_str(seed.text[start:end])}"
             )
     diagnostics.error(
-        note.quote_at, f"quote not found in seed '{seed.slug}': {_yaml_str(note.quote)}", hint
+        note.quote_at, f"quote not found in seed '{seed.slug}': {yaml_str(note.quote)}", hint
     )

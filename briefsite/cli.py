@@ -11,13 +11,14 @@ from pathlib import Path
 from typing import TextIO
 
 from briefsite import pipeline
+from briefsite.anchor_cli import anchor_command
 from briefsite.anchoring import Anchor
 from briefsite.errors import BriefsiteError, Diagnostic
 from briefsite.workers import default_jobs
 from briefsite.write import output_problem
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
-COMMANDS = ("build", "check")
+COMMANDS = ("build", "check", "anchor")
 
 
 class UsageError(Exception):
@@ -62,6 +63,19 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--format", choices=("text", "json"), default="text", help="report format (default: text)"
     )
+    for command in (build, check):
+        command.add_argument(
+            "--strict", action="store_true", help="treat warnings (fuzzy quotes) as errors"
+        )
+    anchor = commands.add_parser(
+        "anchor",
+        parents=[common],
+        help="record each note's prefix, suffix and position, and the seed's hash",
+    )
+    anchor.add_argument("briefs", nargs="*", metavar="BRIEF", help="brief slugs (default: all)")
+    anchor.add_argument(
+        "--write", action="store_true", help="rewrite the brief files instead of printing a diff"
+    )
     return parser
 
 
@@ -86,6 +100,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         root = _project_root(args.project)
         if args.command == "check":
             return _check(root, args)
+        if args.command == "anchor":
+            return anchor_command(root, args)
         return _build(root, args)
     except UsageError as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
@@ -113,7 +129,7 @@ def _build(root: Path, args: argparse.Namespace) -> int:
     if problem:
         raise UsageError(problem)
     try:
-        result = pipeline.build(root, output, args.jobs)
+        result = pipeline.build(root, output, args.jobs, strict=args.strict)
     except BriefsiteError as exc:
         print_diagnostics(exc.diagnostics, root, sys.stderr)
         _print_totals(exc.diagnostics, sys.stderr, "; nothing was written")
@@ -131,6 +147,8 @@ def _build(root: Path, args: argparse.Namespace) -> int:
 
 def _check(root: Path, args: argparse.Namespace) -> int:
     result = pipeline.run(root, args.jobs)
+    if args.strict:
+        result.diagnostics.promote_warnings()
     diagnostics = sorted(result.diagnostics.items, key=lambda d: (d.location, d.message))
     errors = result.diagnostics.errors
     if args.format == "json":
@@ -170,6 +188,7 @@ def check_report(result: pipeline.Run) -> dict[str, object]:
                         "start": start,
                         "end": end,
                         "text": text,
+                        "score": placed.score,
                     }
                 )
             else:
@@ -180,6 +199,7 @@ def check_report(result: pipeline.Run) -> dict[str, object]:
                         "start": None,
                         "end": None,
                         "text": None,
+                        "score": None,
                     }
                 )
         briefs.append({"brief": slug, "notes": notes})

@@ -11,6 +11,7 @@ from typing import Literal, TypeVar, cast
 from briefsite import schema
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics, SourceLocation
 from briefsite.model import (
+    Anchored,
     Annotation,
     ArticleSource,
     Brief,
@@ -33,7 +34,7 @@ from briefsite.yaml_reader import Record, load_yaml
 
 _T = TypeVar("_T")
 YAML_SUFFIXES = (".yaml", ".yml")
-_SELECTORS = frozenset({"quote", "prefix", "suffix", "occurrence"})
+_SELECTORS = frozenset({"quote", "prefix", "suffix", "occurrence", "start"})
 
 
 def read_project(root: Path, diagnostics: Diagnostics) -> Project:
@@ -232,6 +233,15 @@ def _brief(path: Path, slug: str, shown: str, diagnostics: Diagnostics) -> Brief
             for v in record.items("annotations")
             if isinstance(v.data, Record) and "id" in v.data.values
         ),
+        anchored=_anchored(record.record("anchored")),
+    )
+
+
+def _anchored(record: Record | None) -> Anchored | None:
+    if record is None:
+        return None
+    return Anchored(
+        _required(record.string("seed_sha256")), _required(record.day("date")), record.at
     )
 
 
@@ -289,6 +299,7 @@ def _annotations(brief: Record, diagnostics: Diagnostics) -> tuple[Annotation, .
                 )
                 if verdict
                 else None,
+                start=item.get("start", int),
             )
         )
     return tuple(notes)

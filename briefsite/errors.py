@@ -85,6 +85,13 @@ class Diagnostics:
         """The diagnostics that do not fail the build."""
         return [d for d in self.items if d.severity == "warning"]
 
+    def promote_warnings(self) -> None:
+        """Turn every warning into an error (`--strict`)."""
+        self.items = [
+            Diagnostic(d.location, d.message, d.hint, "error") if d.severity == "warning" else d
+            for d in self.items
+        ]
+
     def raise_if_errors(self) -> None:
         """Stop the run with every error collected so far, if there is any."""
         if self.errors:

@@ -123,6 +123,17 @@ class Annotation:
     entities: tuple[Ref, ...]
     sources: tuple[Citation, ...]
     verdict: Verdict | None
+    # Where the quote started when it was last anchored: a hint for re-anchoring.
+    start: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Anchored:
+    """When a brief's selectors were last recorded, and the seed text they were made for."""
+
+    seed_sha256: str
+    date: dt.date
+    at: SourceLocation
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +175,7 @@ class Brief:
     # Every note id written in the file, including notes left out for their own errors,
     # so that links to them are not reported a second time as dangling.
     note_ids: frozenset[str]
+    anchored: Anchored | None = None
 
 
 @dataclass(frozen=True, slots=True)

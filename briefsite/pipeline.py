@@ -119,10 +119,13 @@ def run(root: Path, jobs: int = 1) -> Run:
     return Run(root, diagnostics, project, graph, files, copies, inputs, elapsed)
 
 
-def build(root: Path, output: Path, jobs: int = 1) -> BuildResult:
-    """Build the site into `output`; on any error raise BriefsiteError and leave it untouched."""
+def build(root: Path, output: Path, jobs: int = 1, strict: bool = False) -> BuildResult:
+    """Build the site into `output`; on any error (with `strict`, any warning too) raise
+    BriefsiteError and leave it untouched."""
     started = time.perf_counter()
     result = run(root, jobs)
+    if strict:
+        result.diagnostics.promote_warnings()
     result.diagnostics.raise_if_errors()
     stats = write_site(result.files, result.copies, output, root)
     return BuildResult(

@@ -99,6 +99,11 @@ ANNOTATION = Mapping(
         Field("prefix", STRING, "Text just before the quote, to choose among repeats."),
         Field("suffix", STRING, "Text just after the quote, to choose among repeats."),
         Field("occurrence", Scalar("integer", minimum=1), "Which repeat of the quote (1-based)."),
+        Field(
+            "start",
+            Scalar("integer", minimum=0),
+            "Where the quote started when last anchored: a hint, written by `anchor`.",
+        ),
         Field("type", Scalar("enum", NOTE_TYPES), "The kind of note.", required=True),
         Field("note", MARKDOWN, "The note itself, in Markdown.", required=True),
         Field("entities", ListOf(SLUG), "Entities the note is about."),
@@ -114,6 +119,21 @@ ARTICLE_SOURCE = Mapping(
         Field("published", DATE, "When it was published (YYYY-MM-DD)."),
         Field("url", URL, "Where it was published."),
         Field("byline", STRING, "Who wrote it."),
+    ),
+)
+
+SHA256_RE = re.compile(r"[0-9a-f]{64}")
+
+ANCHORED = Mapping(
+    "anchored",
+    (
+        Field(
+            "seed_sha256",
+            Scalar("string", pattern=SHA256_RE, pattern_hint="64 lowercase hexadecimal digits"),
+            "SHA-256 of the seed's normalised document text when the notes were anchored.",
+            required=True,
+        ),
+        Field("date", DATE, "When the notes were anchored (YYYY-MM-DD).", required=True),
     ),
 )
 
@@ -140,6 +160,7 @@ BRIEF = Mapping(
         Field("related", ListOf(SLUG), "Slugs of related briefs."),
         Field("corrections", ListOf(CORRECTION), "The brief's corrections log."),
         Field("annotations", ListOf(ANNOTATION), "The notes."),
+        Field("anchored", ANCHORED, "Written by `anchor`: the seed the selectors were made for."),
     ),
 )
 
@@ -198,7 +219,10 @@ def _schema(spec: Spec) -> dict[str, Any]:
             "properties": {f.key: {"description": f.doc, **_schema(f.spec)} for f in spec.fields},
         }
     if spec.kind == "integer":
-        return {"type": "integer", **({"minimum": spec.minimum} if spec.minimum else {})}
+        return {
+            "type": "integer",
+            **({"minimum": spec.minimum} if spec.minimum is not None else {}),
+        }
     if spec.kind == "enum":
         return {"enum": list(spec.choices)}
     if spec.kind == "date":

@@ -311,22 +311,34 @@ def test_not_found_names_the_quote_and_the_closest_passage_with_its_place() -> N
     assert "% similar" in error.hint
 
 
-def test_not_found_hint_quotes_the_seed_with_its_own_typography() -> None:
+def _one_warning(seed: Seed, note: Annotation) -> tuple[Anchor, Diagnostic]:
+    result, problems = _place(seed, note)
+    assert len(problems) == 1, problems
+    assert problems[0].location == QUOTE_AT
+    assert problems[0].severity == "warning"
+    assert isinstance(result, Anchor)
+    assert result.status == "fuzzy"
+    return result, problems[0]
+
+
+def test_mistyped_quote_is_placed_fuzzy_with_a_fix_in_the_seed_s_own_typography() -> None:
     seed = _seed("Head\n\nIntro text here.\n\nThe director said \u201cWe need the help.\u201d")
-    _, error = _one_error(seed, _note('director sad "We need the help."'))
-    assert "seeds/s.txt:5:5" in error.hint
-    assert '"director said \u201cWe need the help' in error.hint
+    result, warning = _one_warning(seed, _note('director sad "We need the help."'))
+    assert seed.text[result.start : result.end] == "director said \u201cWe need the help.\u201d"
+    assert "seeds/s.txt:5:5" in warning.message
+    assert "the seed reads: director [-sad-] {+said+}" in warning.hint
+    assert 'quote: "director said \u201cWe need the help.\u201d"' in warning.hint
 
 
-def test_not_found_in_a_wrapped_paragraph_points_at_the_right_file_line() -> None:
+def test_fuzzy_placement_in_a_wrapped_paragraph_points_at_the_right_file_line() -> None:
     seed = _seed("Head\n\nFirst line of text\n    second line with the target wordz here")
-    _, error = _one_error(seed, _note("the target words here"))
-    match = re.search(r"is at seeds/s\.txt:(\d+):(\d+): (\".*\")", error.hint)
-    assert match is not None, error.hint
-    line, col, passage = int(match[1]), int(match[2]), json.loads(match[3])
+    result, warning = _one_warning(seed, _note("the target words here"))
+    match = re.search(r"closest passage, seeds/s\.txt:(\d+):(\d+) ", warning.message)
+    assert match is not None, warning.message
+    line, col = int(match[1]), int(match[2])
     assert line == 4
     file_line = "    second line with the target wordz here"
-    assert file_line[col - 1 :].startswith(passage)
+    assert file_line[col - 1 :] == seed.text[result.start : result.end]
 
 
 def test_not_found_without_anything_similar_says_to_copy_the_quote() -> None:
