@@ -18,6 +18,7 @@ from briefsite.pages import StaticFile as StaticFile
 from briefsite.pages import check_outputs as check_outputs
 from briefsite.pages import page_keys as page_keys
 from briefsite.schema import NOTE_TYPES
+from briefsite.selectors import source_changed
 from briefsite.views import (
     RATING_LABELS,
     TYPE_LABELS,
@@ -213,6 +214,8 @@ class Planner:
             "entities": [Link(e.name, f"{root}entities/{e.slug}/") for e in entities],
             "topics": [Link(t.name, f"{root}topics/{t.slug}/") for t in topics],
             "related": [Link(self.brief_title(b), f"{root}briefs/{b.slug}/") for b in related],
+            # The date the notes were anchored, when the seed has changed since: a notice.
+            "source_changed": source_changed(brief, seed),
             "corrections": [
                 CorrectionView(c.date, self.html(c.note, root, brief.slug, brief.slug, inline=True))
                 for c in sorted(brief.corrections, key=lambda c: c.date, reverse=True)

@@ -5,13 +5,14 @@ Also the small texts that explain a re-anchored note: a word diff and a ready-to
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import json
 from dataclasses import dataclass
 
 from briefsite.folding import Normalized, fold, has_prefix, has_suffix, occurrences
-from briefsite.model import Seed
+from briefsite.model import Brief, Seed
 
 # About this many characters of context on each side; widened to whole words, and by
 # `_WIDEN` more at a time until the quote with its context occurs once.
@@ -112,3 +113,11 @@ def paste_lines(selectors: Selectors) -> list[str]:
         )
         if value
     ]
+
+
+def source_changed(brief: Brief, seed: Seed) -> dt.date | None:
+    """The date `brief` was anchored, if its seed's text has changed since."""
+    anchored = brief.anchored
+    if anchored is None or anchored.seed_sha256 == seed_sha256(seed):
+        return None
+    return anchored.date
