@@ -1,0 +1,217 @@
+"""`serve`: build, serve on 127.0.0.1, watch, rebuild what changed, reload open pages."""
+
+from __future__ import annotations
+
+import errno
+import secrets
+import signal
+import socket
+import sys
+import threading
+import traceback
+import webbrowser
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import FrameType
+from typing import Any, TextIO
+
+from briefsite.errors import BriefsiteError, Diagnostic
+from briefsite.incremental import Outcome, SiteBuilder
+from briefsite.render import layout_dirs
+from briefsite.server import PreviewServer, SiteState
+from briefsite.watch import ChangeQueue, start_watching
+
+ALL_INTERFACES = ("0.0.0.0", "::", "")
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    """What the command line asked of `serve`."""
+
+    root: Path
+    output: Path
+    host: str
+    port: int
+    poll: bool
+    open_browser: bool
+    quiet: bool
+    verbose: bool
+    jobs: int
+
+
+class PortInUse(Exception):
+    """The asked-for port is taken; `free` names one that is not."""
+
+    def __init__(self, host: str, port: int, free: int) -> None:
+        super().__init__(f"port {port} on {host} is already in use")
+        self.free = free
+
+
+def error_entries(diagnostics: Sequence[Diagnostic], root: Path) -> list[dict[str, Any]]:
+    """Diagnostics as the error panel shows them, each with its offending source line."""
+    lines: dict[str, list[str] | None] = {}
+    entries = []
+    for d in diagnostics:
+        path = d.location.path
+        if path not in lines:
+            try:
+                lines[path] = (root / path).read_text("utf-8-sig", errors="replace").splitlines()
+            except OSError:
+                lines[path] = None
+        text = lines[path]
+        line = d.location.line
+        source = text[line - 1] if text is not None and 0 < line <= len(text) else None
+        entries.append(
+            {
+                "path": path,
+                "line": line,
+                "col": d.location.col,
+                "severity": d.severity,
+                "message": d.message,
+                "hint": d.hint,
+                "source": source,
+            }
+        )
+    return entries
+
+
+def bind(host: str, port: int, state: SiteState, verbose: bool) -> PreviewServer:
+    """Start listening, or raise PortInUse naming a port that is free."""
+    try:
+        return PreviewServer((host, port), state, verbose)
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise PortInUse(host, port, _free_port(host, port)) from exc
+
+
+def _free_port(host: str, taken: int) -> int:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    for candidate in [*range(taken + 1, taken + 20), 0]:
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((host, candidate))
+            except OSError:
+                continue
+            return int(probe.getsockname()[1])
+    return 0
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+class Preview:
+    """The builder, the server and the watcher, run together until interrupted."""
+
+    def __init__(self, options: ServeOptions, out: TextIO = sys.stdout) -> None:
+        self.options = options
+        self.out = out
+        self.state = SiteState(secrets.token_hex(4))
+        self.builder = SiteBuilder(options.root, options.output, options.jobs)
+        self.changes = ChangeQueue()
+
+    def say(self, text: str) -> None:
+        """Print a line unless --quiet."""
+        if not self.options.quiet:
+            print(text, file=self.out, flush=True)
+
+    def rebuild(self, settle: float) -> None:
+        """Build, then publish the new site or the errors; a bug is shown, never fatal."""
+        try:
+            outcome = self.builder.build()
+        except BriefsiteError as exc:  # the output folder could not be written
+            self._report(Outcome(False, exc.diagnostics, (), (), 0, 0.0, 0.0), settle)
+            return
+        except Exception:  # a bug: keep serving the last good site and show the traceback
+            text = traceback.format_exc()
+            print(text, file=sys.stderr, flush=True)
+            self.state.fail([{"traceback": text}])
+            return
+        self._report(outcome, settle)
+
+    def _report(self, outcome: Outcome, settle: float) -> None:
+        root = self.options.root
+        problems = [d for d in outcome.diagnostics if outcome.ok or d.severity == "error"]
+        for d in problems:
+            print(d.format(), file=sys.stderr, flush=True)
+        if not outcome.ok:
+            self.state.fail(error_entries(problems, root))
+            self.say(f"Build failed: {len(problems)} error(s); still serving the last good site")
+            return
+        timings = {
+            "settle_ms": round(settle * 1000, 2),
+            "rebuild_ms": round(outcome.rebuild_seconds * 1000, 2),
+            "write_ms": round(outcome.write_seconds * 1000, 2),
+        }
+        self.state.publish(self.builder.site, list(outcome.changed + outcome.removed), timings)
+        self.say(
+            f"Rebuilt {outcome.rendered} page(s), {len(outcome.changed)} file(s) changed, "
+            f"{len(outcome.removed)} removed in "
+            f"{(outcome.rebuild_seconds + outcome.write_seconds) * 1000:.0f} ms"
+        )
+
+    def run(self) -> int:
+        """Serve until Ctrl-C; returns the exit code."""
+        options = self.options
+        self.rebuild(0.0)  # before any thread starts, so a large first build may fork
+        server = bind(options.host, options.port, self.state, options.verbose)
+        host, port = str(server.server_address[0]), int(server.server_address[1])
+        shown = f"[{host}]" if ":" in host else host
+        url = f"http://{shown}:{port}/"
+        if options.host in ALL_INTERFACES:
+            print(
+                "warning: serving on all network interfaces: anyone who can reach this "
+                "machine can read the preview",
+                file=sys.stderr,
+                flush=True,
+            )
+        thread = threading.Thread(target=server.serve_forever, name="briefsite-server")
+        thread.start()
+        watched = [options.root / "seeds", options.root / "content", *layout_dirs(options.root)]
+        watch = start_watching(watched, self.changes, options.poll)
+        if watch.reason:
+            print(f"note: {watch.reason}", file=sys.stderr, flush=True)
+        self.say(f"Serving {url} (Ctrl-C to stop)")
+        if options.open_browser:
+            webbrowser.open(url)
+        try:
+            with _sigterm_as_interrupt():
+                while True:
+                    batch = self.changes.take(timeout=0.5)
+                    if batch is not None:
+                        paths, settle = batch
+                        if options.verbose:
+                            self.say(f"Changed: {', '.join(sorted(paths))}")
+                        self.rebuild(settle)
+        except KeyboardInterrupt:
+            self.say("Stopping")
+        finally:
+            watch.stop()
+            self.state.close()
+            server.shutdown()
+            server.server_close()
+            thread.join()
+        return 0
+
+
+def serve(options: ServeOptions) -> int:
+    """Run the preview; a taken port is a usage error that names a free one."""
+    try:
+        return Preview(options).run()
+    except PortInUse as exc:
+        print(
+            f"build.py: error: {exc}; try --port {exc.free}, or --port 0 to pick a free one",
+            file=sys.stderr,
+        )
+        return 2
