@@ -51,7 +51,12 @@ def anchor_command(root: Path, args: argparse.Namespace) -> int:
                 print(f"{plan.brief}: up to date", file=sys.stderr)
             continue
         if args.write:
-            write_atomically(plan.path, plan.new)
+            try:
+                write_atomically(plan.path, plan.new)
+            except OSError as exc:
+                failed = True
+                print(f"{plan.brief}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+                continue
             if not args.quiet:
                 print(f"{plan.brief}: anchored", file=sys.stderr)
         else:

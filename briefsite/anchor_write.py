@@ -200,7 +200,7 @@ class _Editor:
         if "occurrence" in fields:
             self.remove(item, fields["occurrence"])
 
-    def replace(self, node: yaml.Node, value: str | int) -> None:
+    def replace(self, node: yaml.Node, value: str | int, plain: bool = False) -> None:
         if not isinstance(node, yaml.ScalarNode):
             return
         if isinstance(value, int) and node.value == str(value):
@@ -208,7 +208,7 @@ class _Editor:
         if isinstance(value, str) and node.value == value:
             return
         style = node.style if node.style in ("'", '"') else None
-        rendered = _scalar(value, style)
+        rendered = str(value) if plain else _scalar(value, style)
         end = node.end_mark.index
         if node.style in ("|", ">"):  # a block scalar runs to the next key's line
             rendered += self.newline
@@ -240,8 +240,8 @@ class _Editor:
             node = keys["anchored"][1]
             children = {k.value: v for k, v in node.value if isinstance(k, yaml.ScalarNode)}
             if "seed_sha256" in children and "date" in children:
-                self.replace(children["seed_sha256"], sha)
-                self.replace(children["date"], date.isoformat())
+                self.replace(children["seed_sha256"], sha, plain=True)
+                self.replace(children["date"], date.isoformat(), plain=True)
                 return
             key = keys["anchored"][0]
             self.edits.append(Edit(key.start_mark.index, self.line_after(node), ""))

@@ -1440,3 +1440,71 @@ def test_ambiguity_hint_choices_each_pick_their_occurrence(
     run = pipeline.run(root)
     assert run.diagnostics.errors == []
     assert run.anchors["agency-move"] == (Anchor("staff", start, start + len("Agency")),)
+
+
+# --- a mistyped quote is placed, with a warning that says how to fix it -----------------
+
+
+FUZZY = [
+    pytest.param(
+        "explained the cost or the plan",
+        (198, 231),
+        "quote is not in seed 'agency-move' as written; placed on the closest passage, "
+        "seeds/agency-move.txt:7:33 (97% similar, score 0.97)",
+        "the seed reads: explained the cost {+--+} or the plan\n"
+        "paste these selectors, or run `python build.py anchor --write`:\n"
+        '  quote: "explained the cost -- or the plan"\n'
+        '  prefix: "Critics said the Agency had not"\n'
+        '  suffix: "."',
+        id="quote-mistyped-missing-dash",
+    ),
+    pytest.param(
+        # The fix is whole words the annotator can copy, not a window cut mid-word.
+        "the Agency had not explaned",
+        (179, 207),
+        "quote is not in seed 'agency-move' as written; placed on the closest passage, "
+        "seeds/agency-move.txt:7:14 (96% similar, score 0.96)",
+        "the seed reads: the Agency had not [-explaned-] {+explained+}\n"
+        "paste these selectors, or run `python build.py anchor --write`:\n"
+        '  quote: "the Agency had not explained"\n'
+        '  prefix: "help,\\"the director said. Critics said"\n'
+        '  suffix: "the cost -- or the plan."',
+        id="quote-mistyped-word",
+    ),
+]
+
+
+@pytest.mark.parametrize(("quote", "span", "message", "hint"), FUZZY)
+def test_mistyped_quote_is_placed_fuzzy_with_a_warning_and_strict_makes_it_an_error(
+    quote: str,
+    span: tuple[int, int],
+    message: str,
+    hint: str,
+    make_project: ProjectFactory,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = make_project(note(quote))
+    run = pipeline.run(root)
+    assert run.diagnostics.errors == []
+    (warning,) = run.diagnostics.warnings
+    assert (str(warning.location), warning.message, warning.hint) == (f"{B}:7:12", message, hint)
+    (placed,) = run.anchors["agency-move"]
+    assert isinstance(placed, Anchor)
+    assert (placed.status, placed.start, placed.end) == ("fuzzy", *span)
+    assert 0.9 < placed.score < 1
+    assert run.files, "a fuzzy note does not stop the build"
+
+    assert cli.main(["check", "--project", str(root)]) == 0
+    err = capsys.readouterr().err
+    assert f"{B}:7:12: warning: {message}" in err
+    assert cli.main(["check", "--strict", "--project", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert f"{B}:7:12: error: {message}" in err
+    assert err.splitlines()[-1] == "1 error"
+
+    output = tmp_path / "site"
+    assert cli.main(["build", "--strict", "--project", str(root), "--output", str(output)]) == 1
+    assert not output.exists()
+    assert cli.main(["build", "--project", str(root), "--output", str(output)]) == 0
+    assert (output / "briefs/agency-move/index.html").exists()
