@@ -19,7 +19,7 @@ from typing import Any, TextIO
 
 from briefsite.errors import BriefsiteError, Diagnostic
 from briefsite.incremental import Outcome, SiteBuilder
-from briefsite.render import layout_dirs
+from briefsite.render import BUILTIN_LAYOUTS
 from briefsite.server import PreviewServer, SiteState
 from briefsite.watch import ChangeQueue, start_watching
 
@@ -178,8 +178,13 @@ class Preview:
             )
         thread = threading.Thread(target=server.serve_forever, name="briefsite-server")
         thread.start()
-        watched = [options.root / "seeds", options.root / "content", *layout_dirs(options.root)]
-        watch = start_watching(watched, self.changes, options.poll)
+        watch = start_watching(
+            options.root,
+            ("seeds", "content", "layouts"),
+            [BUILTIN_LAYOUTS],
+            self.changes,
+            options.poll,
+        )
         if watch.reason:
             print(f"note: {watch.reason}", file=sys.stderr, flush=True)
         self.say(f"Serving {url} (Ctrl-C to stop)")

@@ -109,26 +109,66 @@ class _Handler(FileSystemEventHandler):
                 self.notify(path)
 
 
-def start_watching(folders: Iterable[Path], queue: ChangeQueue, poll: bool) -> Watch:
-    """Watch `folders` recursively; fall back to polling when native watching fails."""
-    existing = [f for f in folders if f.is_dir()]
+def start_watching(
+    root: Path, folders: Iterable[str], extra: Iterable[Path], queue: ChangeQueue, poll: bool
+) -> Watch:
+    """Watch `root`'s `folders` and the `extra` folders recursively; fall back to polling
+    when native watching fails. A folder of `folders` created later is watched from then on."""
+    names = tuple(folders)
     reason = "polling, as asked (--poll)" if poll else ""
     if not poll:
         observer: BaseObserver = Observer()
         try:
-            _schedule(observer, existing, queue)
+            _schedule(observer, root, names, extra, queue)
             observer.start()
             return Watch(observer, False, "")
         except OSError as exc:  # e.g. the inotify watch or instance limit is reached
             observer.stop()
             reason = f"native file watching failed ({exc.strerror or exc}), polling instead"
     observer = PollingObserver(timeout=0.25)
-    _schedule(observer, existing, queue)
+    _schedule(observer, root, names, extra, queue)
     observer.start()
     return Watch(observer, True, reason)
 
 
-def _schedule(observer: BaseObserver, folders: list[Path], queue: ChangeQueue) -> None:
+class _RootHandler(FileSystemEventHandler):
+    """Watches the project folder itself, only for a watched folder that appears."""
+
+    def __init__(
+        self, observer: BaseObserver, handler: _Handler, root: Path, names: tuple[str, ...]
+    ) -> None:
+        super().__init__()
+        self.observer = observer
+        self.handler = handler
+        self.root = root
+        self.names = names
+        self.watched: set[str] = set()
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            path = Path(os.fsdecode(raw)) if raw else None
+            if path is None or path.parent != self.root or path.name not in self.names:
+                continue
+            if path.is_dir() and path.name not in self.watched:
+                self.watched.add(path.name)
+                self.observer.schedule(self.handler, str(path), recursive=True)
+            self.handler.notify(str(path))
+
+
+def _schedule(
+    observer: BaseObserver,
+    root: Path,
+    names: tuple[str, ...],
+    extra: Iterable[Path],
+    queue: ChangeQueue,
+) -> None:
     handler = _Handler(queue.add)
-    for folder in folders:
-        observer.schedule(handler, str(folder), recursive=True)
+    watching = _RootHandler(observer, handler, root, names)
+    observer.schedule(watching, str(root), recursive=False)
+    for name in names:
+        if (root / name).is_dir():
+            watching.watched.add(name)
+            observer.schedule(handler, str(root / name), recursive=True)
+    for folder in extra:
+        if folder.is_dir() and folder.parent != root:
+            observer.schedule(handler, str(folder), recursive=True)

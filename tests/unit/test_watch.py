@@ -97,7 +97,7 @@ def test_native_watching_that_fails_falls_back_to_polling(
 
     monkeypatch.setattr(watch, "Observer", Exhausted)
     changes = ChangeQueue()
-    watching = start_watching([tmp_path], changes, poll=False)
+    watching = start_watching(tmp_path.parent, (tmp_path.name,), [], changes, poll=False)
     try:
         assert watching.polling
         assert watching.reason == (
@@ -114,7 +114,7 @@ def test_a_save_by_rename_reports_the_real_file(tmp_path: Path) -> None:
     target = tmp_path / "brief.yaml"
     target.write_text("a\n", encoding="utf-8")
     changes = ChangeQueue()
-    watching = start_watching([tmp_path], changes, poll=False)
+    watching = start_watching(tmp_path.parent, (tmp_path.name,), [], changes, poll=False)
     try:
         temporary = tmp_path / "brief.yaml___jb_tmp___"
         temporary.write_text("b\n", encoding="utf-8")
@@ -123,5 +123,21 @@ def test_a_save_by_rename_reports_the_real_file(tmp_path: Path) -> None:
         assert batch is not None
         assert str(target) in batch[0]
         assert not any(is_editor_temp(p) for p in batch[0])
+    finally:
+        watching.stop()
+
+
+def test_a_watched_folder_created_later_is_watched_from_then_on(tmp_path: Path) -> None:
+    changes = ChangeQueue()
+    watching = start_watching(tmp_path, ("layouts",), [], changes, poll=False)
+    try:
+        (tmp_path / "layouts" / "static").mkdir(parents=True)
+        assert changes.take(timeout=3) is not None
+        time.sleep(0.2)
+        (tmp_path / "layouts" / "static" / "site.css").write_text("body{}", encoding="utf-8")
+        batch = changes.take(timeout=3)
+        assert batch is not None and str(tmp_path / "layouts/static/site.css") in batch[0]
+        (tmp_path / "notes.txt").write_text("not a watched folder", encoding="utf-8")
+        assert changes.take(timeout=0.5) is None
     finally:
         watching.stop()
