@@ -104,17 +104,18 @@ def _selector(note: Annotation, quote: str, doc: Normalized) -> Selector:
 def _anchor(note: Annotation, ctx: _Context, diagnostics: Diagnostics) -> Anchor | Unplaced:
     doc, seed = ctx.doc, ctx.seed
     quote = fold(note.quote).strip(" ")
-    sel = _selector(note, quote, doc)
     starts = occurrences(doc.text, quote)
+    if len(starts) == 1 and note.prefix is None and note.suffix is None and note.start is None:
+        start, end = doc.span(starts[0], starts[0] + len(quote))  # the common, quick case
+        return Anchor(note.id, start, end)
+    sel = _selector(note, quote, doc)
     if not starts:
         return _anchor_fuzzy(note, sel, ctx, diagnostics)
     chosen = starts
-    if note.prefix is not None:
-        prefix = fold(note.prefix)
-        chosen = [s for s in chosen if has_prefix(doc.text, s, prefix)]
-    if note.suffix is not None:
-        suffix = fold(note.suffix)
-        chosen = [s for s in chosen if has_suffix(doc.text, s + len(quote), suffix)]
+    if sel.prefix is not None:
+        chosen = [s for s in chosen if has_prefix(doc.text, s, sel.prefix)]
+    if sel.suffix is not None:
+        chosen = [s for s in chosen if has_suffix(doc.text, s + len(quote), sel.suffix)]
     if not chosen:
         best = _by_context(note, sel, starts, doc) or _edited(note, sel, ctx, diagnostics)
         if best is not None:
