@@ -126,7 +126,9 @@ def _anchor(note: Annotation, ctx: _Context, diagnostics: Diagnostics) -> Anchor
             + " and ".join(
                 w for w, v in (("prefix", note.prefix), ("suffix", note.suffix)) if v is not None
             ),
-            _choices_hint(starts, quote, seed, doc, "fix the prefix/suffix, or use one of these:"),
+            _choices_hint(
+                starts, quote, seed, doc, "fix the prefix/suffix, or use one of these:", sel
+            ),
         )
         return Unplaced(note.id, "orphan")
     if note.occurrence is not None:
@@ -146,7 +148,7 @@ def _anchor(note: Annotation, ctx: _Context, diagnostics: Diagnostics) -> Anchor
         diagnostics.error(
             note.quote_at,
             f"quote is ambiguous: it is in seed '{seed.slug}' {_times(len(chosen))}",
-            _choices_hint(chosen, quote, seed, doc, "add a prefix or suffix to choose one:"),
+            _choices_hint(chosen, quote, seed, doc, "add a prefix or suffix to choose one:", sel),
         )
         return Unplaced(note.id, "ambiguous")
     start, end = doc.span(chosen[0], chosen[0] + len(quote))
@@ -289,11 +291,25 @@ def _times(count: int) -> str:
     return {1: "once", 2: "twice"}.get(count, f"{count} times")
 
 
-def _choices_hint(starts: list[int], quote: str, seed: Seed, doc: Normalized, lead: str) -> str:
+def _choices_hint(
+    starts: list[int],
+    quote: str,
+    seed: Seed,
+    doc: Normalized,
+    lead: str,
+    sel: Selector | None = None,
+) -> str:
+    """Every place of an exact quote with a selector that picks it; with the scores of
+    the given prefix/suffix there, when there are any."""
     lines = [lead]
     for number, start in enumerate(starts, start=1):
         where = seed.locate(doc.to_original(start))
-        lines.append(f"  {where}: {_disambiguate(starts, start, quote, seed, doc, number)}")
+        scored = ""
+        if sel is not None and sel.has_context:
+            c = score(doc.text, sel, start, start + len(quote), "exact")
+            scored = f" (context {_percent(c.context or 0)}, score {c.score:.2f})"
+        choice = _disambiguate(starts, start, quote, seed, doc, number)
+        lines.append(f"  {where}{scored}: {choice}")
     return "\n".join(lines)
 
 

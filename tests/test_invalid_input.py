@@ -541,10 +541,11 @@ CASES: list[Case] = [
                 7,
                 12,
                 "quote is in seed 'agency-move' 3 times, but never with the given prefix",
+                # How well the given prefix fits at each place, and a fix that picks it.
                 "fix the prefix/suffix, or use one of these:\n"
-                '  seeds/agency-move.txt:1:1: suffix: "to"\n'
-                '  seeds/agency-move.txt:5:5: prefix: "The"\n'
-                '  seeds/agency-move.txt:7:18: prefix: "the"',
+                '  seeds/agency-move.txt:1:1 (context 0%, score 0.71): suffix: "to"\n'
+                '  seeds/agency-move.txt:5:5 (context 14%, score 0.76): prefix: "The"\n'
+                '  seeds/agency-move.txt:7:18 (context 14%, score 0.76): prefix: "the"',
             )
         ],
     ),

@@ -355,7 +355,10 @@ def test_quote_longer_than_the_seed_is_simply_not_found() -> None:
 # --- errors: ambiguous, and hints that really choose --------------------------------------
 
 
-_HINT_LINE = re.compile(r"^ {2}(seeds/s\.txt):(\d+):(\d+): (prefix|suffix|occurrence): (.+)$")
+_HINT_LINE = re.compile(
+    r"^ {2}(seeds/s\.txt):(\d+):(\d+)(?: \(context \d+%, score \d\.\d\d\))?: "
+    r"(prefix|suffix|occurrence): (.+)$"
+)
 
 
 def _hint_choices(hint: str) -> list[tuple[SourceLocation, str, str]]:
@@ -436,6 +439,7 @@ def test_prefix_that_matches_nowhere_lists_every_place() -> None:
     assert error.message == "quote is in seed 's' 3 times, but never with the given prefix"
     assert error.hint.startswith("fix the prefix/suffix")
     assert len(_hint_choices(error.hint)) == 3
+    assert error.hint.count(" (context ") == 3  # how well "nope" fits at each place
 
 
 def test_prefix_and_suffix_that_never_meet_are_both_named() -> None:
