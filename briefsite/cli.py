@@ -18,7 +18,7 @@ from briefsite.workers import default_jobs
 from briefsite.write import output_problem
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
-COMMANDS = ("build", "check", "anchor")
+COMMANDS = ("build", "check", "anchor", "serve")
 
 
 class UsageError(Exception):
@@ -76,7 +76,32 @@ def _parser() -> argparse.ArgumentParser:
     anchor.add_argument(
         "--write", action="store_true", help="rewrite the brief files instead of printing a diff"
     )
+    serve = commands.add_parser(
+        "serve", parents=[common], help="preview: build, serve, rebuild on save, reload pages"
+    )
+    serve.add_argument(
+        "--output", type=Path, metavar="DIR", help="where to write the site (default: DIR/output)"
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--port",
+        type=_port,
+        default=8000,
+        help="port to listen on; 0 picks a free one (default: 8000)",
+    )
+    serve.add_argument(
+        "--poll", action="store_true", help="poll for changes instead of native file events"
+    )
+    serve.add_argument("--open", action="store_true", help="open the site in a web browser")
     return parser
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"must be a port number from 0 to 65535, not {text!r}")
+    return int(text)
 
 
 def _positive(text: str) -> int:
@@ -102,6 +127,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _check(root, args)
         if args.command == "anchor":
             return anchor_command(root, args)
+        if args.command == "serve":
+            return _serve(root, args)
         return _build(root, args)
     except UsageError as exc:
         print(f"build.py: error: {exc}", file=sys.stderr)
@@ -121,6 +148,28 @@ def _project_root(project: Path) -> Path:
     if not project.is_dir():
         raise UsageError(f"--project {project} is not a folder")
     return project.resolve()
+
+
+def _serve(root: Path, args: argparse.Namespace) -> int:
+    # Imported here: the server and watcher sit above the pipeline, and only `serve` needs them.
+    from briefsite.serve import ServeOptions, serve
+
+    output: Path = args.output if args.output is not None else root / "output"
+    problem = output_problem(output, root)
+    if problem:
+        raise UsageError(problem)
+    options = ServeOptions(
+        root=root,
+        output=output.resolve(),
+        host=args.host,
+        port=args.port,
+        poll=args.poll,
+        open_browser=args.open,
+        quiet=args.quiet,
+        verbose=args.verbose,
+        jobs=args.jobs,
+    )
+    return serve(options)
 
 
 def _build(root: Path, args: argparse.Namespace) -> int:

@@ -153,6 +153,7 @@ class Preview:
             "settle_ms": round(settle * 1000, 2),
             "rebuild_ms": round(outcome.rebuild_seconds * 1000, 2),
             "write_ms": round(outcome.write_seconds * 1000, 2),
+            "pages_rendered": outcome.rendered,
         }
         self.state.publish(self.builder.site, list(outcome.changed + outcome.removed), timings)
         self.say(

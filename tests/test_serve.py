@@ -167,7 +167,7 @@ def test_an_edit_is_served_and_announced_within_two_seconds(preview: Preview) ->
     _edit(preview.root / BUS, "since 1974", "since 1975")
     data = _reload_for(events, "briefs/bus-depot/index.html", timeout=2.0)
     assert time.monotonic() - saved < 2.0
-    assert set(data["timings"]) == {"settle_ms", "rebuild_ms", "write_ms"}
+    assert set(data["timings"]) == {"settle_ms", "rebuild_ms", "write_ms", "pages_rendered"}
     page = preview.get(BUS_PAGE)[2]
     assert b"since 1975" in page and b"since 1974" not in page
     # The file on disk is kept in step too, without the reload script.
