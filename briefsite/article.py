@@ -1,7 +1,11 @@
 """The annotated article: note spans split into flat segments, with entity links inside.
 
 Overlapping and nested notes cannot be nested `<mark>` elements, so the text is cut at
-every note boundary; each segment knows all the notes that cover it.
+every note boundary; each segment knows all the notes that cover it. Every segment links
+to a note (the innermost one covering it); screen-reader text says where each note's
+passage starts, and a numbered link after its last segment says where it ends. Each block
+of the article also lists the notes whose passages start in it, so that a layout can set
+them beside (or under) that block.
 """
 
 from __future__ import annotations
@@ -15,7 +19,15 @@ from markupsafe import Markup, escape
 from briefsite.graph import Mention
 from briefsite.model import Block, Seed
 
-_BLOCK_TAGS = {"headline": "h2", "standfirst": "p", "paragraph": "p"}
+_BLOCK_TAGS = {"headline": "h3", "standfirst": "p", "paragraph": "p"}
+TYPE_NAMES = {
+    "context": "context",
+    "definition": "definition",
+    "claim": "claim check",
+    "source": "source",
+    "question": "open question",
+    "correction": "correction",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +48,19 @@ class Segment:
     start: int
     end: int
     notes: tuple[Span, ...]
+
+    @property
+    def target(self) -> Span:
+        """The note a segment links to: the innermost one covering it."""
+        return max(self.notes, key=lambda s: (s.start, -s.end, s.number))
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleBlock:
+    """One block of the article as HTML, and the ids of the notes that start in it."""
+
+    html: Markup
+    notes: tuple[str, ...]
 
 
 def passage_id(note_id: str) -> str:
@@ -61,37 +86,64 @@ def render_article(
     spans: Sequence[Span],
     mentions: Sequence[Mention],
     entity_url: Callable[[str], str],
-) -> tuple[Markup, dict[str, str]]:
-    """Return the article HTML and, for each note, the id of its first segment."""
+) -> tuple[list[ArticleBlock], dict[str, str]]:
+    """Return the article's blocks and, for each note, the id of its first segment."""
     first_segment: dict[str, str] = {}
-    parts: list[str] = []
+    blocks: list[ArticleBlock] = []
     for block in seed.blocks:
         tag = _BLOCK_TAGS[block.kind]
         css = f' class="{block.kind}"' if block.kind != "paragraph" else ""
-        parts.append(f"<{tag}{css}>")
+        parts = [f"<{tag}{css}>"]
+        starting_here: list[str] = []
         for segment in segment_block(block, spans):
-            body = _with_mentions(seed.text, segment.start, segment.end, mentions, entity_url)
             if not segment.notes:
-                parts.append(body)
+                parts.append(
+                    _with_mentions(seed.text, segment.start, segment.end, mentions, entity_url)
+                )
                 continue
-            ids = " ".join(s.note_id for s in segment.notes)
-            types = " ".join(sorted({f"note-{s.type}" for s in segment.notes}))
-            id_attr = ""
             starting = [s for s in segment.notes if s.start == segment.start]
+            id_attr = ""
             if starting:
                 anchor = passage_id(starting[0].note_id)
                 id_attr = f' id="{anchor}"'
                 for span in starting:
                     first_segment[span.note_id] = anchor
-            parts.append(f'<mark class="{types}" data-notes="{ids}"{id_attr}>{body}</mark>')
+                    starting_here.append(span.note_id)
+            parts.append(_mark(seed.text, segment, id_attr, starting, mentions, entity_url))
             for span in segment.notes:
                 if span.end == segment.end:
-                    parts.append(
-                        f'<sup class="note-ref"><a href="#{span.note_id}" '
-                        f'aria-label="note {span.number}, {span.type}">{span.number}</a></sup>'
-                    )
+                    parts.append(_ref(span))
         parts.append(f"</{tag}>\n")
-    return Markup("".join(parts)), first_segment
+        blocks.append(ArticleBlock(Markup("".join(parts)), tuple(starting_here)))
+    return blocks, first_segment
+
+
+def _mark(
+    text: str,
+    segment: Segment,
+    id_attr: str,
+    starting: Sequence[Span],
+    mentions: Sequence[Mention],
+    entity_url: Callable[[str], str],
+) -> str:
+    target = segment.target
+    ids = " ".join(s.note_id for s in segment.notes)
+    css = f"hl t-{target.type}" + (" overlap" if len(segment.notes) > 1 else "")
+    opening = "".join(
+        f'<span class="sr">[start of passage for note {s.number}, {TYPE_NAMES[s.type]}] </span>'
+        for s in starting
+    )
+    link = f'<a class="hl-link" href="#{target.note_id}">'
+    body = _with_mentions(text, segment.start, segment.end, mentions, entity_url, link)
+    return f'<mark class="{css}" data-notes="{ids}"{id_attr}>{opening}{body}</mark>'
+
+
+def _ref(span: Span) -> str:
+    return (
+        f'<a class="ref t-{span.type}" href="#{span.note_id}">'
+        f'<span class="sr"> [end of passage; read note </span>{span.number}'
+        f'<span class="sr">, {TYPE_NAMES[span.type]}]</span></a>'
+    )
 
 
 def _with_mentions(
@@ -100,16 +152,24 @@ def _with_mentions(
     end: int,
     mentions: Sequence[Mention],
     entity_url: Callable[[str], str],
+    link: str = "",
 ) -> str:
+    """Escaped text with its mentions linked; with `link`, the other runs are wrapped in it."""
     out: list[str] = []
     at = start
+
+    def plain(a: int, b: int) -> None:
+        if a < b:
+            run = escape(text[a:b])
+            out.append(f"{link}{run}</a>" if link else run)
+
     for mention in mentions:
         if mention.end <= start or mention.start >= end:
             continue
         a, b = max(mention.start, start), min(mention.end, end)
-        out.append(escape(text[at:a]))
+        plain(at, a)
         url = escape(entity_url(mention.entity))
         out.append(f'<a class="mention" href="{url}">{escape(text[a:b])}</a>')
         at = b
-    out.append(escape(text[at:end]))
+    plain(at, end)
     return "".join(out)

@@ -17,6 +17,7 @@ from briefsite.pages import PageKey as PageKey
 from briefsite.pages import StaticFile as StaticFile
 from briefsite.pages import check_outputs as check_outputs
 from briefsite.pages import page_keys as page_keys
+from briefsite.reading import article_views, cite, legend, number_sources
 from briefsite.schema import NOTE_TYPES
 from briefsite.selectors import source_changed
 from briefsite.views import (
@@ -181,10 +182,12 @@ class Planner:
         seed = self.project.seeds[brief.seed.slug]
         spans = self.spans(brief)
         mentions = self.graph.mentions.get(brief.slug, ())
-        article, passages = render_article(
+        blocks, passages = render_article(
             seed, [s for _, s in spans], mentions, lambda slug: f"{root}entities/{slug}/"
         )
-        notes = [self.note_view(brief, n, s, passages[n.id], root, brief.slug) for n, s in spans]
+        notes, sources = number_sources(
+            [self.note_view(brief, n, s, passages[n.id], root, brief.slug) for n, s in spans]
+        )
         entity_slugs = list(
             dict.fromkeys(
                 [m.entity for m in mentions]
@@ -208,8 +211,11 @@ class Planner:
             "key_points": [
                 self.html(p, root, brief.slug, brief.slug, inline=True) for p in brief.key_points
             ],
-            "article": article,
+            "article": article_views(blocks, notes),
             "notes": notes,
+            "legend": legend(notes),
+            "sources": sources,
+            "cite": cite(self.site, brief, self.brief_title(brief)),
             "claims": [n for n in notes if n.verdict is not None],
             "entities": [Link(e.name, f"{root}entities/{e.slug}/") for e in entities],
             "topics": [Link(t.name, f"{root}topics/{t.slug}/") for t in topics],

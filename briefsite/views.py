@@ -80,6 +80,7 @@ class CitationView:
     publisher: str | None
     date: dt.date | None
     accessed: dt.date | None
+    number: int = 0  # its number in the brief's list of sources; 0 where there is none
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,3 +114,37 @@ class CorrectionView:
 
     date: dt.date
     note: Markup
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleBlockView:
+    """A block of the annotated article and the notes whose passages start in it."""
+
+    html: Markup
+    notes: tuple[NoteView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceEntry:
+    """One numbered source of a brief and the notes that cite it."""
+
+    number: int
+    source: CitationView
+    notes: tuple[NoteView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TypeLegend:
+    """One note type as the brief's legend shows it."""
+
+    type: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class CiteView:
+    """How to cite a brief: a plain-text reference and a BibTeX entry."""
+
+    text: str
+    bibtex: str

@@ -4,9 +4,19 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from briefsite.article import Segment, Span, passage_id, render_article, segment_block
+from markupsafe import Markup
+
+from briefsite.article import (
+    TYPE_NAMES,
+    ArticleBlock,
+    Segment,
+    Span,
+    passage_id,
+    render_article,
+    segment_block,
+)
 from briefsite.graph import Mention
 from briefsite.model import Block, Seed
 from briefsite.seeds import parse_seed
@@ -133,39 +143,62 @@ def _entity_url(slug: str) -> str:
     return f"../../entities/{slug}/"
 
 
+def _render(
+    seed: Seed,
+    spans: Sequence[Span],
+    mentions: Sequence[Mention] = (),
+    entity_url: Callable[[str], str] = _entity_url,
+) -> tuple[str, dict[str, str]]:
+    """The article's blocks joined into one HTML string, and the passage of each note."""
+    blocks, passages = render_article(seed, spans, mentions, entity_url)
+    return "".join(str(b.html) for b in blocks), passages
+
+
+_SR = re.compile(r'<span class="sr">[^<]*</span>')
+_REF = re.compile(r'<a class="ref [^"]*" href="#[^"]*">.*?</a>')
+
+
 def _marks(html: str) -> list[tuple[str, str]]:
-    """(data-notes, text without tags) of every mark, in order."""
+    """(data-notes, text without tags or screen-reader text) of every mark, in order."""
     return [
-        (m[1], re.sub(r"<[^>]+>", "", m[2]))
+        (m[1], re.sub(r"<[^>]+>", "", _SR.sub("", m[2])))
         for m in re.finditer(r'<mark [^>]*data-notes="([^"]*)"[^>]*>(.*?)</mark>', html)
     ]
 
 
 def _visible(html: str) -> str:
-    without_refs = re.sub(r'<sup class="note-ref">.*?</sup>', "", html)
-    return re.sub(r"<[^>]+>", "", without_refs)
+    return re.sub(r"<[^>]+>", "", _SR.sub("", _REF.sub("", html)))
+
+
+def _ref(note: str, number: int, kind: str = "context") -> str:
+    return (
+        f'<a class="ref t-{kind}" href="#{note}"><span class="sr"> [end of passage; read note '
+        f'</span>{number}<span class="sr">, {TYPE_NAMES[kind]}]</span></a>'
+    )
 
 
 def test_article_blocks_use_headline_standfirst_and_paragraph_markup() -> None:
-    html, passages = render_article(_seed(), [], [], _entity_url)
-    assert str(html) == (
-        '<h2 class="headline">Agency moves staff</h2>\n'
-        '<p class="standfirst">A short dek.</p>\n'
-        "<p>The Agency said on Friday it would move 40 staff.</p>\n"
-        "<p>Critics said the Agency had not explained the cost.</p>\n"
-    )
+    blocks, passages = render_article(_seed(), [], [], _entity_url)
+    assert blocks == [
+        ArticleBlock(Markup('<h3 class="headline">Agency moves staff</h3>\n'), ()),
+        ArticleBlock(Markup('<p class="standfirst">A short dek.</p>\n'), ()),
+        ArticleBlock(Markup("<p>The Agency said on Friday it would move 40 staff.</p>\n"), ()),
+        ArticleBlock(Markup("<p>Critics said the Agency had not explained the cost.</p>\n"), ()),
+    ]
     assert passages == {}
 
 
-def test_one_note_is_one_mark_with_its_passage_id_and_a_ref_after_it() -> None:
+def test_one_note_is_one_mark_linking_to_it_with_screen_reader_start_and_end() -> None:
     seed = _seed()
     start, end = _at(seed, "move 40 staff")
-    html, passages = render_article(seed, [_span("staff", start, end)], [], _entity_url)
+    blocks, passages = render_article(seed, [_span("staff", start, end)], [], _entity_url)
+    html = str(blocks[2].html)
     assert (
-        'would <mark class="note-context" data-notes="staff" id="passage_staff">move 40 staff'
-        '</mark><sup class="note-ref"><a href="#staff" aria-label="note 1, context">1</a>'
-        "</sup>.</p>"
+        'would <mark class="hl t-context" data-notes="staff" id="passage_staff">'
+        '<span class="sr">[start of passage for note 1, context] </span>'
+        '<a class="hl-link" href="#staff">move 40 staff</a></mark>' + _ref("staff", 1) + ".</p>"
     ) in html
+    assert [b.notes for b in blocks] == [(), (), ("staff",), ()]
     assert passages == {"staff": "passage_staff"}
     assert passage_id("staff") == "passage_staff"
 
@@ -174,68 +207,93 @@ def test_overlapping_notes_mark_every_segment_with_all_its_notes() -> None:
     seed = _seed()
     a = _span("a", *_at(seed, "said on Friday"), number=1, kind="claim")
     b = _span("b", *_at(seed, "on Friday it would"), number=2, kind="context")
-    html, passages = render_article(seed, [a, b], [], _entity_url)
+    html, passages = _render(seed, [a, b])
     assert _marks(html) == [("a", "said "), ("a b", "on Friday"), ("b", " it would")]
-    assert 'class="note-claim note-context" data-notes="a b"' in html
+    # The shared segment is told apart by its class and links to the inner (later) note.
+    assert (
+        '<mark class="hl t-context overlap" data-notes="a b" id="passage_b">'
+        '<span class="sr">[start of passage for note 2, context] </span>'
+        '<a class="hl-link" href="#b">on Friday</a></mark>'
+    ) in html
+    assert '<a class="hl-link" href="#a">said </a>' in html
     assert html.count('id="passage_a"') == 1
     assert html.count('id="passage_b"') == 1
     assert passages == {"a": "passage_a", "b": "passage_b"}
     # Each note's ref follows its own last segment.
-    assert re.search(r'on Friday</mark><sup class="note-ref"><a href="#a"', html)
-    assert re.search(r'it would</mark><sup class="note-ref"><a href="#b"', html)
+    assert "on Friday</a></mark>" + _ref("a", 1, "claim") in html
+    assert " it would</a></mark>" + _ref("b", 2) in html
+
+
+def test_claim_notes_are_named_claim_checks_for_screen_readers() -> None:
+    seed = _seed()
+    html, _ = _render(seed, [_span("c", *_at(seed, "40 staff"), 3, "claim")])
+    assert "[start of passage for note 3, claim check]" in html
+    assert '[end of passage; read note </span>3<span class="sr">, claim check]' in html
 
 
 def test_nested_notes_open_and_close_in_the_right_segments() -> None:
     seed = _seed()
     outer = _span("outer", *_at(seed, "The Agency said on Friday"), number=1)
     inner = _span("inner", *_at(seed, "Agency said"), number=2)
-    html, _ = render_article(seed, [outer, inner], [], _entity_url)
+    html, _ = _render(seed, [outer, inner])
     assert _marks(html) == [
         ("outer", "The "),
         ("outer inner", "Agency said"),
         ("outer", " on Friday"),
     ]
-    assert 'data-notes="outer" id="passage_outer">The ' in html
+    assert 'data-notes="outer" id="passage_outer">' in html
     assert 'data-notes="outer inner" id="passage_inner">' in html
-    assert html.count('href="#outer"') == 1
-    assert html.count('href="#inner"') == 1
-    assert html.index('href="#inner"') < html.index('href="#outer"')
+    assert html.count('class="ref t-context" href="#outer"') == 1
+    assert html.count('class="ref t-context" href="#inner"') == 1
+    assert html.index('class="ref t-context" href="#inner"') < html.index(
+        'class="ref t-context" href="#outer"'
+    )
+    # Every segment links to a note: the outer note's own segments to it, the shared one inward.
+    assert re.findall(r'class="hl-link" href="#(\w+)"', html) == ["outer", "inner", "outer"]
 
 
 def test_adjacent_notes_are_two_marks_each_with_its_ref() -> None:
     seed = _seed()
     a = _span("a", *_at(seed, "The Agency"), number=1)
     b = _span("b", *_at(seed, " said"), number=2)
-    html, _ = render_article(seed, [a, b], [], _entity_url)
+    html, _ = _render(seed, [a, b])
     assert _marks(html) == [("a", "The Agency"), ("b", " said")]
-    assert html.index('href="#a"') < html.index('data-notes="b"')
+    assert html.index(_ref("a", 1)) < html.index('data-notes="b"')
 
 
 def test_identical_notes_share_a_mark_and_both_link_back_to_it() -> None:
     seed = _seed()
     where = _at(seed, "40 staff")
-    html, passages = render_article(
+    blocks, passages = render_article(
         seed, [_span("x", *where, number=1), _span("y", *where, number=2)], [], _entity_url
     )
+    html = "".join(str(b.html) for b in blocks)
     assert _marks(html) == [("x y", "40 staff")]
     assert set(passages) == {"x", "y"}
     for anchor in passages.values():
         assert html.count(f'id="{anchor}"') == 1
-    assert html.count('class="note-ref"') == 2
+    # Both notes stay reachable: one ref each, and the start of both passages is announced.
+    assert html.count('class="ref ') == 2
+    assert html.count("[start of passage for note") == 2
+    assert blocks[2].notes == ("x", "y")
 
 
 def test_note_across_paragraphs_is_marked_in_both_with_one_id_and_one_ref() -> None:
     seed = _seed()
     start = seed.text.index("40 staff.")
     end = seed.text.index("Critics said") + len("Critics said")
-    html, passages = render_article(seed, [_span("span", start, end)], [], _entity_url)
+    blocks, passages = render_article(seed, [_span("span", start, end)], [], _entity_url)
+    html = "".join(str(b.html) for b in blocks)
     assert _marks(html) == [("span", "40 staff."), ("span", "Critics said")]
     assert html.count('id="passage_span"') == 1
-    assert html.count('class="note-ref"') == 1
-    assert re.search(r"Critics said</mark><sup", html)
+    assert html.count('class="ref ') == 1
+    assert html.count("[start of passage") == 1
+    assert "Critics said</a></mark>" + _ref("span", 1) in html
     assert passages == {"span": "passage_span"}
+    # The note belongs to the block where its passage starts.
+    assert [b.notes for b in blocks] == [(), (), ("span",), ()]
     # Nothing leaks between blocks: every <p> still closes before the next opens.
-    assert "40 staff.</mark></p>\n<p><mark" in html
+    assert "40 staff.</a></mark></p>\n<p><mark" in html
 
 
 def test_every_note_gets_exactly_one_passage_anchor() -> None:
@@ -247,20 +305,21 @@ def test_every_note_gets_exactly_one_passage_anchor() -> None:
         _span("d", *_at(seed, "the cost"), 4),
         _span("e", *_at(seed, "Critics said the Agency"), 5),
     ]
-    html, passages = render_article(seed, spans, [], _entity_url)
+    html, passages = _render(seed, spans)
     assert set(passages) == {s.note_id for s in spans}
     ids = re.findall(r'id="([^"]+)"', html)
     assert sorted(ids) == sorted(set(ids))
     for span in spans:
         assert passages[span.note_id] in ids
-    assert sorted(re.findall(r'href="#([^"]+)"', html)) == ["a", "b", "c", "d", "e"]
+    refs = re.findall(r'<a class="ref [^"]*" href="#([^"]+)"', html)
+    assert sorted(refs) == ["a", "b", "c", "d", "e"]
 
 
 def test_marks_do_not_change_the_visible_text() -> None:
     seed = _seed()
     spans = [_span("a", *_at(seed, "said on Friday")), _span("b", *_at(seed, "Friday it"))]
     mentions = [Mention("agency", *_at(seed, "Agency", 2))]
-    html, _ = render_article(seed, spans, mentions, _entity_url)
+    html, _ = _render(seed, spans, mentions)
     assert _visible(html) == seed.text.replace("\n\n", "\n") + "\n"
 
 
@@ -270,7 +329,7 @@ def test_marks_do_not_change_the_visible_text() -> None:
 def test_mentions_outside_marks_are_links() -> None:
     seed = _seed()
     mention = Mention("agency", *_at(seed, "Agency", 3))
-    html, _ = render_article(seed, [], [mention], _entity_url)
+    html, _ = _render(seed, [], [mention])
     assert 'the <a class="mention" href="../../entities/agency/">Agency</a> had' in html
 
 
@@ -278,9 +337,11 @@ def test_mentions_inside_marks_are_links_inside_the_mark() -> None:
     seed = _seed()
     mention = Mention("agency", *_at(seed, "Agency", 2))
     span = _span("n", *_at(seed, "The Agency said"))
-    html, _ = render_article(seed, [span], [mention], _entity_url)
+    html, _ = _render(seed, [span], [mention])
     assert (
-        'id="passage_n">The <a class="mention" href="../../entities/agency/">Agency</a> said</mark>'
+        '<a class="hl-link" href="#n">The </a>'
+        '<a class="mention" href="../../entities/agency/">Agency</a>'
+        '<a class="hl-link" href="#n"> said</a></mark>'
     ) in html
 
 
@@ -288,10 +349,14 @@ def test_mention_split_by_a_mark_boundary_links_both_parts() -> None:
     seed = _seed()
     mention = Mention("agency", *_at(seed, "Agency", 2))
     span = _span("n", *_at(seed, "ncy said"))
-    html, _ = render_article(seed, [span], [mention], _entity_url)
+    html, _ = _render(seed, [span], [mention])
     links = re.findall(r'<a class="mention" href="([^"]+)">([^<]*)</a>', html)
     assert links == [("../../entities/agency/", "Age"), ("../../entities/agency/", "ncy")]
-    assert 'id="passage_n"><a class="mention" href="../../entities/agency/">ncy</a> said' in html
+    assert (
+        'id="passage_n"><span class="sr">[start of passage for note 1, context] </span>'
+        '<a class="mention" href="../../entities/agency/">ncy</a><a class="hl-link" href="#n">'
+        " said</a>"
+    ) in html
 
 
 def test_several_mentions_in_one_segment() -> None:
@@ -301,7 +366,7 @@ def test_several_mentions_in_one_segment() -> None:
         Mention("critics", *_at(seed, "Critics")),
     ]
     mentions.sort(key=lambda m: m.start)
-    html, _ = render_article(seed, [], mentions, _entity_url)
+    html, _ = _render(seed, [], mentions)
     assert (
         '<p><a class="mention" href="../../entities/critics/">Critics</a> said the '
         '<a class="mention" href="../../entities/agency/">Agency</a> had not'
@@ -310,15 +375,15 @@ def test_several_mentions_in_one_segment() -> None:
 
 def test_mention_in_the_headline_is_linked() -> None:
     seed = _seed()
-    html, _ = render_article(seed, [], [Mention("agency", 0, 6)], _entity_url)
+    html, _ = _render(seed, [], [Mention("agency", 0, 6)])
     assert html.startswith(
-        '<h2 class="headline"><a class="mention" href="../../entities/agency/">Agency</a> moves'
+        '<h3 class="headline"><a class="mention" href="../../entities/agency/">Agency</a> moves'
     )
 
 
 def test_entity_url_is_escaped() -> None:
     seed = _seed()
-    html, _ = render_article(seed, [], [Mention("x", 0, 6)], lambda slug: '"><script>')
+    html, _ = _render(seed, [], [Mention("x", 0, 6)], lambda slug: '"><script>')
     assert "<script>" not in html
     assert 'href="&#34;&gt;&lt;script&gt;"' in html
 
@@ -334,19 +399,18 @@ def test_seed_text_is_html_escaped_everywhere() -> None:
     )
     spans = [_span("n", *_at(seed, "<i>mark</i> &"))]
     mentions = [Mention("e", *_at(seed, "<script>"))]
-    html, _ = render_article(seed, spans, mentions, _entity_url)
+    html, _ = _render(seed, spans, mentions)
     assert "<b>" not in html
     assert "<script>" not in html
     assert "<i>" not in html
     assert "Tags &lt;b&gt; &amp; &#34;quotes&#34; in a head" in html
     assert "&lt;script&gt;</a>alert(&#39;x&#39;)&lt;/script&gt; &amp; more." in html
-    assert 'id="passage_n">&lt;i&gt;mark&lt;/i&gt; &amp;</mark>' in html
+    assert 'href="#n">&lt;i&gt;mark&lt;/i&gt; &amp;</a></mark>' in html
 
 
 def test_note_ids_and_types_appear_in_attributes_as_given() -> None:
     seed = _seed()
-    html, _ = render_article(
-        seed, [_span("fentanyl-figure", *_at(seed, "40"), 7, "question")], [], _entity_url
-    )
-    assert 'class="note-question" data-notes="fentanyl-figure" id="passage_fentanyl-figure"' in html
-    assert 'aria-label="note 7, question">7</a>' in html
+    html, _ = _render(seed, [_span("fentanyl-figure", *_at(seed, "40"), 7, "question")])
+    assert 'class="hl t-question" data-notes="fentanyl-figure" id="passage_fentanyl-figure"' in html
+    assert _ref("fentanyl-figure", 7, "question") in html
+    assert "note 7, open question]" in html

@@ -1,0 +1,276 @@
+"""Reading a brief in a browser: margin notes, inline notes, keyboard, print, no script."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import Page
+
+from tests.browser.conftest import BRIEF, PHONE, WIDE, Opener, Site
+
+Box = dict[str, float]
+# The bottom of the text of the paragraph (or headline) whose notes include note `id`.
+PARA_BOTTOM = (
+    "id => document.getElementById(id).closest('.para')"
+    ".querySelector(':scope > p, :scope > h3').getBoundingClientRect().bottom + scrollY"
+)
+
+
+def boxes(page: Page, selector: str) -> list[dict[str, Any]]:
+    """Each matching element's id, visibility and page-relative box."""
+    result: list[dict[str, Any]] = page.evaluate(
+        """sel => Array.from(document.querySelectorAll(sel)).map(el => {
+            const r = el.getBoundingClientRect();
+            return {id: el.id, shown: el.offsetParent !== null && r.height > 0,
+                    x: r.left + scrollX, y: r.top + scrollY, right: r.right + scrollX,
+                    bottom: r.bottom + scrollY};
+        })""",
+        selector,
+    )
+    return result
+
+
+def box_of(page: Page, selector: str) -> dict[str, Any]:
+    (found,) = boxes(page, selector)
+    return found
+
+
+def overlap(a: Box, b: Box) -> bool:
+    return (
+        a["x"] < b["right"]
+        and b["x"] < a["right"]
+        and a["y"] < b["bottom"]
+        and b["y"] < a["bottom"]
+    )
+
+
+def note_ids(page: Page) -> list[str]:
+    ids: list[str] = page.evaluate(
+        "Array.from(document.querySelectorAll('.article-text .note')).map(n => n.id)"
+    )
+    return ids
+
+
+def test_margin_notes_sit_beside_their_passages_and_never_overlap(
+    sites: dict[str, Site], open_page: Opener
+) -> None:
+    for site, path in ((sites["example"], BRIEF), (sites["golden"], "briefs/bus-depot/")):
+        page = open_page(site.url + path, WIDE).page
+        text = box_of(page, ".article-text")
+        notes = boxes(page, ".article-text .note")
+        assert len(notes) >= 4
+        previous_bottom: dict[str, float] = {}
+        for note in notes:
+            assert note["shown"], note["id"]
+            mark = (
+                box_of(page, f"#passage_{note['id']}")
+                if page.locator(f"#passage_{note['id']}").count()
+                else box_of(page, f"[data-notes~='{note['id']}']")
+            )
+            para = page.evaluate(
+                "id => { const p = document.getElementById(id).closest('.para');"
+                " const r = p.getBoundingClientRect(); return r.top + scrollY; }",
+                note["id"],
+            )
+            # In the margin: right of the text column and of the passage itself.
+            assert note["x"] >= text["right"] and note["x"] > mark["right"], note["id"]
+            # Level with the passage's paragraph, or stacked right under the note before it.
+            assert note["y"] >= para - 1, note["id"]
+            stacked = abs(note["y"] - previous_bottom.get("last", -1e9)) < 40
+            assert note["y"] <= mark["bottom"] or stacked, note["id"]
+            previous_bottom["last"] = note["bottom"]
+        for i, a in enumerate(notes):
+            for b in notes[i + 1 :]:
+                assert not overlap(a, b), (a["id"], b["id"])
+
+
+def test_each_note_opens_under_its_paragraph_by_tab_then_enter(
+    sites: dict[str, Site], open_page: Opener
+) -> None:
+    watched = open_page(sites["example"].url + BRIEF, PHONE)
+    page = watched.page
+    expected = set(note_ids(page))
+    assert all(not n["shown"] for n in boxes(page, ".article-text .note"))
+    opened: set[str] = set()
+    for _ in range(400):
+        page.keyboard.press("Tab")
+        target = page.evaluate(
+            "() => { const a = document.activeElement;"
+            " return a && a.matches('.article-text a.ref, .article-text a.hl-link')"
+            " ? a.getAttribute('href').slice(1) : null; }"
+        )
+        if target is None or target in opened:
+            continue
+        page.keyboard.press("Enter")
+        note = box_of(page, f"#{target}")
+        para = page.evaluate(PARA_BOTTOM, target)
+        assert note["shown"] and note["y"] >= para - 1, target
+        assert note["x"] >= 0 and note["right"] <= PHONE["width"], target
+        assert page.evaluate("document.activeElement.id") == target
+        page.keyboard.press("Escape")
+        assert not box_of(page, f"#{target}")["shown"], target
+        opened.add(target)
+        if opened == expected:
+            break
+    assert opened == expected
+    assert watched.errors == []
+
+
+def test_each_note_opens_by_tap_and_without_javascript(
+    sites: dict[str, Site], open_page: Opener
+) -> None:
+    for js in (True, False):
+        watched = open_page(sites["example"].url + BRIEF, PHONE, js=js, touch=True)
+        page = watched.page
+        for note_id in note_ids(page):
+            page.locator(f'.article-text a.ref[href="#{note_id}"]').tap()
+            note = box_of(page, f"#{note_id}")
+            assert note["shown"], (js, note_id)
+            para = page.evaluate(PARA_BOTTOM, note_id)
+            assert note["y"] >= para - 1, (js, note_id)
+        # The first segment of a passage is a link to its note too.
+        first = note_ids(page)[0]
+        page.locator(f'.article-text a.hl-link[href="#{first}"]').first.tap()
+        assert box_of(page, f"#{first}")["shown"]
+        assert watched.errors == []
+
+
+def test_tab_order_reaches_every_highlight_and_every_note(
+    sites: dict[str, Site], open_page: Opener
+) -> None:
+    page = open_page(sites["example"].url + BRIEF, WIDE).page
+    total = page.evaluate(
+        "() => { let i = 0; for (const el of document.querySelectorAll('a[href], button'))"
+        " el.dataset.tab = String(i++); return i; }"
+    )
+    reached: set[str] = set()
+    notes_reached: set[str] = set()
+    for _ in range(total + 5):
+        page.keyboard.press("Tab")
+        tab, note = page.evaluate(
+            "() => { const a = document.activeElement; const n = a.closest('.note');"
+            " return [a.dataset.tab || null, n ? n.id : null]; }"
+        )
+        if tab:
+            reached.add(tab)
+        if note:
+            notes_reached.add(note)
+    highlights = set(
+        page.evaluate(
+            "Array.from(document.querySelectorAll("
+            "'.article-text mark a.hl-link, .article-text a.ref')).map(a => a.dataset.tab)"
+        )
+    )
+    assert highlights and highlights <= reached
+    assert notes_reached == set(note_ids(page))
+
+
+def test_the_page_reads_whole_without_javascript(sites: dict[str, Site], open_page: Opener) -> None:
+    page = open_page(sites["example"].url + BRIEF, WIDE, js=False).page
+    shown = page.evaluate("document.body.innerText")
+    assert all(n["shown"] for n in boxes(page, ".article-text .note"))
+    bodies: list[str] = page.evaluate(
+        "Array.from(document.querySelectorAll('.note-body')).map(b => b.innerText.trim())"
+    )
+    assert len(bodies) == 19
+    squashed = " ".join(shown.split())
+    for body in bodies:
+        assert " ".join(body.split()) in squashed
+    for heading in ("The bottom line", "Claims checked", "Sources", "How to cite this brief"):
+        assert heading.casefold() in shown.casefold()
+
+
+def test_highlight_click_focuses_its_note_and_a_note_lights_its_passage(
+    sites: dict[str, Site], open_page: Opener
+) -> None:
+    watched = open_page(sites["example"].url + BRIEF, WIDE)
+    page = watched.page
+    page.locator('.article-text a.hl-link[href="#bortac"]').first.click()
+    assert page.evaluate("document.activeElement.id") == "bortac"
+    page.mouse.move(0, 0)
+    page.locator("#detainers").hover()
+    lit = page.evaluate(
+        "Array.from(document.querySelectorAll('mark[data-notes~=detainers]'))"
+        ".map(m => m.classList.contains('lit'))"
+    )
+    assert lit and all(lit)
+    page.mouse.move(0, 0)
+    assert not page.evaluate(
+        "document.querySelector('mark[data-notes~=detainers]').classList.contains('lit')"
+    )
+    page.keyboard.press("Escape")
+    assert page.evaluate("document.activeElement.getAttribute('href')") == "#bortac"
+    assert watched.errors == []
+
+
+def test_notes_can_be_filtered_by_type(sites: dict[str, Site], open_page: Opener) -> None:
+    watched = open_page(sites["example"].url + BRIEF, WIDE)
+    page = watched.page
+    claim = page.locator(".legend button[aria-pressed]:has(.t-claim)")
+    claim.click()
+    assert claim.get_attribute("aria-pressed") == "false"
+    claims = boxes(page, ".article-text .note.t-claim")
+    others = boxes(page, ".article-text .note:not(.t-claim)")
+    assert claims and not any(n["shown"] for n in claims)
+    assert all(n["shown"] for n in others)
+    claim.click()
+    assert all(n["shown"] for n in boxes(page, ".article-text .note.t-claim"))
+    assert watched.errors == []
+
+
+def test_print_shows_numbered_endnotes_with_link_addresses(
+    sites: dict[str, Site], open_page: Opener
+) -> None:
+    page = open_page(sites["example"].url + BRIEF, WIDE).page
+    page.emulate_media(media="print")
+    last_text = page.evaluate(
+        "Math.max(...Array.from(document.querySelectorAll("
+        "'.article-text p, .article-text h3.headline')).filter(p => !p.closest('.note'))"
+        ".map(p => p.getBoundingClientRect().bottom + scrollY))"
+    )
+    title = box_of(page, ".endnotes-title")
+    notes = boxes(page, ".article-text .note")
+    assert title["shown"] and title["y"] >= last_text
+    assert all(n["shown"] and n["y"] > title["y"] for n in notes)
+    assert [n["y"] for n in notes] == sorted(n["y"] for n in notes)
+    numbers = page.evaluate(
+        "Array.from(document.querySelectorAll('.article-text .note-num')).map(n => n.innerText)"
+    )
+    assert [" ".join(n.split()).split()[-1] for n in numbers] == [str(i) for i in range(1, 20)]
+    after = page.evaluate(
+        "getComputedStyle(document.querySelector('.sources a[href^=\"http\"]'), '::after').content"
+    )
+    assert "http" in after
+    underline = page.evaluate(
+        "getComputedStyle(document.querySelector('mark.hl a.hl-link')).textDecorationLine"
+    )
+    assert "underline" in underline
+    assert len(page.pdf()) > 10_000
+
+
+def test_no_console_errors_on_any_page_type(sites: dict[str, Site], open_page: Opener) -> None:
+    site = sites["example"]
+    for path in ("", "briefs/", BRIEF, "entities/", "entities/ice/", "topics/", "404.html"):
+        for viewport in (WIDE, PHONE):
+            watched = open_page(site.url + path, viewport)
+            watched.page.keyboard.press("Tab")
+            watched.page.keyboard.press("Escape")
+            assert watched.errors == [], (path, viewport)
+
+
+def test_hostile_content_runs_no_script(sites: dict[str, Site], open_page: Opener) -> None:
+    for site in sites.values():
+        for path in site.pages():
+            watched = open_page(site.url + path, WIDE)
+            page = watched.page
+            links = page.locator("main a")
+            for i in range(min(links.count(), 30)):
+                link = links.nth(i)
+                if link.is_visible():
+                    link.hover(force=True)
+                    link.focus()
+            page.mouse.move(5, 5)
+            page.wait_for_timeout(50)
+            assert watched.dialogs == [], (site.name, path)
+            assert watched.errors == [], (site.name, path)
+            assert page.evaluate("typeof window.__briefsite_pwned") == "undefined"
