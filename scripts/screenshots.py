@@ -105,7 +105,8 @@ def take(out: Path, everything: bool) -> None:
                     viewport={"width": 390, "height": 844}, java_script_enabled=False
                 ).new_page()
                 nojs.goto(base + BRIEF + "#sanctuary-cities")
-                _shoot(nojs, out / "brief-phone-nojs-target.png")
+                nojs.locator("#sanctuary-cities").scroll_into_view_if_needed()
+                nojs.screenshot(path=str(out / "brief-phone-nojs-target.png"))
             browser.close()
 
 

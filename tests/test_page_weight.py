@@ -1,0 +1,73 @@
+"""The weight budget: a brief page is at most 100 KB of HTML, CSS and JavaScript together.
+
+Every page type of the example site is weighed as a browser fetches it: the HTML plus the
+stylesheets and scripts it links (images excluded). Nothing is loaded from another host.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from briefsite import pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+BUDGET = 100_000
+PAGES = {
+    "brief": "briefs/border-patrol-sanctuary-cities/index.html",
+    "index": "index.html",
+    "briefs": "briefs/index.html",
+    "entity": "entities/ice/index.html",
+    "entities": "entities/index.html",
+    "topic": "topics/sanctuary-jurisdictions/index.html",
+    "topics": "topics/index.html",
+    "404": "404.html",
+}
+
+
+class _Assets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "link" and values.get("rel") == "stylesheet" and values.get("href"):
+            self.urls.append(str(values["href"]))
+        if tag == "script" and values.get("src"):
+            self.urls.append(str(values["src"]))
+
+
+def weigh(site: Path, page: str) -> tuple[int, list[str]]:
+    """The bytes of a page with its CSS and JS, and the files they came from."""
+    html = (site / page).read_bytes()
+    parser = _Assets()
+    parser.feed(html.decode("utf-8"))
+    files = [page]
+    total = len(html)
+    for url in parser.urls:
+        assert "://" not in url and not url.startswith("//"), f"{page} loads {url} from elsewhere"
+        if url.startswith("/"):  # the 404 page links from the site's base path
+            path = url.lstrip("/")
+        else:
+            path = posixpath.normpath(posixpath.join(posixpath.dirname(page), url))
+        total += (site / path).stat().st_size
+        files.append(path)
+    return total, files
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    output = tmp_path_factory.mktemp("weight") / "site"
+    pipeline.build(ROOT, output)
+    return output
+
+
+@pytest.mark.parametrize("kind", sorted(PAGES))
+def test_every_page_type_is_within_the_budget(site: Path, kind: str) -> None:
+    total, files = weigh(site, PAGES[kind])
+    print(f"{kind}: {total} bytes ({', '.join(files)})")
+    assert total <= BUDGET, f"{kind} weighs {total} bytes: {files}"
