@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import os
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -30,7 +31,8 @@ ROOT = HERE.parent.parent
 NODE_MODULES = HERE / "node_modules"
 AXE = NODE_MODULES / "axe-core" / "axe.min.js"
 VNU = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
-CHROMIUM = Path("/usr/bin/chromium")
+# BRIEFSITE_CHROMIUM points elsewhere, e.g. to check what happens on a machine without it.
+CHROMIUM = Path(os.environ.get("BRIEFSITE_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -182,3 +184,16 @@ def java() -> str:
     if not found:
         pytest.skip("the Nu HTML checker needs Java, and there is no `java` on PATH")
     return found
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
+    """Say plainly, at the end of the run, that the browser tests did not run and why."""
+    reason = missing_browser()
+    if reason:
+        terminalreporter.write_line(
+            f"NOTE: the browser tests in tests/browser/ were skipped: {reason}",
+            yellow=True,
+            bold=True,
+        )
