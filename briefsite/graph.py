@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from briefsite.anchoring import Anchor, Unplaced
-from briefsite.errors import Diagnostics, SourceLocation
+from briefsite.errors import Diagnostic, Diagnostics, SourceLocation
 from briefsite.markup import MarkdownRenderer
 from briefsite.model import Brief, Project, Ref, Seed, Text
 from briefsite.yaml_reader import did_you_mean
@@ -51,6 +51,7 @@ class Graph:
     entity_notes: dict[str, tuple[NoteRef, ...]]
     topic_briefs: dict[str, tuple[str, ...]]
     related: dict[str, tuple[str, ...]]
+    note_entities: dict[NoteRef, tuple[str, ...]]  # each note that names entities: their slugs
 
 
 def brief_texts(brief: Brief) -> Iterator[tuple[Text, str | None]]:
@@ -84,6 +85,17 @@ def check_references(
     project: Project, known: Known, renderer: MarkdownRenderer, diagnostics: Diagnostics
 ) -> None:
     """Report every reference to a seed, entity, topic, brief or note that does not exist."""
+    for brief in project.briefs.values():
+        diagnostics.extend(check_brief(brief, project, known, renderer))
+    diagnostics.extend(check_summaries(project, known, renderer))
+
+
+def check_brief(
+    brief: Brief, project: Project, known: Known, renderer: MarkdownRenderer
+) -> list[Diagnostic]:
+    """The dangling references of one brief: its seed, topics, related briefs, the entities
+    of its notes and every link in its Markdown."""
+    diagnostics = Diagnostics()
 
     def check(ref: Ref, pool: frozenset[str], what: str, folder: str) -> None:
         if ref.slug not in pool:
@@ -93,25 +105,41 @@ def check_references(
                 ref.at, f"unknown {what} '{ref.slug}': no {folder}/{ref.slug}{_ext(what)}", hint
             )
 
-    for brief in project.briefs.values():
-        check(brief.seed, known.seeds, "seed", "seeds")
-        for ref in brief.topics:
-            check(ref, known.topics, "topic", "content/topics")
-        for ref in brief.related:
-            check(ref, known.briefs, "brief", "content/briefs")
-            if ref.slug == brief.slug:
-                diagnostics.error(ref.at, "a brief cannot be related to itself")
-        for note in brief.annotations:
-            for ref in note.entities:
-                check(ref, known.entities, "entity", "content/entities")
-        for text, _ in brief_texts(brief):
-            _check_links(text, brief, project, known, renderer, diagnostics)
+    check(brief.seed, known.seeds, "seed", "seeds")
+    for ref in brief.topics:
+        check(ref, known.topics, "topic", "content/topics")
+    for ref in brief.related:
+        check(ref, known.briefs, "brief", "content/briefs")
+        if ref.slug == brief.slug:
+            diagnostics.error(ref.at, "a brief cannot be related to itself")
+    for note in brief.annotations:
+        for ref in note.entities:
+            check(ref, known.entities, "entity", "content/entities")
+    for text, _ in brief_texts(brief):
+        _check_links(text, brief, project, known, renderer, diagnostics)
+    return diagnostics.items
+
+
+def linked_briefs(brief: Brief, renderer: MarkdownRenderer) -> frozenset[str]:
+    """The other briefs whose notes this brief's Markdown links to (`brief:x#note`)."""
+    return frozenset(
+        link.slug
+        for text, _ in brief_texts(brief)
+        for link in renderer.render(text.value).links
+        if link.kind == "brief" and link.fragment
+    )
+
+
+def check_summaries(project: Project, known: Known, renderer: MarkdownRenderer) -> list[Diagnostic]:
+    """The dangling links in entity and topic summaries."""
+    diagnostics = Diagnostics()
     for entity in project.entities.values():
         if entity.summary:
             _check_links(entity.summary, None, project, known, renderer, diagnostics)
     for topic in project.topics.values():
         if topic.summary:
             _check_links(topic.summary, None, project, known, renderer, diagnostics)
+    return diagnostics.items
 
 
 def _ext(what: str) -> str:
@@ -196,49 +224,64 @@ def alias_pattern(
     return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)"), owner
 
 
-MentionCache = dict[str, tuple[Seed, str, tuple["Mention", ...]]]
+@dataclass(frozen=True, slots=True)
+class _BriefLinks:
+    """What one brief adds to the graph: the entities it is about and its notes' entities."""
+
+    about: tuple[str, ...]
+    notes: tuple[tuple[str, NoteRef], ...]
+    note_entities: tuple[tuple[NoteRef, tuple[str, ...]], ...]
+
+
+@dataclass
+class GraphCache:
+    """What build_graph keeps between builds: each seed's mentions and each brief's links,
+    valid while the seed, brief, aliases and set of entities are the same."""
+
+    mentions: dict[str, tuple[Seed, str, tuple[Mention, ...]]] = field(default_factory=dict)
+    links: dict[str, tuple[Brief, tuple[Mention, ...], _BriefLinks]] = field(default_factory=dict)
+    entities: frozenset[str] = frozenset()
 
 
 def build_graph(
     project: Project,
     anchors: dict[str, tuple[Anchor | Unplaced, ...]],
     diagnostics: Diagnostics,
-    cache: MentionCache | None = None,
+    cache: GraphCache | None = None,
 ) -> Graph:
-    """Find mentions and collect, for each entity and topic, the briefs and notes about it.
-
-    `cache` keeps each seed's mentions between builds, valid while the seed and the
-    aliases are the same objects and pattern.
-    """
+    """Find mentions and collect, for each entity and topic, the briefs and notes about it."""
     aliases = alias_pattern(project, diagnostics)
     pattern_text = aliases[0].pattern if aliases else ""
-    cache = {} if cache is None else cache
+    cache = GraphCache() if cache is None else cache
+    entity_set = frozenset(project.entities)
+    if entity_set != cache.entities:
+        cache.links.clear()
+        cache.entities = entity_set
     mentions: dict[str, tuple[Mention, ...]] = {}
     entity_briefs: dict[str, list[str]] = {slug: [] for slug in project.entities}
     entity_notes: dict[str, list[NoteRef]] = {slug: [] for slug in project.entities}
     topic_briefs: dict[str, list[str]] = {slug: [] for slug in project.topics}
     related: dict[str, list[str]] = {slug: [] for slug in project.briefs}
-    seed_mentions: dict[str, tuple[Mention, ...]] = {}
+    note_entities: dict[NoteRef, tuple[str, ...]] = {}
     for brief in _newest_first(project):
         seed = project.seeds.get(brief.seed.slug)
         if seed is None:
             continue
-        if seed.slug not in seed_mentions:
-            cached = cache.get(seed.slug)
-            if cached is None or cached[0] is not seed or cached[1] != pattern_text:
-                cached = (seed, pattern_text, _find_mentions(seed.text, aliases))
-                cache[seed.slug] = cached
-            seed_mentions[seed.slug] = cached[2]
-        found = seed_mentions[seed.slug]
-        mentions[brief.slug] = found
-        about = {m.entity for m in found}
-        for note in brief.annotations:
-            for ref in note.entities:
-                if ref.slug in entity_notes:
-                    entity_notes[ref.slug].append(NoteRef(brief.slug, note.id))
-                    about.add(ref.slug)
-        for slug in sorted(about):
+        seen = cache.mentions.get(seed.slug)
+        if seen is None or seen[0] is not seed or seen[1] != pattern_text:
+            seen = (seed, pattern_text, _find_mentions(seed.text, aliases))
+            cache.mentions[seed.slug] = seen
+        found = mentions[brief.slug] = seen[2]
+        linked = cache.links.get(brief.slug)
+        if linked is None or linked[0] is not brief or linked[1] is not found:
+            linked = (brief, found, _brief_links(brief, found, entity_set))
+            cache.links[brief.slug] = linked
+        links = linked[2]
+        for slug in links.about:
             entity_briefs[slug].append(brief.slug)
+        for slug, note_ref in links.notes:
+            entity_notes[slug].append(note_ref)
+        note_entities.update(links.note_entities)
         for ref in brief.topics:
             if ref.slug in topic_briefs:
                 topic_briefs[ref.slug].append(brief.slug)
@@ -253,7 +296,23 @@ def build_graph(
         entity_notes={k: tuple(v) for k, v in entity_notes.items()},
         topic_briefs={k: tuple(v) for k, v in topic_briefs.items()},
         related={k: tuple(v) for k, v in related.items()},
+        note_entities=note_entities,
     )
+
+
+def _brief_links(brief: Brief, found: tuple[Mention, ...], entities: frozenset[str]) -> _BriefLinks:
+    about = {m.entity for m in found}
+    notes: list[tuple[str, NoteRef]] = []
+    note_entities: list[tuple[NoteRef, tuple[str, ...]]] = []
+    for note in brief.annotations:
+        ref = NoteRef(brief.slug, note.id)
+        if note.entities:
+            note_entities.append((ref, tuple(r.slug for r in note.entities)))
+        for entity in note.entities:
+            if entity.slug in entities:
+                notes.append((entity.slug, ref))
+                about.add(entity.slug)
+    return _BriefLinks(tuple(sorted(about)), tuple(notes), tuple(note_entities))
 
 
 def _add(items: list[str], item: str) -> None:

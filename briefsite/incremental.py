@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Collection, Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,10 +22,20 @@ from jinja2 import meta
 from briefsite.anchoring import Anchor, Unplaced, anchor_brief
 from briefsite.content import Source, assemble, list_sources, read_site, read_source
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
-from briefsite.graph import MentionCache, all_texts, build_graph, check_references
+from briefsite.graph import (
+    Graph,
+    GraphCache,
+    Known,
+    all_texts,
+    build_graph,
+    check_brief,
+    check_summaries,
+    linked_briefs,
+)
+from briefsite.inputs import CARD, facet_values
 from briefsite.markup import MarkdownRenderer
-from briefsite.model import Brief, Seed, Site
-from briefsite.pages import check_outputs, page_keys
+from briefsite.model import Brief, Project, Seed, Site
+from briefsite.pages import PageKey, check_outputs, page_keys
 from briefsite.pipeline import known_slugs, static_files
 from briefsite.plan import Planner
 from briefsite.render import layout_dirs, make_environment, render_pages
@@ -87,6 +98,21 @@ class _Good:
     signatures: dict[str, Stamp | None] = field(default_factory=dict)
     inputs: dict[str, frozenset[str]] = field(default_factory=dict)
     site: dict[str, bytes] = field(default_factory=dict)
+    facets: dict[str, dict[str, Hashable]] = field(default_factory=dict)  # per brief
+    page_inputs: dict[str, frozenset[str]] = field(default_factory=dict)  # without templates
+
+
+def _changed_facets(
+    before: dict[str, dict[str, Hashable]], after: dict[str, dict[str, Hashable]]
+) -> set[str]:
+    """The facets whose value differs; a brief whose values are the very same dict as last
+    time (nothing it depends on was read again) is skipped without a look."""
+    changed: set[str] = set()
+    for slug in before.keys() | after.keys():
+        old, new = before.get(slug, {}), after.get(slug, {})
+        if old is not new:
+            changed.update(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+    return changed
 
 
 class SiteBuilder:
@@ -102,7 +128,16 @@ class SiteBuilder:
             str, tuple[Brief, Seed, tuple[Anchor | Unplaced, ...], list[Diagnostic]]
         ]
         self._anchors = {}
-        self._mentions: MentionCache = {}
+        self._graph_cache = GraphCache()
+        self._facets: dict[str, tuple[Brief, Seed | None, dict[str, Hashable]]] = {}
+        self._listing: tuple[list[Source], tuple[Diagnostic, ...]] | None = None
+        self._rescanned = True
+        self._listed: dict[str, tuple[Hashable, frozenset[str]]] = {}
+        self._known: Known | None = None
+        self._checked_known: Known | None = None
+        self._checks: dict[
+            str, tuple[Brief, tuple[tuple[str, Brief | None], ...], list[Diagnostic]]
+        ] = {}
         self._env: jinja2.Environment | None = None
         self._template_files: dict[str, frozenset[str]] = {}
         self._good: _Good | None = None
@@ -112,22 +147,24 @@ class SiteBuilder:
         """The last good site, output path to bytes (static files included)."""
         return self._good.site if self._good else {}
 
-    def build(self) -> Outcome:
-        """Build once: in full the first time, then incrementally."""
+    def build(self, changed: Collection[str] | None = None) -> Outcome:
+        """Build once: in full the first time, then incrementally. `changed` lists the paths
+        the watcher saw change; without it, every source file is looked at."""
         started = time.perf_counter()
         diagnostics = Diagnostics()
         signatures: dict[str, Stamp | None] = {}
         project = assemble(
-            self._site(diagnostics, signatures), self._sources(diagnostics, signatures)
+            self._site(diagnostics, signatures), self._sources(diagnostics, signatures, changed)
         )
-        self.renderer.preload((text.value for text in all_texts(project)), self.jobs)
-        check_references(project, known_slugs(self.root), self.renderer, diagnostics)
+        if self._good is None:  # later builds convert the few new texts as they meet them
+            self.renderer.preload((text.value for text in all_texts(project)), self.jobs)
+        self._check_references(project, diagnostics)
         anchors = {
             brief.slug: self._anchor(brief, project.seeds[brief.seed.slug], diagnostics)
             for brief in project.briefs.values()
             if brief.seed.slug in project.seeds
         }
-        graph = build_graph(project, anchors, diagnostics, self._mentions)
+        graph = build_graph(project, anchors, diagnostics, self._graph_cache)
         dirs = layout_dirs(self.root)
         keys = page_keys(project)
         statics = check_outputs(project, keys, static_files(dirs), diagnostics)
@@ -140,9 +177,16 @@ class SiteBuilder:
         good = self._good or _Good()
         touched = {path for path, sig in signatures.items() if good.signatures.get(path) != sig}
         touched |= set(good.signatures) - set(signatures)
+        facets = {
+            brief.slug: self._facet_values(brief, project, graph)
+            for brief in project.briefs.values()
+        }
+        touched |= _changed_facets(good.facets, facets)
         planner = Planner(project, graph, self.renderer)
+        page_inputs = self._page_inputs(keys, planner, project, graph, touched, good)
         inputs = {
-            key.output: planner.inputs(key) | self._template_inputs(key.template) for key in keys
+            key.output: page_inputs[key.output] | self._template_inputs(key.template)
+            for key in keys
         }
         dirty = [
             key
@@ -170,7 +214,7 @@ class SiteBuilder:
             write_site(pages, copies, self.output, self.root)
         else:
             update_site(self.output, changed, removed)
-        self._good = _Good(signatures, inputs, site)
+        self._good = _Good(signatures, inputs, site, facets, page_inputs)
         return Outcome(
             True,
             tuple(diagnostics.items),
@@ -204,16 +248,47 @@ class SiteBuilder:
         return cached.item if isinstance(cached.item, Site) else None
 
     def _sources(
-        self, diagnostics: Diagnostics, signatures: dict[str, Stamp | None]
+        self,
+        diagnostics: Diagnostics,
+        signatures: dict[str, Stamp | None],
+        changed: Collection[str] | None,
     ) -> dict[Source, object]:
+        """Read what changed. With the watcher's list of changed paths, when each one is a
+        file already known, only those are looked at; otherwise every folder is listed again
+        and every file stat'ed."""
+        listing = self._listing
+        known_files = {str(source.path): source for source in listing[0]} if listing else {}
+        quick = (  # only files already known, and still there: nothing added or removed
+            listing is not None
+            and changed is not None
+            and all(path in known_files and os.path.isfile(path) for path in changed)
+        )
+        self._rescanned = not quick
+        if quick and listing is not None and changed is not None:
+            sources, problems = listing
+            previous = self._good.signatures if self._good else {}
+            hinted = {known_files[path].shown for path in changed}
+            for source in sources:
+                if source.shown not in hinted and source.shown in previous:
+                    signatures[source.shown] = previous[source.shown]
+                else:
+                    signatures[source.shown] = self._stamp(source.shown, source.path)
+        else:
+            found_problems = Diagnostics()
+            sources = list_sources(self.root, found_problems)
+            problems = tuple(found_problems.items)
+            self._listing = (sources, problems)
+            self._known = known_slugs(self.root)
+            for source in sources:
+                signatures[source.shown] = self._stamp(source.shown, source.path)
+        diagnostics.extend(problems)
         found: dict[Source, object] = {}
-        for source in list_sources(self.root, diagnostics):
-            signature = self._stamp(source.shown, source.path)
-            signatures[source.shown] = signature
+        for source in sources:
+            signature = signatures[source.shown]
             cached = self._reads.get(source.shown)
             if cached is None or cached.signature != signature or signature is None:
-                item, problems = read_source(source)
-                cached = _Read(signature, item, problems)
+                item, read_problems = read_source(source)
+                cached = _Read(signature, item, read_problems)
                 self._reads[source.shown] = cached
             diagnostics.extend(cached.problems)
             if cached.item is not None:
@@ -221,6 +296,100 @@ class SiteBuilder:
         for gone in set(self._reads) - set(signatures):
             del self._reads[gone]
         return found
+
+    def _page_inputs(
+        self,
+        keys: list[PageKey],
+        planner: Planner,
+        project: Project,
+        graph: Graph,
+        touched: set[str],
+        good: _Good,
+    ) -> dict[str, frozenset[str]]:
+        """Every page's inputs, worked out again only where they can have changed.
+
+        When files were only modified (none added or removed) and no site, entity or topic
+        file was among them, a brief page's inputs can change only if that brief or its
+        seed changed, or a brief it is related to (before or after) did; an entity or topic
+        page's only if what it lists changed; the few list pages always.
+        """
+        if (
+            self._rescanned
+            or not good.page_inputs
+            or any(
+                path == "content/site.yaml"
+                or path.startswith(("content/entities/", "content/topics/"))
+                for path in touched
+            )
+        ):
+            self._listed.clear()  # entity and topic files may have moved or changed
+            return {key.output: planner.inputs(key) for key in keys}
+        changed: set[str] = set()
+        for brief in project.briefs.values():
+            seed = project.seeds.get(brief.seed.slug)
+            if brief.path in touched or (seed is not None and seed.path in touched):
+                changed.add(brief.slug)
+                changed.update(graph.related.get(brief.slug, ()))
+                before = good.page_inputs.get(PageKey("brief", brief.slug).output, frozenset())
+                changed.update(i.removeprefix(CARD) for i in before if i.startswith(CARD))
+        found: dict[str, frozenset[str]] = {}
+        for key in keys:
+            previous = good.page_inputs.get(key.output)
+            if key.kind in ("entity", "topic"):
+                found[key.output] = self._listing_inputs(key, planner, graph)
+            elif previous is None or key.kind != "brief" or key.slug in changed:
+                found[key.output] = planner.inputs(key)
+            else:
+                found[key.output] = previous
+        return found
+
+    def _listing_inputs(self, key: PageKey, planner: Planner, graph: Graph) -> frozenset[str]:
+        """An entity or topic page's inputs, again only when what it lists changed."""
+        listed: Hashable
+        if key.kind == "entity":
+            notes = graph.entity_notes.get(key.slug, ())
+            listed = (
+                graph.entity_briefs.get(key.slug, ()),
+                notes,
+                tuple(graph.note_entities.get(ref, ()) for ref in notes),
+            )
+        else:
+            listed = graph.topic_briefs.get(key.slug, ())
+        cached = self._listed.get(key.output)
+        if cached is None or cached[0] != listed:
+            cached = self._listed[key.output] = (listed, planner.inputs(key))
+        return cached[1]
+
+    def _check_references(self, project: Project, diagnostics: Diagnostics) -> None:
+        """check_references, again only for briefs that changed or whose targets did."""
+        known = self._known
+        assert known is not None
+        same_known = known == self._checked_known
+        self._checked_known = known
+        for brief in project.briefs.values():
+            cached = self._checks.get(brief.slug)
+            if (
+                cached is None
+                or not same_known
+                or cached[0] is not brief
+                or any(project.briefs.get(slug) is not target for slug, target in cached[1])
+            ):
+                targets = tuple(
+                    (slug, project.briefs.get(slug))
+                    for slug in sorted(linked_briefs(brief, self.renderer))
+                )
+                cached = (brief, targets, check_brief(brief, project, known, self.renderer))
+                self._checks[brief.slug] = cached
+            diagnostics.extend(cached[2])
+        diagnostics.extend(check_summaries(project, known, self.renderer))
+
+    def _facet_values(self, brief: Brief, project: Project, graph: Graph) -> dict[str, Hashable]:
+        seed = project.seeds.get(brief.seed.slug)
+        cached = self._facets.get(brief.slug)
+        if cached is None or cached[0] is not brief or cached[1] is not seed:
+            cached = (brief, seed, facet_values(brief, project, graph))
+            self._facets[brief.slug] = cached
+        return cached[2]
 
     def _anchor(
         self, brief: Brief, seed: Seed, diagnostics: Diagnostics

@@ -1,49 +1,91 @@
-"""Which project files each page is made from: what an incremental rebuild compares.
+"""What each page is made from: what an incremental rebuild compares.
 
-One function answers for every page kind, from the project and link graph alone, so the
+An input is a project file (`content/briefs/x.yaml`) or a *facet*, a part of one that a
+page shows: `card:x` is what a list shows of brief x (title, summary, date, note counts),
+`note:x#id` is one note as an entity page shows it. A page listing a thousand briefs then
+depends on their cards, not on every word of every note, so an edit to a note renders
+again the brief and the pages that show that note, not every list of briefs.
+
+One function answers for every page kind from the project and link graph alone, so the
 inputs of every page can be recomputed after an edit without planning the pages again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
+
+from briefsite.anchoring import Anchor
 from briefsite.graph import Graph
-from briefsite.model import Project
+from briefsite.model import Brief, Project
 from briefsite.pages import PageKey
+
+CARD = "card:"
+NOTE = "note:"
 
 
 def page_inputs(key: PageKey, project: Project, graph: Graph) -> frozenset[str]:
-    """The files whose content the page of `key` shows (templates aside)."""
+    """The files and facets whose content the page of `key` shows (templates aside)."""
     found = {project.site.path}
-    briefs: list[str] = []
+    cards: list[str] = []
     if key.kind in ("index", "briefs"):
-        briefs = list(project.briefs)
+        cards = list(project.briefs)
     elif key.kind == "entities":
         found.update(e.path for e in project.entities.values())
     elif key.kind == "topics":
         found.update(t.path for t in project.topics.values())
     elif key.kind == "brief":
         brief = project.briefs[key.slug]
-        briefs = [key.slug, *graph.related.get(key.slug, ())]
+        found.add(brief.path)
+        seed = project.seeds.get(brief.seed.slug)
+        if seed is not None:
+            found.add(seed.path)
+        cards = list(graph.related.get(key.slug, ()))
         mentioned = {m.entity for m in graph.mentions.get(key.slug, ())}
         mentioned.update(r.slug for n in brief.annotations for r in n.entities)
         found.update(project.entities[e].path for e in mentioned if e in project.entities)
         found.update(project.topics[r.slug].path for r in brief.topics if r.slug in project.topics)
     elif key.kind == "entity":
         found.add(project.entities[key.slug].path)
-        briefs = list(graph.entity_briefs.get(key.slug, ()))
+        cards = list(graph.entity_briefs.get(key.slug, ()))
         for ref in graph.entity_notes.get(key.slug, ()):
-            briefs.append(ref.brief)
-            note = next(n for n in project.briefs[ref.brief].annotations if n.id == ref.note)
+            found.add(f"{NOTE}{ref.brief}#{ref.note}")
+            cards.append(ref.brief)  # the note is shown under its brief's title
             found.update(
-                project.entities[r.slug].path for r in note.entities if r.slug in project.entities
+                project.entities[slug].path
+                for slug in graph.note_entities.get(ref, ())
+                if slug in project.entities
             )
     elif key.kind == "topic":
         found.add(project.topics[key.slug].path)
-        briefs = list(graph.topic_briefs.get(key.slug, ()))
-    for slug in briefs:
-        brief = project.briefs[slug]
-        found.add(brief.path)
-        seed = project.seeds.get(brief.seed.slug)
-        if seed is not None:
-            found.add(seed.path)
+        cards = list(graph.topic_briefs.get(key.slug, ()))
+    found.update(f"{CARD}{slug}" for slug in cards)
     return frozenset(found)
+
+
+def is_facet(name: str) -> bool:
+    """Whether an input names a facet rather than a file."""
+    return name.startswith((CARD, NOTE))
+
+
+def facet_values(brief: Brief, project: Project, graph: Graph) -> dict[str, Hashable]:
+    """The value of every facet of one brief: two builds that agree on a facet's value show
+    the same thing for it."""
+    seed = project.seeds.get(brief.seed.slug)
+    title = brief.title or (seed.headline if seed else brief.slug)
+    values: dict[str, Hashable] = {
+        f"{CARD}{brief.slug}": (
+            title,
+            brief.summary.value if brief.summary else None,
+            brief.published,
+            tuple(sorted(n.type for n in brief.annotations)),
+        )
+    }
+    placed = {a.note_id: a for a in graph.anchors.get(brief.slug, ()) if isinstance(a, Anchor)}
+    order = sorted(placed.values(), key=lambda a: (a.start, -a.end))
+    numbers = {a.note_id: i for i, a in enumerate(order, start=1)}
+    text = seed.text if seed else ""
+    for note in brief.annotations:
+        anchor = placed.get(note.id)
+        span = (anchor.start, anchor.end, text[anchor.start : anchor.end]) if anchor else None
+        values[f"{NOTE}{brief.slug}#{note.id}"] = (note, span, numbers.get(note.id))
+    return values

@@ -21,7 +21,7 @@ from briefsite.errors import BriefsiteError, Diagnostic
 from briefsite.incremental import Outcome, SiteBuilder
 from briefsite.render import BUILTIN_LAYOUTS
 from briefsite.server import PreviewServer, SiteState
-from briefsite.watch import ChangeQueue, start_watching
+from briefsite.watch import ChangeQueue, Watch, start_watching
 
 ALL_INTERFACES = ("0.0.0.0", "::", "")
 
@@ -126,10 +126,10 @@ class Preview:
         if not self.options.quiet:
             print(text, file=self.out, flush=True)
 
-    def rebuild(self, settle: float) -> None:
+    def rebuild(self, settle: float, changed: set[str] | None = None) -> None:
         """Build, then publish the new site or the errors; a bug is shown, never fatal."""
         try:
-            outcome = self.builder.build()
+            outcome = self.builder.build(changed)
         except BriefsiteError as exc:  # the output folder could not be written
             self._report(Outcome(False, exc.diagnostics, (), (), 0, 0.0, 0.0), settle)
             return
@@ -163,52 +163,72 @@ class Preview:
         )
 
     def run(self) -> int:
-        """Serve until Ctrl-C; returns the exit code."""
+        """Serve until Ctrl-C (or SIGTERM); returns the exit code."""
         options = self.options
-        self.rebuild(0.0)  # before any thread starts, so a large first build may fork
-        server = bind(options.host, options.port, self.state, options.verbose)
-        host, port = str(server.server_address[0]), int(server.server_address[1])
-        shown = f"[{host}]" if ":" in host else host
-        url = f"http://{shown}:{port}/"
-        if options.host in ALL_INTERFACES:
-            print(
-                "warning: serving on all network interfaces: anyone who can reach this "
-                "machine can read the preview",
-                file=sys.stderr,
-                flush=True,
-            )
-        thread = threading.Thread(target=server.serve_forever, name="briefsite-server")
-        thread.start()
-        watch = start_watching(
-            options.root,
-            ("seeds", "content", "layouts"),
-            [BUILTIN_LAYOUTS],
-            self.changes,
-            options.poll,
-        )
-        if watch.reason:
-            print(f"note: {watch.reason}", file=sys.stderr, flush=True)
-        self.say(f"Serving {url} (Ctrl-C to stop)")
-        if options.open_browser:
-            webbrowser.open(url)
-        try:
-            with _sigterm_as_interrupt():
+        with _sigterm_as_interrupt():
+            try:
+                self.rebuild(0.0)  # before any thread starts, so a large first build may fork
+            except KeyboardInterrupt:
+                return 130
+            server = bind(options.host, options.port, self.state, options.verbose)
+            # From here on an interrupt, wherever it lands, ends in the cleanup below.
+            thread: threading.Thread | None = None
+            watch: Watch | None = None
+            try:
+                thread = threading.Thread(target=server.serve_forever, name="briefsite-server")
+                thread.start()
+                watch = start_watching(
+                    options.root,
+                    ("seeds", "content", "layouts"),
+                    [BUILTIN_LAYOUTS],
+                    self.changes,
+                    options.poll,
+                )
+                self._announce(server, watch)
                 while True:
                     batch = self.changes.take(timeout=0.5)
                     if batch is not None:
                         paths, settle = batch
                         if options.verbose:
                             self.say(f"Changed: {', '.join(sorted(paths))}")
-                        self.rebuild(settle)
-        except KeyboardInterrupt:
-            self.say("Stopping")
-        finally:
-            watch.stop()
-            self.state.close()
-            server.shutdown()
-            server.server_close()
-            thread.join()
+                        self.rebuild(settle, paths)
+            except KeyboardInterrupt:
+                self.say("Stopping")
+            finally:
+                self._shutdown(server, thread, watch)
         return 0
+
+    def _announce(self, server: PreviewServer, watch: Watch) -> None:
+        host, port = str(server.server_address[0]), int(server.server_address[1])
+        url = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+        if self.options.host in ALL_INTERFACES:
+            print(
+                "warning: serving on all network interfaces: anyone who can reach this "
+                "machine can read the preview",
+                file=sys.stderr,
+                flush=True,
+            )
+        if watch.reason:
+            print(f"note: {watch.reason}", file=sys.stderr, flush=True)
+        self.say(f"Serving {url} (Ctrl-C to stop)")
+        if self.options.open_browser:
+            webbrowser.open(url)
+
+    def _shutdown(
+        self, server: PreviewServer, thread: threading.Thread | None, watch: Watch | None
+    ) -> None:
+        # A second Ctrl-C while stopping must not leave threads behind: finish regardless.
+        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            if watch is not None:
+                watch.stop()
+            self.state.close()
+            if thread is not None:
+                server.shutdown()
+                thread.join()
+            server.server_close()
+        finally:
+            signal.signal(signal.SIGINT, previous)
 
 
 def serve(options: ServeOptions) -> int:

@@ -17,7 +17,7 @@ from briefsite.incremental import SiteBuilder
 from briefsite.render import BUILTIN_LAYOUTS
 
 GOLDEN = Path(__file__).resolve().parent / "fixtures" / "golden"
-Edit = Callable[[Path], None]
+Edit = Callable[[Path], set[str]]
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -25,50 +25,55 @@ def _files(root: Path) -> dict[str, bytes]:
 
 
 def _append(relative: str, text: str) -> Edit:
-    def edit(root: Path) -> None:
+    def edit(root: Path) -> set[str]:
         path = root / relative
         if path.exists():
             path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+        return {str(path)}
 
     return edit
 
 
 def _replace(relative: str, old: str, new: str) -> Edit:
-    def edit(root: Path) -> None:
+    def edit(root: Path) -> set[str]:
         path = root / relative
         if path.exists():
             path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        return {str(path)}
 
     return edit
 
 
 def _write(relative: str, text: str) -> Edit:
-    def edit(root: Path) -> None:
+    def edit(root: Path) -> set[str]:
         (root / relative).parent.mkdir(parents=True, exist_ok=True)
         (root / relative).write_text(text, encoding="utf-8")
+        return {str(root / relative)}
 
     return edit
 
 
 def _delete(relative: str) -> Edit:
-    def edit(root: Path) -> None:
+    def edit(root: Path) -> set[str]:
         (root / relative).unlink(missing_ok=True)
+        return {str(root / relative)}
 
     return edit
 
 
 def _rename(old: str, new: str) -> Edit:
-    def edit(root: Path) -> None:
+    def edit(root: Path) -> set[str]:
         if (root / old).exists():
             (root / old).rename(root / new)
+        return {str(root / old), str(root / new)}
 
     return edit
 
 
 def _override_template(name: str, old: str, new: str) -> Edit:
-    def edit(root: Path) -> None:
+    def edit(root: Path) -> set[str]:
         text = (BUILTIN_LAYOUTS / name).read_text(encoding="utf-8")
-        _write(f"layouts/{name}", text.replace(old, new))(root)
+        return _write(f"layouts/{name}", text.replace(old, new))(root)
 
     return edit
 
@@ -103,11 +108,22 @@ EDITS: dict[str, Edit] = {
     "static file added": _write("layouts/static/robots.txt", "User-agent: *\n"),
     "stylesheet overridden": _write("layouts/static/assets/site.css", "body { margin: 0 }\n"),
     "file touched, unchanged": _append(BUS, ""),
+    "related brief dropped": _replace(
+        "content/briefs/library-sundays.yaml", "related: [bus-depot]", "related: []"
+    ),
+    "related brief added": _replace(
+        "content/briefs/parking-fees.yaml", "published:", "related: [bus-depot]\npublished:"
+    ),
+    "seed paragraph with a new mention": _append(
+        "seeds/library-sundays.txt", "\nValeline and the Millbrook Town Council agreed.\n"
+    ),
 }
 
 
-def _check_step(builder: SiteBuilder, root: Path, tmp: Path, step: int) -> None:
-    outcome = builder.build()
+def _check_step(
+    builder: SiteBuilder, root: Path, tmp: Path, step: int, hint: set[str] | None = None
+) -> None:
+    outcome = builder.build(hint)
     fresh = tmp / f"fresh-{step}"
     try:
         pipeline.build(root, fresh)
@@ -126,22 +142,24 @@ def _check_step(builder: SiteBuilder, root: Path, tmp: Path, step: int) -> None:
 
 
 @settings(
-    max_examples=15,
+    max_examples=int(os.environ.get("BRIEFSITE_EXAMPLES", "15")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=5))
+@given(st.lists(st.sampled_from(sorted(EDITS)), min_size=1, max_size=5), st.booleans())
 def test_incremental_output_equals_a_full_build_after_every_step(
-    tmp_path_factory: pytest.TempPathFactory, edits: list[str]
+    tmp_path_factory: pytest.TempPathFactory, edits: list[str], hinted: bool
 ) -> None:
+    # `hinted`: the builder is told which paths changed, as the watcher tells it when
+    # serving; otherwise it looks at every file itself.
     tmp = tmp_path_factory.mktemp("incremental")
     root = tmp / "project"
     shutil.copytree(GOLDEN, root)
     builder = SiteBuilder(root, tmp / "output")
     _check_step(builder, root, tmp, 0)
     for step, name in enumerate(edits, start=1):
-        EDITS[name](root)
-        _check_step(builder, root, tmp, step)
+        touched = EDITS[name](root)
+        _check_step(builder, root, tmp, step, touched if hinted else None)
 
 
 def test_only_pages_whose_inputs_changed_are_rendered(tmp_path: Path) -> None:

@@ -317,3 +317,9 @@ def test_polling_is_used_when_asked(tmp_path: Path) -> None:
         events.close()
     finally:
         assert _stop(running) == 0
+
+
+def test_sigterm_stops_cleanly_too(preview: Preview) -> None:
+    preview.process.send_signal(signal.SIGTERM)
+    assert preview.process.wait(timeout=15) == 0
+    assert any("Stopping" in line for line in preview.lines)

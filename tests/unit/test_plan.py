@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ import pytest
 
 from briefsite import pipeline
 from briefsite.errors import Diagnostics, SourceLocation
+from briefsite.inputs import facet_values
 from briefsite.markup import MarkdownRenderer
 from briefsite.plan import Page, Planner, StaticFile, check_outputs, page_keys
 from tests.conftest import ProjectFactory, write_project
@@ -123,7 +124,7 @@ def test_brief_page_inputs(make_project: ProjectFactory) -> None:
         "content/site.yaml",
         "content/entities/agency.yaml",
         "content/topics/staffing.yaml",
-        "content/briefs/second.yaml",  # related to it from the other side
+        "card:second",  # related to it from the other side: its title is shown
     }
     second = pages["briefs/second/index.html"].inputs
     assert second >= {
@@ -132,22 +133,19 @@ def test_brief_page_inputs(make_project: ProjectFactory) -> None:
         "content/site.yaml",
         "content/entities/agency.yaml",
         "content/entities/office.yaml",
-        "content/briefs/agency-move.yaml",
+        "card:agency-move",
     }
     assert "content/entities/unused.yaml" not in second
-    assert "content/briefs/old.yaml" not in second
+    assert "content/briefs/agency-move.yaml" not in second  # only its card is shown
+    assert "card:old" not in second
 
 
 def test_entity_page_inputs(make_project: ProjectFactory) -> None:
     pages, _, _ = _plan(_two_briefs(make_project))
     office = pages["entities/office/index.html"].inputs
-    assert office >= {
-        "content/entities/office.yaml",
-        "content/site.yaml",
-        "content/briefs/second.yaml",
-        "seeds/second.txt",
-    }
-    assert "content/briefs/agency-move.yaml" not in office
+    assert office >= {"content/entities/office.yaml", "content/site.yaml", "card:second"}
+    assert not {i for i in office if i.startswith("content/briefs/")}  # cards, not files
+    assert "card:agency-move" not in office
     assert pages["entities/unused/index.html"].inputs >= {
         "content/entities/unused.yaml",
         "content/site.yaml",
@@ -159,21 +157,18 @@ def test_topic_page_inputs(make_project: ProjectFactory) -> None:
     assert pages["topics/staffing/index.html"].inputs >= {
         "content/topics/staffing.yaml",
         "content/site.yaml",
-        "content/briefs/agency-move.yaml",
-        "seeds/agency-move.txt",
+        "card:agency-move",
     }
-    assert "content/briefs/second.yaml" not in pages["topics/staffing/index.html"].inputs
+    assert "card:second" not in pages["topics/staffing/index.html"].inputs
 
 
 def test_index_and_list_page_inputs(make_project: ProjectFactory) -> None:
     pages, _, _ = _plan(_two_briefs(make_project))
-    assert pages["index.html"].inputs >= {
+    assert pages["index.html"].inputs == {
         "content/site.yaml",
-        "content/briefs/agency-move.yaml",
-        "content/briefs/second.yaml",
-        "content/briefs/old.yaml",
-        "seeds/agency-move.txt",
-        "seeds/second.txt",
+        "card:agency-move",
+        "card:second",
+        "card:old",
     }
     assert pages["entities/index.html"].inputs >= {
         "content/entities/agency.yaml",
@@ -221,21 +216,35 @@ def test_every_page_a_change_alters_lists_the_changed_file_as_an_input(
     make_project: ProjectFactory, what: str, path: str, change: Callable[[str], str]
 ) -> None:
     # What lets the watcher rebuild only what an edit touches: a page whose bytes change
-    # must name the edited file among its inputs (before or after the edit).
+    # must name, among its inputs before or after the edit, the edited file or a facet
+    # (a brief's card, one note) whose value the edit changed.
     root = _two_briefs(make_project)
     before_pages, _, _ = _plan(root)
-    before = pipeline.run(root).files
+    before, before_facets = _run(root)
     _apply(root, path, change)
     after_pages, _, _ = _plan(root)
-    after = pipeline.run(root).files
+    after, after_facets = _run(root)
     changed = {out for out in before.keys() | after.keys() if before.get(out) != after.get(out)}
+    facets = {
+        k
+        for k in before_facets.keys() | after_facets.keys()
+        if before_facets.get(k) != after_facets.get(k)
+    }
     assert changed, f"editing the {what} changed nothing"
     for out in changed:
         inputs: set[str] = set()
         for pages in (before_pages, after_pages):
             if out in pages:
                 inputs |= pages[out].inputs
-        assert path in inputs, f"{out} changed when {path} did, but does not list it"
+        assert path in inputs or inputs & facets, f"{out} changed with {path} but lists neither"
+
+
+def _run(root: Path) -> tuple[dict[str, bytes], dict[str, Hashable]]:
+    run = pipeline.run(root)
+    facets: dict[str, Hashable] = {}
+    for brief in run.project.briefs.values():
+        facets.update(facet_values(brief, run.project, run.graph))
+    return run.files, facets
 
 
 # --- page contents ----------------------------------------------------------------------------

@@ -99,7 +99,7 @@ def test_a_bug_is_shown_with_its_traceback_and_the_site_stays(
     site, version, errors = preview.state.snapshot()
     assert errors == [] and "index.html" in site
 
-    def broken() -> None:
+    def broken(changed: object = None) -> None:
         raise RuntimeError("something unexpected")
 
     monkeypatch.setattr(preview.builder, "build", broken)
