@@ -74,3 +74,24 @@ def test_a_stylesheet_change_is_swapped_in_without_a_reload(
     )
     assert page.evaluate("window.__stillHere === true")  # swapped, not reloaded
     assert watched.errors == []
+
+
+def test_an_open_page_reconnects_and_reloads_after_the_server_restarts(
+    tmp_path: Path, open_page: Opener
+) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(GOLDEN, root)
+    first = _start(root, tmp_path / "site")
+    try:
+        watched = open_page(_url(first, "/briefs/bus-depot/"))
+        watched.page.evaluate("window.__stillHere = true")
+        watched.page.wait_for_timeout(300)
+    finally:
+        assert _stop(first) == 0
+    _edit(root / BUS, "since 1974", "since 1975")  # changed while no server ran
+    second = _start(root, tmp_path / "site", "--port", str(first.port))
+    try:
+        watched.page.wait_for_function("!window.__stillHere", timeout=10000)
+        watched.page.wait_for_selector("text=since 1975")
+    finally:
+        assert _stop(second) == 0
