@@ -56,29 +56,30 @@ def test_margin_notes_sit_beside_their_passages_and_never_overlap(
 ) -> None:
     for site, path in ((sites["example"], BRIEF), (sites["golden"], "briefs/bus-depot/")):
         page = open_page(site.url + path, WIDE).page
-        text = box_of(page, ".article-text")
         notes = boxes(page, ".article-text .note")
         assert len(notes) >= 4
-        previous_bottom: dict[str, float] = {}
+        last_bottom = -1e9
         for note in notes:
             assert note["shown"], note["id"]
-            mark = (
-                box_of(page, f"#passage_{note['id']}")
-                if page.locator(f"#passage_{note['id']}").count()
-                else box_of(page, f"[data-notes~='{note['id']}']")
-            )
-            para = page.evaluate(
-                "id => { const p = document.getElementById(id).closest('.para');"
-                " const r = p.getBoundingClientRect(); return r.top + scrollY; }",
+            passage = page.evaluate(
+                "id => document.getElementById(id).querySelector('.note-back a')"
+                ".getAttribute('href')",
                 note["id"],
             )
-            # In the margin: right of the text column and of the passage itself.
-            assert note["x"] >= text["right"] and note["x"] > mark["right"], note["id"]
+            mark = box_of(page, passage)
+            column = page.evaluate(
+                "id => { const p = document.getElementById(id).closest('.para');"
+                " const t = p.querySelector(':scope > p, :scope > h3').getBoundingClientRect();"
+                " return {top: p.getBoundingClientRect().top + scrollY, right: t.right}; }",
+                note["id"],
+            )
+            # In the margin: right of the text column, so right of the passage itself.
+            assert note["x"] >= column["right"] >= mark["right"] - 1, note["id"]
             # Level with the passage's paragraph, or stacked right under the note before it.
-            assert note["y"] >= para - 1, note["id"]
-            stacked = abs(note["y"] - previous_bottom.get("last", -1e9)) < 40
+            assert note["y"] >= column["top"] - 1, note["id"]
+            stacked = abs(note["y"] - last_bottom) < 40
             assert note["y"] <= mark["bottom"] or stacked, note["id"]
-            previous_bottom["last"] = note["bottom"]
+            last_bottom = note["bottom"]
         for i, a in enumerate(notes):
             for b in notes[i + 1 :]:
                 assert not overlap(a, b), (a["id"], b["id"])

@@ -18,11 +18,9 @@
     return el && el.classList.contains("note") ? el : null;
   }
   function marksOf(note) {
-    return text.querySelectorAll("mark[data-notes]").length
-      ? Array.prototype.filter.call(text.querySelectorAll("mark[data-notes]"), function (m) {
-          return m.getAttribute("data-notes").split(" ").indexOf(note.id) >= 0;
-        })
-      : [];
+    return Array.prototype.filter.call(text.querySelectorAll("mark[data-notes]"), function (m) {
+      return m.getAttribute("data-notes").split(" ").indexOf(note.id) >= 0;
+    });
   }
   function light(note, on) {
     marksOf(note).forEach(function (m) { m.classList.toggle("lit", on); });
