@@ -21,8 +21,10 @@ def _pids(items: Sequence[int]) -> list[tuple[int, int]]:
 
 @pytest.fixture
 def small_jobs(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Let even a tiny job be split, so tests can see the parallel path."""
+    """Let even a tiny job be split, so tests can see the parallel path (also when other
+    tests of the session left idle server threads running, which would keep it serial)."""
     monkeypatch.setattr(workers, "MIN_ITEMS_PER_JOB", 1)
+    monkeypatch.setattr(workers, "can_fork", lambda: True)
 
 
 @pytest.mark.usefixtures("small_jobs")
@@ -32,8 +34,8 @@ def test_work_is_spread_over_processes_and_keeps_its_order() -> None:
     assert os.getpid() not in {pid for _, pid in results}
 
 
-@pytest.mark.usefixtures("small_jobs")
-def test_a_process_running_threads_stays_serial() -> None:
+def test_a_process_running_threads_stays_serial(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "MIN_ITEMS_PER_JOB", 1)
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
