@@ -9,7 +9,6 @@ templates that one uses count as inputs too. The result is byte-identical to a f
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Collection, Hashable
@@ -17,11 +16,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-from jinja2 import meta
 
 from briefsite.anchoring import Anchor, Unplaced, anchor_brief
 from briefsite.content import Source, assemble, list_sources, read_site, read_source
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
+from briefsite.freshness import Stamp, changed_facets, stamp, template_closure
 from briefsite.graph import (
     Graph,
     GraphCache,
@@ -40,35 +39,6 @@ from briefsite.pipeline import known_slugs, static_files
 from briefsite.plan import Planner
 from briefsite.render import layout_dirs, make_environment, render_pages
 from briefsite.write import update_site, write_site
-
-# A file modified this close to when it was looked at may be modified again within the
-# same clock tick without a new mtime: its content hash is kept too (as git does).
-RACY_NS = 2_000_000_000
-
-
-@dataclass(frozen=True, slots=True)
-class Stamp:
-    """What identifies a version of a file: mtime in ns, size, inode, and for a recently
-    modified file a hash of its bytes."""
-
-    mtime_ns: int
-    size: int
-    inode: int
-    digest: bytes | None
-
-
-def _stamp(path: Path, previous: Stamp | None) -> Stamp | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    digest = None
-    if time.time_ns() - st.st_mtime_ns < RACY_NS or (previous and previous.digest):
-        try:
-            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
-        except OSError:
-            return None
-    return Stamp(st.st_mtime_ns, st.st_size, st.st_ino, digest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,19 +70,6 @@ class _Good:
     site: dict[str, bytes] = field(default_factory=dict)
     facets: dict[str, dict[str, Hashable]] = field(default_factory=dict)  # per brief
     page_inputs: dict[str, frozenset[str]] = field(default_factory=dict)  # without templates
-
-
-def _changed_facets(
-    before: dict[str, dict[str, Hashable]], after: dict[str, dict[str, Hashable]]
-) -> set[str]:
-    """The facets whose value differs; a brief whose values are the very same dict as last
-    time (nothing it depends on was read again) is skipped without a look."""
-    changed: set[str] = set()
-    for slug in before.keys() | after.keys():
-        old, new = before.get(slug, {}), after.get(slug, {})
-        if old is not new:
-            changed.update(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
-    return changed
 
 
 class SiteBuilder:
@@ -181,7 +138,7 @@ class SiteBuilder:
             brief.slug: self._facet_values(brief, project, graph)
             for brief in project.briefs.values()
         }
-        touched |= _changed_facets(good.facets, facets)
+        touched |= changed_facets(good.facets, facets)
         planner = Planner(project, graph, self.renderer)
         page_inputs = self._page_inputs(keys, planner, project, graph, touched, good)
         inputs = {
@@ -228,7 +185,7 @@ class SiteBuilder:
     def _stamp(self, shown: str, path: Path) -> Stamp | None:
         previous = self._reads.get(shown)
         last_good = self._good.signatures.get(shown) if self._good else None
-        return _stamp(path, previous.signature if previous else last_good)
+        return stamp(path, previous.signature if previous else last_good)
 
     def _failed(self, diagnostics: Diagnostics, started: float) -> Outcome:
         seconds = time.perf_counter() - started
@@ -422,29 +379,5 @@ class SiteBuilder:
         files = self._template_files.get(name)
         if files is None:
             assert self._env is not None
-            files = self._template_files[name] = _template_closure(self._env, name)
+            files = self._template_files[name] = template_closure(self._env, name)
         return files
-
-
-def _template_closure(env: jinja2.Environment, name: str) -> frozenset[str]:
-    """The files of a template and of every template it extends, includes or imports."""
-    files: set[str] = set()
-    todo = [name]
-    seen: set[str] = set()
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        assert env.loader is not None
-        try:
-            source, filename, _ = env.loader.get_source(env, current)
-        except jinja2.TemplateNotFound:
-            continue  # reported as an error when the page is rendered
-        files.add(os.path.normpath(filename) if filename else current)
-        try:
-            referenced = meta.find_referenced_templates(env.parse(source))
-        except jinja2.TemplateSyntaxError:
-            continue
-        todo.extend(r for r in referenced if r is not None)
-    return frozenset(files)
