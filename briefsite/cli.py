@@ -212,9 +212,11 @@ def _check(root: Path, args: argparse.Namespace) -> int:
     if errors:
         _print_totals(diagnostics, sys.stderr)
     elif not args.quiet:
+        warnings = len(diagnostics)
+        verdict = f"no errors, {_count(warnings, 'warning')}" if warnings else "no errors"
         print(
             f"Checked {_count(len(result.project.briefs), 'brief')}, "
-            f"{_count(result.note_count, 'note')}: no errors ({result.seconds:.2f} s)"
+            f"{_count(result.note_count, 'note')}: {verdict} ({result.seconds:.2f} s)"
         )
     return EXIT_CONTENT if errors else EXIT_OK
 
