@@ -54,6 +54,15 @@ class Outcome:
     write_seconds: float
 
 
+@dataclass(frozen=True, slots=True)
+class _Listing:
+    """The source files found by the last full scan, and the problems of their names."""
+
+    sources: list[Source]
+    problems: tuple[Diagnostic, ...]
+    by_path: dict[str, Source]
+
+
 @dataclass
 class _Read:
     signature: Stamp | None
@@ -66,10 +75,14 @@ class _Good:
     """The last build that succeeded: what it read and what it made."""
 
     signatures: dict[str, Stamp | None] = field(default_factory=dict)
-    inputs: dict[str, frozenset[str]] = field(default_factory=dict)
     site: dict[str, bytes] = field(default_factory=dict)
     facets: dict[str, dict[str, Hashable]] = field(default_factory=dict)  # per brief
     page_inputs: dict[str, frozenset[str]] = field(default_factory=dict)  # without templates
+
+
+def _changed(before: frozenset[str] | None, after: frozenset[str]) -> bool:
+    # Inputs kept from the last build are the very same object: no need to compare them.
+    return before is None or (before is not after and before != after)
 
 
 class SiteBuilder:
@@ -87,7 +100,10 @@ class SiteBuilder:
         self._anchors = {}
         self._graph_cache = GraphCache()
         self._facets: dict[str, tuple[Brief, Seed | None, dict[str, Hashable]]] = {}
-        self._listing: tuple[list[Source], tuple[Diagnostic, ...]] | None = None
+        self._listing: _Listing | None = None
+        self._stamps: dict[str, Stamp | None] = {}  # of every source, as last looked at
+        self._found: dict[Source, object] = {}  # every source that read cleanly
+        self._problems: dict[str, tuple[Diagnostic, ...]] = {}  # sources with problems
         self._rescanned = True
         self._listed: dict[str, tuple[Hashable, frozenset[str]]] = {}
         self._known: Known | None = None
@@ -141,21 +157,23 @@ class SiteBuilder:
         touched |= changed_facets(good.facets, facets)
         planner = Planner(project, graph, self.renderer)
         page_inputs = self._page_inputs(keys, planner, project, graph, touched, good)
-        inputs = {
-            key.output: page_inputs[key.output] | self._template_inputs(key.template)
-            for key in keys
+        # A template counts as an input of every page that uses it (or a template it uses).
+        stale_templates = {
+            key.template for key in keys if self._template_inputs(key.template) & touched
         }
         dirty = [
             key
             for key in keys
-            if good.inputs.get(key.output) != inputs[key.output] or inputs[key.output] & touched
+            if _changed(good.page_inputs.get(key.output), page_inputs[key.output])
+            or page_inputs[key.output] & touched
+            or key.template in stale_templates
         ]
         assert self._env is not None
         rendered = render_pages(planner, self._env, dirty, self.root, self.jobs, diagnostics)
         if diagnostics.errors:
             return self._failed(diagnostics, started)
 
-        site = {path: data for path, data in good.site.items() if path in inputs}
+        site = {path: data for path, data in good.site.items() if path in page_inputs}
         site.update((r.output, r.data) for r in rendered if r.data is not None)
         for item in statics:
             if item.source in touched or item.output not in good.site:
@@ -171,7 +189,7 @@ class SiteBuilder:
             write_site(pages, copies, self.output, self.root)
         else:
             update_site(self.output, changed, removed)
-        self._good = _Good(signatures, inputs, site, facets, page_inputs)
+        self._good = _Good(signatures, site, facets, page_inputs)
         return Outcome(
             True,
             tuple(diagnostics.items),
@@ -211,48 +229,50 @@ class SiteBuilder:
         changed: Collection[str] | None,
     ) -> dict[Source, object]:
         """Read what changed. With the watcher's list of changed paths, when each one is a
-        file already known, only those are looked at; otherwise every folder is listed again
-        and every file stat'ed."""
+        file already known and still there, only those are looked at; otherwise every folder
+        is listed again and every file stat'ed."""
         listing = self._listing
-        known_files = {str(source.path): source for source in listing[0]} if listing else {}
-        quick = (  # only files already known, and still there: nothing added or removed
+        quick = (
             listing is not None
             and changed is not None
-            and all(path in known_files and os.path.isfile(path) for path in changed)
+            and all(path in listing.by_path and os.path.isfile(path) for path in changed)
         )
         self._rescanned = not quick
         if quick and listing is not None and changed is not None:
-            sources, problems = listing
-            previous = self._good.signatures if self._good else {}
-            hinted = {known_files[path].shown for path in changed}
-            for source in sources:
-                if source.shown not in hinted and source.shown in previous:
-                    signatures[source.shown] = previous[source.shown]
-                else:
-                    signatures[source.shown] = self._stamp(source.shown, source.path)
+            hinted = [listing.by_path[path] for path in changed]
         else:
             found_problems = Diagnostics()
             sources = list_sources(self.root, found_problems)
-            problems = tuple(found_problems.items)
-            self._listing = (sources, problems)
+            listing = self._listing = _Listing(
+                sources, tuple(found_problems.items), {str(s.path): s for s in sources}
+            )
             self._known = known_slugs(self.root)
-            for source in sources:
-                signatures[source.shown] = self._stamp(source.shown, source.path)
-        diagnostics.extend(problems)
-        found: dict[Source, object] = {}
-        for source in sources:
-            signature = signatures[source.shown]
-            cached = self._reads.get(source.shown)
-            if cached is None or cached.signature != signature or signature is None:
-                item, read_problems = read_source(source)
-                cached = _Read(signature, item, read_problems)
-                self._reads[source.shown] = cached
-            diagnostics.extend(cached.problems)
-            if cached.item is not None:
-                found[source] = cached.item
-        for gone in set(self._reads) - set(signatures):
+            self._stamps, self._found, self._problems = {}, {}, {}
+            hinted = sources
+        for source in hinted:
+            self._stamps[source.shown] = self._stamp(source.shown, source.path)
+            self._read(source)
+        for gone in set(self._reads) - set(self._stamps) - {"content/site.yaml"}:
             del self._reads[gone]
-        return found
+        signatures.update(self._stamps)
+        diagnostics.extend(listing.problems)
+        for problems in self._problems.values():
+            diagnostics.extend(problems)
+        return dict(self._found)
+
+    def _read(self, source: Source) -> None:
+        """Read a source again if its stamp changed; keep what it gave and its problems."""
+        signature = self._stamps[source.shown]
+        cached = self._reads.get(source.shown)
+        if cached is None or cached.signature != signature or signature is None:
+            item, problems = read_source(source)
+            cached = self._reads[source.shown] = _Read(signature, item, problems)
+        self._found.pop(source, None)
+        self._problems.pop(source.shown, None)
+        if cached.item is not None:
+            self._found[source] = cached.item
+        if cached.problems:
+            self._problems[source.shown] = cached.problems
 
     def _page_inputs(
         self,
