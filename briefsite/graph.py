@@ -241,6 +241,13 @@ class GraphCache:
     mentions: dict[str, tuple[Seed, str, tuple[Mention, ...]]] = field(default_factory=dict)
     links: dict[str, tuple[Brief, tuple[Mention, ...], _BriefLinks]] = field(default_factory=dict)
     entities: frozenset[str] = frozenset()
+    # The entities that new, changed or removed briefs were, or are, about, since whoever
+    # uses the cache last cleared this: the only entity pages whose lists can differ.
+    touched_entities: set[str] = field(default_factory=set)
+    shapes: dict[str, _Shape] = field(default_factory=dict)
+    topics: frozenset[str] = frozenset()
+    briefs: frozenset[str] = frozenset()
+    last: Graph | None = None
 
 
 def build_graph(
@@ -249,21 +256,24 @@ def build_graph(
     diagnostics: Diagnostics,
     cache: GraphCache | None = None,
 ) -> Graph:
-    """Find mentions and collect, for each entity and topic, the briefs and notes about it."""
+    """Find mentions and collect, for each entity and topic, the briefs and notes about it.
+
+    With a `cache` from the build before, when no brief changed what it links to (its
+    entities, topics, related briefs or date), the lists of that build are used again.
+    """
     aliases = alias_pattern(project, diagnostics)
     pattern_text = aliases[0].pattern if aliases else ""
     cache = GraphCache() if cache is None else cache
     entity_set = frozenset(project.entities)
+    same = cache.last is not None
     if entity_set != cache.entities:
         cache.links.clear()
         cache.entities = entity_set
+        cache.touched_entities.update(entity_set)
+        same = False
     mentions: dict[str, tuple[Mention, ...]] = {}
-    entity_briefs: dict[str, list[str]] = {slug: [] for slug in project.entities}
-    entity_notes: dict[str, list[NoteRef]] = {slug: [] for slug in project.entities}
-    topic_briefs: dict[str, list[str]] = {slug: [] for slug in project.topics}
-    related: dict[str, list[str]] = {slug: [] for slug in project.briefs}
-    note_entities: dict[NoteRef, tuple[str, ...]] = {}
-    for brief in _newest_first(project):
+    shapes: dict[str, _Shape] = {}
+    for brief in project.briefs.values():
         seed = project.seeds.get(brief.seed.slug)
         if seed is None:
             continue
@@ -274,9 +284,79 @@ def build_graph(
         found = mentions[brief.slug] = seen[2]
         linked = cache.links.get(brief.slug)
         if linked is None or linked[0] is not brief or linked[1] is not found:
+            if linked is not None:
+                cache.touched_entities.update(_entities_of(linked[2]))
             linked = (brief, found, _brief_links(brief, found, entity_set))
             cache.links[brief.slug] = linked
-        links = linked[2]
+            cache.touched_entities.update(_entities_of(linked[2]))
+        old = cache.shapes.get(brief.slug)
+        if old is not None and old.brief is brief and old.links is linked[2]:
+            shapes[brief.slug] = old
+        else:
+            shape = shapes[brief.slug] = _Shape(brief, linked[2])
+            same = same and old is not None and old.same_as(shape)
+    for gone in set(cache.links) - set(mentions):
+        cache.touched_entities.update(_entities_of(cache.links.pop(gone)[2]))
+    same = (
+        same
+        and shapes.keys() == cache.shapes.keys()
+        and frozenset(project.topics) == cache.topics
+        and frozenset(project.briefs) == cache.briefs
+    )
+    cache.shapes, cache.topics, cache.briefs = (
+        shapes,
+        frozenset(project.topics),
+        frozenset(project.briefs),
+    )
+    if same and cache.last is not None:
+        last = cache.last
+        graph = Graph(
+            anchors,
+            mentions,
+            last.entity_briefs,
+            last.entity_notes,
+            last.topic_briefs,
+            last.related,
+            last.note_entities,
+        )
+    else:
+        graph = _aggregate(project, anchors, mentions, cache)
+    cache.last = graph
+    return graph
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What of a brief the graph's lists depend on."""
+
+    brief: Brief
+    links: _BriefLinks
+
+    def same_as(self, other: _Shape) -> bool:
+        a, b = self.brief, other.brief
+        return (
+            self.links == other.links
+            and a.published == b.published
+            and [r.slug for r in a.topics] == [r.slug for r in b.topics]
+            and [r.slug for r in a.related] == [r.slug for r in b.related]
+        )
+
+
+def _aggregate(
+    project: Project,
+    anchors: dict[str, tuple[Anchor | Unplaced, ...]],
+    mentions: dict[str, tuple[Mention, ...]],
+    cache: GraphCache,
+) -> Graph:
+    entity_briefs: dict[str, list[str]] = {slug: [] for slug in project.entities}
+    entity_notes: dict[str, list[NoteRef]] = {slug: [] for slug in project.entities}
+    topic_briefs: dict[str, list[str]] = {slug: [] for slug in project.topics}
+    related: dict[str, list[str]] = {slug: [] for slug in project.briefs}
+    note_entities: dict[NoteRef, tuple[str, ...]] = {}
+    for brief in _newest_first(project):
+        if brief.slug not in mentions:
+            continue
+        links = cache.links[brief.slug][2]
         for slug in links.about:
             entity_briefs[slug].append(brief.slug)
         for slug, note_ref in links.notes:
@@ -298,6 +378,10 @@ def build_graph(
         related={k: tuple(v) for k, v in related.items()},
         note_entities=note_entities,
     )
+
+
+def _entities_of(links: _BriefLinks) -> set[str]:
+    return {*links.about, *(slug for slug, _ in links.notes)}
 
 
 def _brief_links(brief: Brief, found: tuple[Mention, ...], entities: frozenset[str]) -> _BriefLinks:

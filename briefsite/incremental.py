@@ -150,6 +150,8 @@ class SiteBuilder:
         good = self._good or _Good()
         touched = {path for path, sig in signatures.items() if good.signatures.get(path) != sig}
         touched |= set(good.signatures) - set(signatures)
+        if any(path.startswith("content/entities/") for path in touched):
+            self._facets.clear()  # notes' facets hold the names of entities
         facets = {
             brief.slug: self._facet_values(brief, project, graph)
             for brief in project.briefs.values()
@@ -190,6 +192,7 @@ class SiteBuilder:
         else:
             update_site(self.output, changed, removed)
         self._good = _Good(signatures, site, facets, page_inputs)
+        self._graph_cache.touched_entities.clear()  # kept across failed builds until now
         return Outcome(
             True,
             tuple(diagnostics.items),
@@ -321,20 +324,15 @@ class SiteBuilder:
         return found
 
     def _listing_inputs(self, key: PageKey, planner: Planner, graph: Graph) -> frozenset[str]:
-        """An entity or topic page's inputs, again only when what it lists changed."""
-        listed: Hashable
-        if key.kind == "entity":
-            notes = graph.entity_notes.get(key.slug, ())
-            listed = (
-                graph.entity_briefs.get(key.slug, ()),
-                notes,
-                tuple(graph.note_entities.get(ref, ()) for ref in notes),
-            )
-        else:
-            listed = graph.topic_briefs.get(key.slug, ())
+        """An entity or topic page's inputs, again only when what it lists can have changed:
+        an entity page when a brief about that entity (before or now) changed."""
         cached = self._listed.get(key.output)
-        if cached is None or cached[0] != listed:
-            cached = self._listed[key.output] = (listed, planner.inputs(key))
+        if key.kind == "topic":
+            listed = graph.topic_briefs.get(key.slug, ())
+            if cached is None or cached[0] != listed:
+                cached = self._listed[key.output] = (listed, planner.inputs(key))
+        elif cached is None or key.slug in self._graph_cache.touched_entities:
+            cached = self._listed[key.output] = ((), planner.inputs(key))
         return cached[1]
 
     def _check_references(self, project: Project, diagnostics: Diagnostics) -> None:

@@ -48,13 +48,10 @@ def page_inputs(key: PageKey, project: Project, graph: Graph) -> frozenset[str]:
         found.add(project.entities[key.slug].path)
         cards = list(graph.entity_briefs.get(key.slug, ()))
         for ref in graph.entity_notes.get(key.slug, ()):
+            # The note's facet holds the names of the entities it lists, so a renamed
+            # entity changes it: no need to list those entities' files here.
             found.add(f"{NOTE}{ref.brief}#{ref.note}")
             cards.append(ref.brief)  # the note is shown under its brief's title
-            found.update(
-                project.entities[slug].path
-                for slug in graph.note_entities.get(ref, ())
-                if slug in project.entities
-            )
     elif key.kind == "topic":
         found.add(project.topics[key.slug].path)
         cards = list(graph.topic_briefs.get(key.slug, ()))
@@ -69,7 +66,7 @@ def is_facet(name: str) -> bool:
 
 def facet_values(brief: Brief, project: Project, graph: Graph) -> dict[str, Hashable]:
     """The value of every facet of one brief: two builds that agree on a facet's value show
-    the same thing for it."""
+    the same thing for it. A note's value includes the names of the entities it lists."""
     seed = project.seeds.get(brief.seed.slug)
     title = brief.title or (seed.headline if seed else brief.slug)
     values: dict[str, Hashable] = {
@@ -87,5 +84,8 @@ def facet_values(brief: Brief, project: Project, graph: Graph) -> dict[str, Hash
     for note in brief.annotations:
         anchor = placed.get(note.id)
         span = (anchor.start, anchor.end, text[anchor.start : anchor.end]) if anchor else None
-        values[f"{NOTE}{brief.slug}#{note.id}"] = (note, span, numbers.get(note.id))
+        names = tuple(
+            project.entities[r.slug].name for r in note.entities if r.slug in project.entities
+        )
+        values[f"{NOTE}{brief.slug}#{note.id}"] = (note, span, numbers.get(note.id), names)
     return values

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -28,13 +28,16 @@ class PageKey:
 
     kind: PageKind
     slug: str = ""
+    # Where the page is written, relative to the output folder; worked out once, as an
+    # incremental rebuild looks it up for every page.
+    output: str = field(init=False, compare=False, repr=False)
 
-    @property
-    def output(self) -> str:
-        """Where the page is written, relative to the output folder."""
+    def __post_init__(self) -> None:
         if self.kind in _FOLDERS:
-            return f"{_FOLDERS[self.kind]}/{self.slug}/index.html"
-        return _LIST_OUTPUTS[self.kind]
+            output = f"{_FOLDERS[self.kind]}/{self.slug}/index.html"
+        else:
+            output = _LIST_OUTPUTS[self.kind]
+        object.__setattr__(self, "output", output)
 
     @property
     def template(self) -> str:

@@ -105,6 +105,10 @@ EDITS: dict[str, Edit] = {
     "brief template overridden": _override_template("brief.html", "<h1>", "<h1 class='x'>"),
     "base template overridden": _override_template("base.html", "<footer", "<footer data-x"),
     "template override removed": _delete("layouts/brief.html"),
+    "brief template broken": _override_template("brief.html", "<h1", "{% if %}<h1"),
+    "note now about another entity": _replace(
+        BUS, "    entities: [millbrook-council]", "    entities: [millbrook-council, valeline]"
+    ),
     "static file added": _write("layouts/static/robots.txt", "User-agent: *\n"),
     "stylesheet overridden": _write("layouts/static/assets/site.css", "body { margin: 0 }\n"),
     "file touched, unchanged": _append(BUS, ""),
@@ -222,3 +226,24 @@ def test_an_edit_within_the_same_clock_tick_is_not_missed(tmp_path: Path) -> Non
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same mtime
     outcome = builder.build()
     assert outcome.changed and "since 1947" in builder.site["briefs/bus-depot/index.html"].decode()
+
+
+@pytest.mark.parametrize(
+    "edits",
+    [
+        ["note now about another entity", "brief template broken", "template override removed"],
+        ["brief template broken", "note now about another entity", "template override removed"],
+        ["broken YAML", "entity deleted", "related brief added", "brief renamed"],
+    ],
+)
+@pytest.mark.parametrize("hinted", [False, True])
+def test_edits_made_while_the_build_is_broken_are_all_applied_once_it_is_fixed(
+    tmp_path: Path, edits: list[str], hinted: bool
+) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(GOLDEN, root)
+    builder = SiteBuilder(root, tmp_path / "output")
+    _check_step(builder, root, tmp_path, 0)
+    for step, name in enumerate(edits, start=1):
+        touched = EDITS[name](root)
+        _check_step(builder, root, tmp_path, step, touched if hinted else None)
