@@ -72,12 +72,7 @@ def write_site(
         _swap(staging, output)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise BriefsiteError.at(
-            SourceLocation(str(output)),
-            f"cannot write the site: {exc.strerror or exc}"
-            + (f" ({exc.filename})" if exc.filename else ""),
-            "check free disk space and permissions; the previous output is unchanged",
-        ) from exc
+        raise _cannot(output, "write", exc, "; the previous output is unchanged") from exc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -179,9 +174,13 @@ def update_site(output: Path, changed: Mapping[str, bytes], removed: list[str]) 
                     break
                 parent.rmdir()
     except OSError as exc:
-        raise BriefsiteError.at(
-            SourceLocation(str(output)),
-            f"cannot update the site: {exc.strerror or exc}"
-            + (f" ({exc.filename})" if exc.filename else ""),
-            "check free disk space and permissions",
-        ) from exc
+        raise _cannot(output, "update", exc) from exc
+
+
+def _cannot(output: Path, what: str, exc: OSError, hint_tail: str = "") -> BriefsiteError:
+    where = f" ({exc.filename})" if exc.filename else ""
+    return BriefsiteError.at(
+        SourceLocation(str(output)),
+        f"cannot {what} the site: {exc.strerror or exc}{where}",
+        f"check free disk space and permissions{hint_tail}",
+    )
