@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -135,6 +136,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away, e.g. `check --format json | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # as a shell reports a command ended by SIGPIPE
     except Exception:  # a bug, not a content problem: keep the traceback for the report
         traceback.print_exc()
         print(
@@ -190,7 +194,8 @@ def _build(root: Path, args: argparse.Namespace) -> int:
             f"{_count(result.pages, 'page')} in {result.seconds:.2f} s -> {output}"
         )
     if args.verbose:
-        print(f"  {result.written.written} files written, {result.written.unchanged} unchanged")
+        written, unchanged = result.written.written, result.written.unchanged
+        print(f"  {_count(written, 'file')} written, {unchanged} unchanged")
     return EXIT_OK
 
 
