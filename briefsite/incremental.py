@@ -1,10 +1,13 @@
 """Rebuild only what an edit touches, keeping what the last good build read and made.
 
-Each build re-lists the project and stats every file; a file whose stat changed is read
-again. Anchors, mentions and converted Markdown are kept for what did not change. A page
-is rendered again when it is new, when its inputs (files, from the page plan) are not the
-ones it had, or when one of them changed since the last good build; its template and the
-templates that one uses count as inputs too. The result is byte-identical to a full build.
+A build stats every source file, or with the watcher's list of changed paths only those,
+and reads again a file whose stamp changed. Anchors, mentions, reference checks, the link
+graph's lists and converted Markdown are kept for what did not change. A page is rendered
+again when it is new, when its inputs (files and facets, see `inputs.py`) are not the ones
+it had, or when one of them changed since the last good build; its template and the
+templates that one uses count as inputs too. The result is byte-identical to a full build
+(`tests/test_incremental.py` checks it after random sequences of edits). It runs the same
+steps as `pipeline.run`, with caches in between; the two must stay in step.
 """
 
 from __future__ import annotations
