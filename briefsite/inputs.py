@@ -59,11 +59,6 @@ def page_inputs(key: PageKey, project: Project, graph: Graph) -> frozenset[str]:
     return frozenset(found)
 
 
-def is_facet(name: str) -> bool:
-    """Whether an input names a facet rather than a file."""
-    return name.startswith((CARD, NOTE))
-
-
 def facet_values(brief: Brief, project: Project, graph: Graph) -> dict[str, Hashable]:
     """The value of every facet of one brief: two builds that agree on a facet's value show
     the same thing for it. A note's value includes the names of the entities it lists."""
