@@ -3,7 +3,7 @@
 
 import sys
 
-from briefsite.cli import main
+from briefsite.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

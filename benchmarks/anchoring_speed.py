@@ -27,12 +27,12 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from briefsite.anchoring import Anchor, Unplaced, anchor_brief
+from briefsite.anchor.anchoring import Anchor, Unplaced, anchor_brief
+from briefsite.anchor.folding import Normalized
+from briefsite.anchor.selectors import selectors_for
 from briefsite.errors import Diagnostics, SourceLocation
-from briefsite.folding import Normalized
 from briefsite.model import Annotation, Brief, Ref, Seed, Text
-from briefsite.seeds import parse_seed
-from briefsite.selectors import selectors_for
+from briefsite.read.seeds import parse_seed
 
 REPO = Path(__file__).resolve().parent.parent
 AT = SourceLocation("content/briefs/bench.yaml", 1, 1)

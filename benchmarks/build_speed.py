@@ -46,8 +46,8 @@ from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from briefsite.anchoring import fold
-from briefsite.schema import ENTITY_KINDS, NOTE_TYPES, RATINGS
+from briefsite.anchor.anchoring import fold
+from briefsite.read.schema import ENTITY_KINDS, NOTE_TYPES, RATINGS
 
 PHASES = ("check", "build", "rebuild")
 NOTES_PER_BRIEF = 15
@@ -640,7 +640,7 @@ def _max_rss_kib() -> int:
 
 def measure(phase: str, root: Path, output: Path, jobs: int) -> Sample:
     """Run one phase in this process and measure it."""
-    from briefsite import pipeline
+    from briefsite.build import pipeline
     from briefsite.errors import BriefsiteError, Diagnostic
 
     if phase == "build" and output.exists():
@@ -816,7 +816,7 @@ def reproduce_line(args: argparse.Namespace) -> str:
 
 def profile_build(root: Path, output: Path) -> str:
     """cProfile one full build (into an empty output); the top functions by cumulative time."""
-    from briefsite import pipeline
+    from briefsite.build import pipeline
     from briefsite.errors import BriefsiteError
 
     shutil.rmtree(output, ignore_errors=True)

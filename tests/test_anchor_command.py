@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from briefsite import cli, pipeline
-from briefsite.folding import Normalized
-from briefsite.seeds import parse_seed
-from briefsite.selectors import selectors_for
+from briefsite.anchor.folding import Normalized
+from briefsite.anchor.selectors import selectors_for
+from briefsite.build import pipeline
+from briefsite.cli import main as cli
+from briefsite.read.seeds import parse_seed
 from tests.conftest import SEED, ProjectFactory
 
 B = "content/briefs/agency-move.yaml"
@@ -108,7 +109,7 @@ def _expected() -> str:
 
 
 def pipeline_sha() -> str:
-    from briefsite.selectors import seed_sha256
+    from briefsite.anchor.selectors import seed_sha256
 
     return seed_sha256(parse_seed(SEED, "agency-move", S))
 

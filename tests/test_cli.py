@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefsite.cli import main
+from briefsite.cli.main import main
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

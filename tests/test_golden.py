@@ -28,7 +28,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from briefsite import pipeline
+from briefsite.build import pipeline
 
 TESTS = Path(__file__).resolve().parent
 FIXTURE = TESTS / "fixtures" / "golden"

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from briefsite import pipeline
+from briefsite.build import pipeline
 from briefsite.errors import BriefsiteError
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "hostile"

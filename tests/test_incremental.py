@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefsite import pipeline
+from briefsite.build import pipeline
+from briefsite.build.incremental import SiteBuilder
 from briefsite.errors import BriefsiteError
-from briefsite.incremental import SiteBuilder
-from briefsite.render import BUILTIN_LAYOUTS
+from briefsite.render.templates import BUILTIN_LAYOUTS
 
 GOLDEN = Path(__file__).resolve().parent / "fixtures" / "golden"
 Edit = Callable[[Path], set[str]]

@@ -22,8 +22,9 @@ from pathlib import Path
 
 import pytest
 
-from briefsite import cli, pipeline
-from briefsite.anchoring import Anchor
+from briefsite.anchor.anchoring import Anchor
+from briefsite.build import pipeline
+from briefsite.cli import main as cli
 from briefsite.errors import BriefsiteError, Diagnostic
 from tests.conftest import BRIEF, SEED, ProjectFactory
 

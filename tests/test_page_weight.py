@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from briefsite import pipeline
+from briefsite.build import pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET = 100_000

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from briefsite import schema
-from briefsite.cli import _parser
+from briefsite.cli.main import _parser
+from briefsite.read import schema
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from briefsite import pipeline
+from briefsite.build import pipeline
 from tests.conftest import ProjectFactory
 
 

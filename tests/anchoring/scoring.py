@@ -6,11 +6,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from briefsite.anchoring import Anchor, anchor_brief
+from briefsite.anchor.anchoring import Anchor, anchor_brief
+from briefsite.anchor.folding import Normalized, fold, occurrences
+from briefsite.anchor.reanchor import Boundaries, Selector, approximate, score
 from briefsite.errors import Diagnostics, SourceLocation
-from briefsite.folding import Normalized, fold, occurrences
 from briefsite.model import Annotation, Brief, Ref, Text
-from briefsite.reanchor import Boundaries, Selector, approximate, score
 from tests.anchoring.suite import Case
 
 Span = tuple[int, int]

@@ -14,10 +14,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefsite.folding import Normalized, fold, has_prefix, has_suffix, occurrences
+from briefsite.anchor.folding import Normalized, fold, has_prefix, has_suffix, occurrences
+from briefsite.anchor.selectors import selectors_for
 from briefsite.model import Seed
-from briefsite.seeds import parse_seed
-from briefsite.selectors import selectors_for
+from briefsite.read.seeds import parse_seed
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from briefsite import pipeline
+from briefsite.build import pipeline
 
 try:
     from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_playwright

@@ -8,10 +8,10 @@ import re
 
 import pytest
 
-from briefsite.anchoring import Anchor, Normalized, Unplaced, anchor_brief, fold
+from briefsite.anchor.anchoring import Anchor, Normalized, Unplaced, anchor_brief, fold
 from briefsite.errors import Diagnostic, Diagnostics, SourceLocation
 from briefsite.model import Annotation, Brief, Ref, Seed, Text
-from briefsite.seeds import parse_seed
+from briefsite.read.seeds import parse_seed
 
 QUOTE_AT = SourceLocation("content/briefs/b.yaml", 7, 12)
 

@@ -8,7 +8,10 @@ from collections.abc import Callable, Sequence
 
 from markupsafe import Markup
 
-from briefsite.article import (
+from briefsite.link.graph import Mention
+from briefsite.model import Block, Seed
+from briefsite.read.seeds import parse_seed
+from briefsite.site.article import (
     TYPE_NAMES,
     ArticleBlock,
     Segment,
@@ -17,9 +20,6 @@ from briefsite.article import (
     render_article,
     segment_block,
 )
-from briefsite.graph import Mention
-from briefsite.model import Block, Seed
-from briefsite.seeds import parse_seed
 
 
 def _span(note_id: str, start: int, end: int, number: int = 1, kind: str = "context") -> Span:

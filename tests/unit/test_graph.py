@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from briefsite.anchoring import Anchor, Unplaced
-from briefsite.content import read_project
+from briefsite.anchor.anchoring import Anchor, Unplaced
 from briefsite.errors import Diagnostic, Diagnostics, SourceLocation
-from briefsite.graph import (
+from briefsite.link.graph import (
     Graph,
     Known,
     NoteRef,
@@ -15,8 +14,9 @@ from briefsite.graph import (
     build_graph,
     check_references,
 )
-from briefsite.markup import MarkdownRenderer
 from briefsite.model import Project
+from briefsite.read.markup import MarkdownRenderer
+from briefsite.read.sources import read_project
 from tests.conftest import write_project
 
 SITE = "title: Test\n"

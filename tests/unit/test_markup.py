@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from briefsite.markup import (
+from briefsite.read.markup import (
     LinkTarget,
     MarkdownRenderer,
     localize,

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from briefsite import pipeline
+from briefsite.build import pipeline
 from briefsite.errors import Diagnostics, SourceLocation
-from briefsite.inputs import facet_values
-from briefsite.markup import MarkdownRenderer
-from briefsite.plan import Page, Planner, StaticFile, check_outputs, page_keys
+from briefsite.read.markup import MarkdownRenderer
+from briefsite.site.inputs import facet_values
+from briefsite.site.plan import Page, Planner, StaticFile, check_outputs, page_keys
 from tests.conftest import ProjectFactory, write_project
 
 SEED_B = "Second story about the Agency\n\nThe Office and the Agency met.\n"

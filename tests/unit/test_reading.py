@@ -7,14 +7,14 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from briefsite import pipeline
-from briefsite.article import ArticleBlock
+from briefsite.build import pipeline
 from briefsite.errors import SourceLocation
-from briefsite.markup import MarkdownRenderer
 from briefsite.model import Brief, Ref, Site
-from briefsite.plan import Planner
-from briefsite.reading import article_views, brief_url, cite, legend, number_sources
-from briefsite.views import CitationView, NoteView
+from briefsite.read.markup import MarkdownRenderer
+from briefsite.site.article import ArticleBlock
+from briefsite.site.plan import Planner
+from briefsite.site.reading import article_views, brief_url, cite, legend, number_sources
+from briefsite.site.views import CitationView, NoteView
 from tests.conftest import ProjectFactory
 
 

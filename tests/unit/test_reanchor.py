@@ -7,19 +7,19 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from briefsite.anchoring import Anchor, Unplaced, anchor_brief
-from briefsite.errors import Diagnostic, Diagnostics, SourceLocation
-from briefsite.folding import Normalized, fold, has_prefix, has_suffix, occurrences
-from briefsite.model import Anchored, Annotation, Brief, Ref, Seed, Text
-from briefsite.reanchor import SHORT_QUOTE
-from briefsite.seeds import parse_seed
-from briefsite.selectors import (
+from briefsite.anchor.anchoring import Anchor, Unplaced, anchor_brief
+from briefsite.anchor.folding import Normalized, fold, has_prefix, has_suffix, occurrences
+from briefsite.anchor.reanchor import SHORT_QUOTE
+from briefsite.anchor.selectors import (
     CONTEXT_CHARS,
     seed_sha256,
     selectors_for,
     source_changed,
     word_diff,
 )
+from briefsite.errors import Diagnostic, Diagnostics, SourceLocation
+from briefsite.model import Anchored, Annotation, Brief, Ref, Seed, Text
+from briefsite.read.seeds import parse_seed
 
 AT = SourceLocation("content/briefs/b.yaml", 7, 12)
 REAL = (Path(__file__).resolve().parents[2] / "seeds/border-patrol-sanctuary-cities.txt").read_text(

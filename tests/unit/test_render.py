@@ -8,11 +8,10 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from briefsite import pipeline
+from briefsite.build import pipeline
 from briefsite.errors import BriefsiteError, Diagnostics, SourceLocation
 from briefsite.model import Site
-from briefsite.plan import Page, PageKey
-from briefsite.render import (
+from briefsite.render.templates import (
     BUILTIN_LAYOUTS,
     layout_dirs,
     long_date,
@@ -20,6 +19,7 @@ from briefsite.render import (
     render_page,
     render_pages,
 )
+from briefsite.site.plan import Page, PageKey
 from tests.conftest import ProjectFactory, write_project
 
 SITE = Site("content/site.yaml", "My <briefs>", None, None, "en")

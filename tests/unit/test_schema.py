@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import yaml
 
-from briefsite import schema
 from briefsite.errors import Diagnostics
-from briefsite.yaml_reader import load_yaml
+from briefsite.read import schema
+from briefsite.read.yaml_reader import load_yaml
 
 REPO = Path(__file__).resolve().parents[2]
 SPECS: dict[str, schema.Mapping] = {

@@ -8,7 +8,7 @@ import pytest
 
 from briefsite.errors import BriefsiteError, SourceLocation
 from briefsite.model import Seed
-from briefsite.seeds import STANDFIRST_MAX_CHARS, parse_seed, read_seed
+from briefsite.read.seeds import STANDFIRST_MAX_CHARS, parse_seed, read_seed
 
 SHOWN = "seeds/x.txt"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from briefsite.errors import Diagnostic, SourceLocation
-from briefsite.serve import Preview, ServeOptions, error_entries
-from briefsite.server import content_type, inject, resolve
+from briefsite.serve.preview import Preview, ServeOptions, error_entries
+from briefsite.serve.server import content_type, inject, resolve
 
 SITE = {
     "index.html": b"<html><body>home</body></html>",

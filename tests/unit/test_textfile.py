@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefsite.errors import BriefsiteError, SourceLocation
-from briefsite.textfile import read_text
+from briefsite.read.textfile import read_text
 
 
 def _error(path: Path, shown: str = "seeds/x.txt") -> BriefsiteError:

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from watchdog.observers.inotify import InotifyObserver
 
-from briefsite import watch
-from briefsite.watch import ChangeQueue, is_editor_temp, start_watching
+from briefsite.serve import watch
+from briefsite.serve.watch import ChangeQueue, is_editor_temp, start_watching
 
 
 @pytest.mark.parametrize(

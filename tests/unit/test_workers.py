@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from briefsite import pipeline, workers
+from briefsite import workers
+from briefsite.build import pipeline
 from tests.conftest import write_project
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from briefsite.build.write import MARKER, output_problem, write_site
 from briefsite.errors import BriefsiteError
-from briefsite.write import MARKER, output_problem, write_site
 
 
 @pytest.fixture

@@ -17,10 +17,8 @@ from typing import Literal
 
 from rapidfuzz import fuzz
 
-from briefsite.errors import Diagnostics
-from briefsite.folding import Normalized, fold, has_prefix, has_suffix, occurrences
-from briefsite.model import Annotation, Brief, Seed
-from briefsite.reanchor import (
+from briefsite.anchor.folding import Normalized, fold, has_prefix, has_suffix, occurrences
+from briefsite.anchor.reanchor import (
     SHORT_QUOTE,
     Boundaries,
     Candidate,
@@ -30,7 +28,9 @@ from briefsite.reanchor import (
     fuzzy_candidates,
     score,
 )
-from briefsite.selectors import paste_lines, seed_sha256, selectors_for, word_diff, yaml_str
+from briefsite.anchor.selectors import paste_lines, seed_sha256, selectors_for, word_diff, yaml_str
+from briefsite.errors import Diagnostics
+from briefsite.model import Annotation, Brief, Seed
 
 __all__ = ["Anchor", "Normalized", "Unplaced", "anchor_brief", "fold"]
 

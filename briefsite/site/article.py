@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-from briefsite.graph import Mention
+from briefsite.link.graph import Mention
 from briefsite.model import Block, Seed
 
 _BLOCK_TAGS = {"headline": "h3", "standfirst": "p", "paragraph": "p"}

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, TypeVar, cast
 
-from briefsite import schema
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics, SourceLocation
 from briefsite.model import (
     Anchored,
@@ -28,9 +27,10 @@ from briefsite.model import (
     Topic,
     Verdict,
 )
-from briefsite.seeds import read_seed
-from briefsite.textfile import read_text
-from briefsite.yaml_reader import Record, load_yaml
+from briefsite.read import schema
+from briefsite.read.seeds import read_seed
+from briefsite.read.textfile import read_text
+from briefsite.read.yaml_reader import Record, load_yaml
 
 _T = TypeVar("_T")
 YAML_SUFFIXES = (".yaml", ".yml")

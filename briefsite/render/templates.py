@@ -12,10 +12,10 @@ from typing import Protocol
 import jinja2
 
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics, SourceLocation
-from briefsite.plan import Page, PageKey
+from briefsite.site.plan import Page, PageKey
 from briefsite.workers import map_chunks
 
-BUILTIN_LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
+BUILTIN_LAYOUTS = Path(__file__).resolve().parents[2] / "layouts"
 
 
 def layout_dirs(project: Path) -> list[Path]:

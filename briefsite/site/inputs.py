@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from briefsite.anchoring import Anchor
-from briefsite.graph import Graph
+from briefsite.anchor.anchoring import Anchor
+from briefsite.link.graph import Graph
 from briefsite.model import Brief, Project
-from briefsite.pages import PageKey
+from briefsite.site.pages import PageKey
 
 CARD = "card:"
 NOTE = "note:"

@@ -6,15 +6,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from briefsite.anchoring import Anchor, Unplaced, anchor_brief
-from briefsite.content import YAML_SUFFIXES, is_source_file, read_project
+from briefsite.anchor.anchoring import Anchor, Unplaced, anchor_brief
+from briefsite.build.write import WriteStats, write_site
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
-from briefsite.graph import Graph, Known, all_texts, build_graph, check_references
-from briefsite.markup import MarkdownRenderer
+from briefsite.link.graph import Graph, Known, all_texts, build_graph, check_references
 from briefsite.model import Project
-from briefsite.plan import Planner, StaticFile, check_outputs, page_keys
-from briefsite.render import Rendered, layout_dirs, make_environment, render_pages
-from briefsite.write import WriteStats, write_site
+from briefsite.read.markup import MarkdownRenderer
+from briefsite.read.sources import YAML_SUFFIXES, is_source_file, read_project
+from briefsite.render.templates import Rendered, layout_dirs, make_environment, render_pages
+from briefsite.site.plan import Planner, StaticFile, check_outputs, page_keys
 
 
 @dataclass(frozen=True)

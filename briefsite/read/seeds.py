@@ -6,7 +6,7 @@ from pathlib import Path
 
 from briefsite.errors import BriefsiteError, SourceLocation
 from briefsite.model import Block, BlockKind, Seed
-from briefsite.textfile import read_text
+from briefsite.read.textfile import read_text
 
 # A second paragraph this short, on one line, is the standfirst (dek) under the headline;
 # a longer one is already the body of the article.

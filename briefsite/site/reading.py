@@ -6,10 +6,10 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from briefsite.article import ArticleBlock
 from briefsite.model import Brief, Site
-from briefsite.schema import NOTE_TYPES
-from briefsite.views import (
+from briefsite.read.schema import NOTE_TYPES
+from briefsite.site.article import ArticleBlock
+from briefsite.site.views import (
     TYPE_LABELS,
     ArticleBlockView,
     CitationView,

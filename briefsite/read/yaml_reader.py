@@ -13,7 +13,7 @@ import yaml
 
 from briefsite.errors import BriefsiteError, Diagnostics, SourceLocation
 from briefsite.model import Ref, Text
-from briefsite.schema import ListOf, Mapping, Scalar, Spec
+from briefsite.read.schema import ListOf, Mapping, Scalar, Spec
 
 try:  # libyaml's loader is several times faster; fall back to pure Python where it is absent
     from yaml import CSafeLoader as _BaseLoader

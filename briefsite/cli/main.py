@@ -11,19 +11,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from briefsite import pipeline
-from briefsite.anchor_cli import anchor_command
-from briefsite.anchoring import Anchor
+from briefsite.anchor.anchoring import Anchor
+from briefsite.build import pipeline
+from briefsite.build.write import output_problem
+from briefsite.cli.anchor import anchor_command
+from briefsite.cli.report import UsageError, print_diagnostics
 from briefsite.errors import BriefsiteError, Diagnostic
 from briefsite.workers import default_jobs
-from briefsite.write import output_problem
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
 COMMANDS = ("build", "check", "anchor", "serve")
-
-
-class UsageError(Exception):
-    """A problem with the command line itself (exit code 2)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -156,7 +153,7 @@ def _project_root(project: Path) -> Path:
 
 def _serve(root: Path, args: argparse.Namespace) -> int:
     # Imported here: the server and watcher sit above the pipeline, and only `serve` needs them.
-    from briefsite.serve import ServeOptions, serve
+    from briefsite.serve.preview import ServeOptions, serve
 
     output: Path = args.output if args.output is not None else root / "output"
     problem = output_problem(output, root)
@@ -282,33 +279,3 @@ def _print_totals(diagnostics: Sequence[Diagnostic], stream: TextIO, tail: str =
     if warnings:
         parts.append(_count(warnings, "warning"))
     print(", ".join(parts) + tail, file=stream)
-
-
-def print_diagnostics(diagnostics: Sequence[Diagnostic], root: Path, stream: TextIO) -> None:
-    """Print diagnostics compiler-style, each with the offending source line when known."""
-    lines_of: dict[str, list[str] | None] = {}
-    for d in diagnostics:
-        head, _, hint = d.format().partition("\n")
-        print(head, file=stream)
-        source = _source_line(root, d.location.path, d.location.line, lines_of)
-        if source is not None:
-            gutter = str(d.location.line)
-            print(f" {gutter} | {source}", file=stream)
-            caret_col = max(d.location.col - 1, 0)
-            print(f" {' ' * len(gutter)} | {' ' * caret_col}^", file=stream)
-        if hint:
-            print(hint, file=stream)
-
-
-def _source_line(
-    root: Path, path: str, line: int, cache: dict[str, list[str] | None]
-) -> str | None:
-    if path not in cache:
-        try:
-            cache[path] = (root / path).read_text("utf-8-sig", errors="replace").splitlines()
-        except (OSError, UnicodeDecodeError):
-            cache[path] = None
-    lines = cache[path]
-    if lines is None or not 0 < line <= len(lines):
-        return None
-    return lines[line - 1].expandtabs(1)

@@ -19,11 +19,11 @@ from pathlib import Path
 
 import yaml
 
-from briefsite.anchoring import Anchor, Unplaced, anchor_brief
+from briefsite.anchor.anchoring import Anchor, Unplaced, anchor_brief
+from briefsite.anchor.folding import Normalized
+from briefsite.anchor.selectors import seed_sha256, selectors_for
 from briefsite.errors import BriefsiteError, Diagnostics, SourceLocation
-from briefsite.folding import Normalized
 from briefsite.model import Brief, Seed
-from briefsite.selectors import seed_sha256, selectors_for
 
 _NOTE_KEYS = ("quote", "prefix", "suffix", "start")
 

@@ -6,11 +6,11 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from briefsite.anchoring import Anchor, Unplaced
+from briefsite.anchor.anchoring import Anchor, Unplaced
 from briefsite.errors import Diagnostic, Diagnostics, SourceLocation
-from briefsite.markup import MarkdownRenderer
 from briefsite.model import Brief, Project, Ref, Seed, Text
-from briefsite.yaml_reader import did_you_mean
+from briefsite.read.markup import MarkdownRenderer
+from briefsite.read.yaml_reader import did_you_mean
 
 
 @dataclass(frozen=True, slots=True)

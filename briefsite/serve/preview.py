@@ -17,11 +17,11 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 
+from briefsite.build.incremental import Outcome, SiteBuilder
 from briefsite.errors import BriefsiteError, Diagnostic
-from briefsite.incremental import Outcome, SiteBuilder
-from briefsite.render import BUILTIN_LAYOUTS
-from briefsite.server import PreviewServer, SiteState
-from briefsite.watch import ChangeQueue, Watch, start_watching
+from briefsite.render.templates import BUILTIN_LAYOUTS
+from briefsite.serve.server import PreviewServer, SiteState
+from briefsite.serve.watch import ChangeQueue, Watch, start_watching
 
 ALL_INTERFACES = ("0.0.0.0", "::", "")
 

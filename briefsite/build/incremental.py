@@ -20,11 +20,12 @@ from pathlib import Path
 
 import jinja2
 
-from briefsite.anchoring import Anchor, Unplaced, anchor_brief
-from briefsite.content import Source, assemble, list_sources, read_site, read_source
+from briefsite.anchor.anchoring import Anchor, Unplaced, anchor_brief
+from briefsite.build.pipeline import known_slugs, static_files
+from briefsite.build.stamps import Stamp, changed_facets, stamp, template_closure
+from briefsite.build.write import update_site, write_site
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
-from briefsite.freshness import Stamp, changed_facets, stamp, template_closure
-from briefsite.graph import (
+from briefsite.link.graph import (
     Graph,
     GraphCache,
     Known,
@@ -34,14 +35,13 @@ from briefsite.graph import (
     check_summaries,
     linked_briefs,
 )
-from briefsite.inputs import CARD, facet_values
-from briefsite.markup import MarkdownRenderer
 from briefsite.model import Brief, Project, Seed, Site
-from briefsite.pages import PageKey, check_outputs, page_keys
-from briefsite.pipeline import known_slugs, static_files
-from briefsite.plan import Planner
-from briefsite.render import layout_dirs, make_environment, render_pages
-from briefsite.write import update_site, write_site
+from briefsite.read.markup import MarkdownRenderer
+from briefsite.read.sources import Source, assemble, list_sources, read_site, read_source
+from briefsite.render.templates import layout_dirs, make_environment, render_pages
+from briefsite.site.inputs import CARD, facet_values
+from briefsite.site.pages import PageKey, check_outputs, page_keys
+from briefsite.site.plan import Planner
 
 
 @dataclass(frozen=True, slots=True)

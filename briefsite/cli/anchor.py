@@ -7,21 +7,20 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from briefsite.anchor_write import Plan, anchor_slugs, plan_anchor, write_atomically
-from briefsite.content import read_project
+from briefsite.anchor.rewrite import Plan, anchor_slugs, plan_anchor, write_atomically
+from briefsite.cli.report import UsageError, print_diagnostics
 from briefsite.errors import Diagnostics
+from briefsite.read.sources import read_project
 
 
 def anchor_command(root: Path, args: argparse.Namespace) -> int:
     """Run `build.py anchor [BRIEF ...] [--write]`; never touches seeds, only brief files."""
-    from briefsite import cli  # the command line imports this module
-
     diagnostics = Diagnostics()
     project = read_project(root, diagnostics)
     try:
         slugs = anchor_slugs(args.briefs, sorted(project.briefs))
     except ValueError as exc:
-        raise cli.UsageError(f"no such brief (or it has errors): {exc}") from exc
+        raise UsageError(f"no such brief (or it has errors): {exc}") from exc
     plans: list[Plan] = []
     shown = Diagnostics()
     for slug in slugs:
@@ -35,7 +34,7 @@ def anchor_command(root: Path, args: argparse.Namespace) -> int:
             shown.extend(anchoring.errors)
         plans.append(plan)
     problems = [d for d in diagnostics.items if d.severity == "error"] + shown.items
-    cli.print_diagnostics(sorted(problems, key=lambda d: (d.location, d.message)), root, sys.stderr)
+    print_diagnostics(sorted(problems, key=lambda d: (d.location, d.message)), root, sys.stderr)
     failed = bool(diagnostics.errors)
     for plan in plans:
         if plan.refused:

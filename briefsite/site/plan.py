@@ -7,20 +7,20 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from briefsite.anchoring import Anchor
-from briefsite.article import Span, render_article
-from briefsite.graph import Graph, NoteRef
-from briefsite.inputs import page_inputs
-from briefsite.markup import MarkdownRenderer, localize
+from briefsite.anchor.anchoring import Anchor
+from briefsite.anchor.selectors import source_changed
+from briefsite.link.graph import Graph, NoteRef
 from briefsite.model import Annotation, Brief, Project, Text
-from briefsite.pages import PageKey as PageKey
-from briefsite.pages import StaticFile as StaticFile
-from briefsite.pages import check_outputs as check_outputs
-from briefsite.pages import page_keys as page_keys
-from briefsite.reading import article_views, cite, legend, number_sources
-from briefsite.schema import NOTE_TYPES
-from briefsite.selectors import source_changed
-from briefsite.views import (
+from briefsite.read.markup import MarkdownRenderer, localize
+from briefsite.read.schema import NOTE_TYPES
+from briefsite.site.article import Span, render_article
+from briefsite.site.inputs import page_inputs
+from briefsite.site.pages import PageKey as PageKey
+from briefsite.site.pages import StaticFile as StaticFile
+from briefsite.site.pages import check_outputs as check_outputs
+from briefsite.site.pages import page_keys as page_keys
+from briefsite.site.reading import article_views, cite, legend, number_sources
+from briefsite.site.views import (
     RATING_LABELS,
     TYPE_LABELS,
     TYPE_PLURALS,

@@ -11,7 +11,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from briefsite.folding import Normalized, fold, has_prefix, has_suffix, occurrences
+from briefsite.anchor.folding import Normalized, fold, has_prefix, has_suffix, occurrences
 from briefsite.model import Brief, Seed
 
 # About this many characters of context on each side; widened to whole words, and by

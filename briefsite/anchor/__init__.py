@@ -1,0 +1,3 @@
+"""Anchor: find each note's quote in its seed, and rewrite a brief's selectors.
+
+Imports `read` and below."""

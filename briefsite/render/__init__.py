@@ -1,0 +1,3 @@
+"""Render: turn planned pages into bytes with the layouts' Jinja templates.
+
+Imports `site` and below."""
