@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+_MAX_CHOICES = 12
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -96,3 +98,13 @@ class Diagnostics:
         """Stop the run with every error collected so far, if there is any."""
         if self.errors:
             raise BriefsiteError(self.errors)
+
+
+def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
+    """A hint naming the closest choice, or listing all of them."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean '{close[0]}'?"
+    shown = ", ".join(choices[:_MAX_CHOICES])
+    more = f" (and {len(choices) - _MAX_CHOICES} more)" if len(choices) > _MAX_CHOICES else ""
+    return f"expected one of: {shown}{more}"

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol, TypeVar, get_args
 
 from briefsite.errors import SourceLocation
 
@@ -19,6 +20,11 @@ Rating = Literal[
 ]
 EntityKind = Literal["person", "organization", "agency", "place", "law", "program"]
 BlockKind = Literal["headline", "standfirst", "paragraph"]
+
+# The one spelling of each: the schema, the validator and the pages take them from here.
+NOTE_TYPES: tuple[NoteType, ...] = get_args(NoteType)
+RATINGS: tuple[Rating, ...] = get_args(Rating)
+ENTITY_KINDS: tuple[EntityKind, ...] = get_args(EntityKind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,3 +228,36 @@ class Project:
     briefs: dict[str, Brief]
     entities: dict[str, Entity]
     topics: dict[str, Topic]
+
+
+class Dated(Protocol):
+    """Anything listed as a brief: a slug and a publication date."""
+
+    @property
+    def slug(self) -> str: ...
+
+    @property
+    def published(self) -> dt.date: ...
+
+
+_D = TypeVar("_D", bound=Dated)
+
+
+def newest_first(briefs: Iterable[_D]) -> list[_D]:
+    """Briefs newest first; briefs of the same day by slug, so the order is stable."""
+    return sorted(briefs, key=lambda b: (-b.published.toordinal(), b.slug))
+
+
+def brief_title(brief: Brief, seed: Seed | None) -> str:
+    """A brief's title: its own, else its seed's headline, else its slug."""
+    if brief.title:
+        return brief.title
+    return seed.headline if seed is not None else brief.slug
+
+
+def count_by_type(types: Iterable[NoteType]) -> dict[NoteType, int]:
+    """How many notes of each type, every type listed in its usual order (zeros too)."""
+    counts = dict.fromkeys(NOTE_TYPES, 0)
+    for note_type in types:
+        counts[note_type] += 1
+    return counts

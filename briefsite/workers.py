@@ -8,7 +8,6 @@ and processes that already run threads (the preview server) stay serial.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -32,6 +31,8 @@ def default_jobs() -> int:
 
 def can_fork() -> bool:
     """Whether forking is available and safe here (no other threads to copy half-way)."""
+    import multiprocessing  # only where work is spread: costs start-up time otherwise
+
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
@@ -48,6 +49,8 @@ def map_chunks(
         return work(items)
     size = -(-len(items) // (jobs * 4))  # a few chunks per process evens out slow pages
     chunks = [items[i : i + size] for i in range(0, len(items), size)]
+    import multiprocessing
+
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
         parts = pool.map(work, chunks, chunksize=1)
     return [result for part in parts for result in part]

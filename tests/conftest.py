@@ -51,19 +51,31 @@ def write_project(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+BASE_FILES: dict[str, str | bytes] = {
+    "content/site.yaml": SITE,
+    "seeds/agency-move.txt": SEED,
+    "content/briefs/agency-move.yaml": BRIEF,
+    "content/entities/agency.yaml": ENTITY,
+    "content/topics/staffing.yaml": TOPIC,
+}
+
+
+def apply_files(root: Path, files: dict[str, str | bytes | None]) -> set[Path]:
+    """Write or (for None) remove files of a project; the paths touched, as a watcher
+    would report them."""
+    write_project(root, {k: v for k, v in files.items() if v is not None})
+    for relative, content in files.items():
+        if content is None:
+            (root / relative).unlink()
+    return {root / relative for relative in files}
+
+
 @pytest.fixture
 def make_project(tmp_path: Path) -> ProjectFactory:
     """A minimal valid project; keyword `files` overrides or adds files (None removes one)."""
 
     def make(files: dict[str, str | bytes | None] | None = None) -> Path:
-        base: dict[str, str | bytes | None] = {
-            "content/site.yaml": SITE,
-            "seeds/agency-move.txt": SEED,
-            "content/briefs/agency-move.yaml": BRIEF,
-            "content/entities/agency.yaml": ENTITY,
-            "content/topics/staffing.yaml": TOPIC,
-        }
-        base.update(files or {})
+        base: dict[str, str | bytes | None] = {**BASE_FILES, **(files or {})}
         root = tmp_path / "project"
         write_project(root, {k: v for k, v in base.items() if v is not None})
         return root

@@ -13,9 +13,9 @@ import pytest
 
 from briefsite.anchor.folding import Normalized
 from briefsite.anchor.selectors import selectors_for
-from briefsite.build import pipeline
 from briefsite.cli import main as cli
 from briefsite.read.seeds import parse_seed
+from tests.helpers import check
 from tests.conftest import SEED, ProjectFactory
 
 B = "content/briefs/agency-move.yaml"
@@ -140,8 +140,8 @@ def test_write_changes_only_selector_keys_and_anchored_byte_for_byte(
     assert (root / B).read_text("utf-8") == _expected()
 
     # Now every note is exact, and anchoring again changes nothing, not even the date.
-    run = pipeline.run(root)
-    assert run.diagnostics.items == []
+    run = check(root)
+    assert run.diagnostics == ()
     assert {a.status for a in run.anchors["agency-move"]} == {"exact"}
     written = (root / B).read_bytes()
     capsys.readouterr()

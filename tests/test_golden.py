@@ -28,7 +28,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from briefsite.build import pipeline
+from briefsite.build.builder import Built
+from tests.helpers import build
 
 TESTS = Path(__file__).resolve().parent
 FIXTURE = TESTS / "fixtures" / "golden"
@@ -56,8 +57,8 @@ def describe_difference(path: str, expected: bytes, actual: bytes) -> str:
     return "".join(diff) or f"{path}: differs only in bytes that do not show as text"
 
 
-def build_fixture(output: Path) -> pipeline.BuildResult:
-    return pipeline.build(FIXTURE, output)
+def build_fixture(output: Path) -> Built:
+    return build(FIXTURE, output)
 
 
 def test_built_site_matches_golden_files(tmp_path: Path) -> None:

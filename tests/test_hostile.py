@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from briefsite.build import pipeline
+from tests.helpers import build
 from briefsite.errors import BriefsiteError
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "hostile"
@@ -108,7 +108,7 @@ def parse(path: str, html: str) -> Page:
 def site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Page]:
     """The hostile fixture, built once; every HTML page parsed."""
     output = tmp_path_factory.mktemp("hostile") / "site"
-    pipeline.build(FIXTURE, output)
+    build(FIXTURE, output)
     return {
         p.relative_to(output).as_posix(): parse(
             p.relative_to(output).as_posix(), p.read_text(encoding="utf-8")
@@ -340,7 +340,7 @@ def test_script_urls_in_url_fields_are_errors(
     file.write_text(text.replace(old, new), encoding="utf-8")
     line = text[: text.index(old)].count("\n") + 1
     with pytest.raises(BriefsiteError) as caught:
-        pipeline.build(project, tmp_path / "site")
+        build(project, tmp_path / "site")
     located = [(d.location.path, d.location.line) for d in caught.value.diagnostics]
     assert (path, line) in located
     assert any(re.search(r"not a web address", d.message) for d in caught.value.diagnostics)

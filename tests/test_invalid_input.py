@@ -23,10 +23,12 @@ from pathlib import Path
 import pytest
 
 from briefsite.anchor.anchoring import Anchor
-from briefsite.build import pipeline
+from briefsite.build.builder import Builder
+from briefsite.build.store import Store
 from briefsite.cli import main as cli
 from briefsite.errors import BriefsiteError, Diagnostic
-from tests.conftest import BRIEF, SEED, ProjectFactory
+from tests.conftest import BASE_FILES, BRIEF, SEED, ProjectFactory, apply_files, write_project
+from tests.helpers import build, check, errors, plan
 
 Files = dict[str, str | bytes | None]
 Setup = Callable[[Path], None]
@@ -1132,15 +1134,36 @@ def _project(make_project: ProjectFactory, case: Case) -> Path:
     return root
 
 
+def _serve_rebuild(tmp_path: Path, case: Case) -> tuple[Diagnostic, ...]:
+    """The errors `serve` shows when the case's mistake is saved into a project it has
+    built: one long-lived builder, told which paths changed as the watcher tells it."""
+    root = write_project(tmp_path / "served", dict(BASE_FILES))
+    builder = Builder(root, Store.none())
+    assert builder.build(tmp_path / "served-site").ok
+    touched: set[Path] | None = apply_files(root, case.files)
+    if case.setup is not None:
+        case.setup(root)
+        touched = None  # a folder or link made by hand: the watcher names no file to read
+    rebuilt = builder.build(tmp_path / "served-site", touched)
+    assert not rebuilt.ok
+    return rebuilt.diagnostics
+
+
 @pytest.mark.parametrize("case", [pytest.param(c, id=c.id) for c in CASES])
 def test_invalid_input_is_reported_exactly(
-    case: Case, make_project: ProjectFactory, capsys: pytest.CaptureFixture[str]
+    case: Case, make_project: ProjectFactory, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     root = _project(make_project, case)
 
-    result = pipeline.run(root)
-    assert_errors(result.diagnostics.errors, case.errors)
-    assert result.files == {}, "a run with errors must not render pages"
+    result = check(root)
+    assert_errors(errors(result), case.errors)
+    assert result.pages == {}, "a run with errors must not render pages"
+
+    # `build` and a `serve` rebuild report the very same diagnostics, and write nothing.
+    built = Builder(root, Store.none()).build(tmp_path / "site")
+    assert not built.ok and built.diagnostics == result.diagnostics
+    assert not (tmp_path / "site").exists()
+    assert _serve_rebuild(tmp_path, case) == result.diagnostics
 
     code = cli.main(["check", "--project", str(root)])
     stderr = capsys.readouterr().err
@@ -1288,11 +1311,11 @@ def test_every_error_of_every_file_is_reported_in_one_run_sorted(
         Err("seeds/other.txt", 1, 5, "file is not valid UTF-8 (byte 0xfe)", UTF8_HINT),
     ]
 
-    assert_errors(pipeline.run(root).diagnostics.errors, expected)
+    assert_errors(errors(check(root)), expected)
 
     # The exception of a failed build holds them all, already sorted by path, line, col.
     with pytest.raises(BriefsiteError) as raised:
-        pipeline.build(root, tmp_path / "site")
+        build(root, tmp_path / "site")
     got = [
         (d.location.path, d.location.line, d.location.col, d.message)
         for d in raised.value.diagnostics
@@ -1322,7 +1345,7 @@ def test_failed_build_leaves_previous_output_byte_for_byte(
 ) -> None:
     root = make_project()
     output = tmp_path / "site"
-    pipeline.build(root, output)
+    build(root, output)
     before = _snapshot(output)
     assert "briefs/agency-move/index.html" in before
     beside = sorted(p.name for p in tmp_path.iterdir())
@@ -1330,7 +1353,7 @@ def test_failed_build_leaves_previous_output_byte_for_byte(
     (root / B).write_text(BRIEF.replace("move 40 staff", "move 41 staff"), encoding="utf-8")
     (root / "content/topics/staffing.yaml").write_text("nme: Staffing\n", encoding="utf-8")
     with pytest.raises(BriefsiteError) as raised:
-        pipeline.build(root, output)
+        build(root, output)
     assert [(str(d.location), d.message) for d in raised.value.diagnostics] == [
         (f"{B}:7:12", "quote not found in seed 'agency-move': \"move 41 staff\""),
         ("content/topics/staffing.yaml:1:1", "topic is missing required key 'name'"),
@@ -1362,8 +1385,9 @@ def _bom_crlf(text: str) -> bytes:
 def test_seed_with_bom_crlf_and_no_final_newline_builds_and_anchors(
     make_project: ProjectFactory, tmp_path: Path
 ) -> None:
-    plain = pipeline.run(make_project({B: BOM_CRLF_BRIEF}))
-    assert plain.diagnostics.items == []
+    plain = check(make_project({B: BOM_CRLF_BRIEF}))
+    assert plain.diagnostics == ()
+    plain_seed = plan(make_project({B: BOM_CRLF_BRIEF})).project.seeds["agency-move"]
 
     root = make_project({S: _bom_crlf(SEED), B: _bom_crlf(BOM_CRLF_BRIEF)})
     assert (
@@ -1372,14 +1396,12 @@ def test_seed_with_bom_crlf_and_no_final_newline_builds_and_anchors(
         .startswith(b"\xef\xbb\xbfAgency to move staff to the city\r\n\r\nA short")
     )
     assert not (root / S).read_bytes().endswith(b"\n")
-    result = pipeline.build(root, tmp_path / "site")
+    result = build(root, tmp_path / "site")
     assert (result.briefs, result.notes) == (1, 2)
 
-    run = pipeline.run(root)
-    assert run.project is not None
-    seed = run.project.seeds["agency-move"]
-    assert plain.project is not None
-    assert seed.text == plain.project.seeds["agency-move"].text
+    run = check(root)
+    seed = plan(root).project.seeds["agency-move"]
+    assert seed.text == plain_seed.text
     assert seed.text.startswith("Agency to move staff to the city\n\nA short")
     anchors = run.anchors["agency-move"]
     assert anchors == plain.anchors["agency-move"]
@@ -1396,7 +1418,7 @@ def test_errors_in_a_bom_crlf_seed_point_at_editor_positions(
 ) -> None:
     root = make_project({S: _bom_crlf(SEED), **note("Agency")})
     assert_errors(
-        pipeline.run(root).diagnostics.errors,
+        errors(check(root)),
         [
             Err(
                 B,
@@ -1417,7 +1439,7 @@ def test_errors_in_a_bom_crlf_yaml_file_point_at_editor_positions(
 ) -> None:
     root = make_project({B: _bom_crlf(BRIEF + "colour: red\n")})
     assert_errors(
-        pipeline.run(root).diagnostics.errors,
+        errors(check(root)),
         [Err(B, 10, 1, "unknown key 'colour' in brief", f"expected one of: {BRIEF_KEYS}")],
     )
 
@@ -1436,11 +1458,11 @@ def test_errors_in_a_bom_crlf_yaml_file_point_at_editor_positions(
 def test_ambiguity_hint_choices_each_pick_their_occurrence(
     choice: str, start: int, make_project: ProjectFactory
 ) -> None:
-    hint = pipeline.run(make_project(note("Agency"))).diagnostics.errors[0].hint
+    hint = errors(check(make_project(note("Agency"))))[0].hint
     assert choice in hint
     root = make_project(note("Agency", extra=f"    {choice}\n"))
-    run = pipeline.run(root)
-    assert run.diagnostics.errors == []
+    run = check(root)
+    assert errors(run) == []
     assert run.anchors["agency-move"] == (Anchor("staff", start, start + len("Agency")),)
 
 
@@ -1487,15 +1509,15 @@ def test_mistyped_quote_is_placed_fuzzy_with_a_warning_and_strict_makes_it_an_er
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     root = make_project(note(quote))
-    run = pipeline.run(root)
-    assert run.diagnostics.errors == []
-    (warning,) = run.diagnostics.warnings
+    run = check(root)
+    assert errors(run) == []
+    (warning,) = run.diagnostics
     assert (str(warning.location), warning.message, warning.hint) == (f"{B}:7:12", message, hint)
     (placed,) = run.anchors["agency-move"]
     assert isinstance(placed, Anchor)
     assert (placed.status, placed.start, placed.end) == ("fuzzy", *span)
     assert 0.9 < placed.score < 1
-    assert run.files, "a fuzzy note does not stop the build"
+    assert run.pages, "a fuzzy note does not stop the build"
 
     assert cli.main(["check", "--project", str(root)]) == 0
     err = capsys.readouterr().err

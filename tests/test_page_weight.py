@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from briefsite.build import pipeline
+from tests.helpers import build
 
 ROOT = Path(__file__).resolve().parent.parent
 BUDGET = 100_000
@@ -62,7 +62,7 @@ def weigh(site: Path, page: str) -> tuple[int, list[str]]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("weight") / "site"
-    pipeline.build(ROOT, output)
+    build(ROOT, output)
     return output
 
 

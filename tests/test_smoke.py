@@ -2,13 +2,13 @@
 
 from pathlib import Path
 
-from briefsite.build import pipeline
+from tests.helpers import build
 from tests.conftest import ProjectFactory
 
 
 def test_minimal_project_builds(make_project: ProjectFactory, tmp_path: Path) -> None:
     root = make_project()
-    result = pipeline.build(root, tmp_path / "site")
+    result = build(root, tmp_path / "site")
     assert (result.briefs, result.notes) == (1, 1)
     page = (tmp_path / "site/briefs/agency-move/index.html").read_text()
     assert 'data-notes="staff"' in page

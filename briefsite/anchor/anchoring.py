@@ -12,6 +12,7 @@ closest candidates in the error.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -31,8 +32,6 @@ from briefsite.anchor.reanchor import (
 from briefsite.anchor.selectors import paste_lines, seed_sha256, selectors_for, word_diff, yaml_str
 from briefsite.errors import Diagnostics
 from briefsite.model import Annotation, Brief, Seed
-
-__all__ = ["Anchor", "Normalized", "Unplaced", "anchor_brief", "fold"]
 
 # How many words of context the ambiguity hint may offer before falling back to occurrence.
 _MAX_HINT_WORDS = 8
@@ -77,6 +76,12 @@ class _Context:
         if self._bounds is None:
             self._bounds = Boundaries(self.doc.text)
         return self._bounds
+
+
+def reading_order(placed: Iterable[Anchor | Unplaced]) -> list[Anchor]:
+    """The placed notes in reading order: by start, and a longer passage before the
+    passages nested in it."""
+    return sorted((a for a in placed if isinstance(a, Anchor)), key=lambda a: (a.start, -a.end))
 
 
 def anchor_brief(

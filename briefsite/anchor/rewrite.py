@@ -11,18 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from briefsite.anchor.anchoring import Anchor, Unplaced, anchor_brief
+from briefsite.anchor.anchoring import Anchor, Unplaced
 from briefsite.anchor.folding import Normalized
 from briefsite.anchor.selectors import seed_sha256, selectors_for
-from briefsite.errors import BriefsiteError, Diagnostics, SourceLocation
+from briefsite.errors import BriefsiteError, SourceLocation
 from briefsite.model import Brief, Seed
 
 _NOTE_KEYS = ("quote", "prefix", "suffix", "start")
@@ -61,14 +59,17 @@ class Plan:
 
 
 def plan_anchor(
-    root: Path, brief: Brief, seed: Seed, diagnostics: Diagnostics, today: dt.date
+    root: Path,
+    brief: Brief,
+    seed: Seed,
+    placed: tuple[Anchor | Unplaced, ...],
+    today: dt.date,
 ) -> Plan:
-    """Re-anchor `brief` and work out its file's new text."""
+    """Work out a brief file's new text from its notes' places (`placed`)."""
     path = root / brief.path
     raw = path.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = raw[3 if bom else 0 :].decode("utf-8")
-    placed = anchor_brief(brief, seed, diagnostics)
     refused = tuple(p.note_id for p in placed if isinstance(p, Unplaced))
     doc = Normalized(seed.text)
     values: dict[str, dict[str, str | int | None]] = {}
@@ -90,19 +91,6 @@ def plan_anchor(
         new = _edit(text, brief, values, sha, today)
     prefix = "\ufeff" if bom else ""
     return Plan(brief.path, path, prefix + text, prefix + new, refused)
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to `path` through a temporary file in the same folder and a rename."""
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(temp, path.stat().st_mode & 0o7777)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def _edit(

@@ -1,80 +1,66 @@
-"""Telling what changed between builds: file stamps, template dependencies, facet values."""
+"""Telling whether a file changed without reading it: stamps, and content digests.
+
+A file is read again only when its stamp (modification time, size, inode, change time)
+differs from the one recorded with its digest. Whether it *changed* is then decided by its
+bytes: a file touched but not modified has the same digest, and nothing is made again.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
 import time
-from collections.abc import Hashable
 from dataclasses import dataclass
 from pathlib import Path
 
-import jinja2
-from jinja2 import meta
-
 # A file modified this close to when it was looked at may be modified again within the
-# same clock tick without a new mtime: its content hash is kept too (as git does).
+# same clock tick without a new mtime: it is read again next time whatever its stamp (as
+# git treats "racily clean" files).
 RACY_NS = 2_000_000_000
+
+Stamp = tuple[int, int, int, int]  # mtime_ns, size, inode, ctime_ns
 
 
 @dataclass(frozen=True, slots=True)
-class Stamp:
-    """What identifies a version of a file: mtime in ns, size, inode, and for a recently
-    modified file a hash of its bytes."""
+class FileState:
+    """A file as last read: its stamp, the digest of its bytes, and whether the stamp was
+    taken too soon after a modification to be trusted next time."""
 
-    mtime_ns: int
-    size: int
-    inode: int
-    digest: bytes | None
+    stamp: Stamp
+    digest: str
+    racy: bool
 
 
-def stamp(path: Path, previous: Stamp | None) -> Stamp | None:
-    """Stamp a file as it is now, or None if it cannot be read."""
+def stamp_of(path: Path) -> Stamp | None:
+    """The stamp of a file as it is now, or None when it cannot be looked at."""
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
-    digest = None
-    if time.time_ns() - st.st_mtime_ns < RACY_NS or (previous and previous.digest):
-        try:
-            digest = hashlib.blake2b(path.read_bytes(), digest_size=16).digest()
-        except OSError:
-            return None
-    return Stamp(st.st_mtime_ns, st.st_size, st.st_ino, digest)
+    return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_ctime_ns)
 
 
-def changed_facets(
-    before: dict[str, dict[str, Hashable]], after: dict[str, dict[str, Hashable]]
-) -> set[str]:
-    """The facets whose value differs; a brief whose values are the very same dict as last
-    time (nothing it depends on was read again) is skipped without a look."""
-    changed: set[str] = set()
-    for slug in before.keys() | after.keys():
-        old, new = before.get(slug, {}), after.get(slug, {})
-        if old is not new:
-            changed.update(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
-    return changed
+def digest(data: bytes) -> str:
+    """The content digest used throughout the build (BLAKE2b, 128 bits, hexadecimal)."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def template_closure(env: jinja2.Environment, name: str) -> frozenset[str]:
-    """The files of a template and of every template it extends, includes or imports."""
-    files: set[str] = set()
-    todo = [name]
-    seen: set[str] = set()
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        assert env.loader is not None
-        try:
-            source, filename, _ = env.loader.get_source(env, current)
-        except jinja2.TemplateNotFound:
-            continue  # reported as an error when the page is rendered
-        files.add(os.path.normpath(filename) if filename else current)
-        try:
-            referenced = meta.find_referenced_templates(env.parse(source))
-        except jinja2.TemplateSyntaxError:
-            continue
-        todo.extend(r for r in referenced if r is not None)
-    return frozenset(files)
+def digest_text(*parts: str) -> str:
+    """The digest of several strings, kept apart so that ("ab", "c") != ("a", "bc")."""
+    h = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def still_valid(known: FileState | None, stamp: Stamp) -> bool:
+    """Whether a file's recorded digest can be trusted for its current stamp."""
+    return known is not None and not known.racy and known.stamp == stamp
+
+
+def file_state(stamp: Stamp, data: bytes) -> FileState:
+    """The state of a file just read with the given stamp."""
+    racy = time.time_ns() - max(stamp[0], stamp[3]) < RACY_NS
+    return FileState(stamp, digest(data), racy)

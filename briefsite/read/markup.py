@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 import markdown
 import nh3
 from markdown.treeprocessors import Treeprocessor
-
-from briefsite.workers import map_chunks
 
 LinkKind = Literal["entity", "topic", "brief", "note"]
 
@@ -83,8 +80,24 @@ class _LinkRewriter(Treeprocessor):
                 element.set("href", target_path(target))
 
 
+class Markdown(Protocol):
+    """Anything that converts annotator Markdown: the converter below, or a memo of it."""
+
+    def render(self, text: str, inline: bool = False) -> Html:
+        """Sanitised HTML of `text`; `inline` drops a lone wrapping paragraph."""
+        ...
+
+
+def inline_html(result: Html) -> Html:
+    """The HTML without its wrapping paragraph, when it is one paragraph."""
+    html = result.html
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return Html(html[3:-4], result.links)
+    return result
+
+
 class MarkdownRenderer:
-    """One reused Markdown converter and sanitiser, with a cache of converted texts."""
+    """One reused Markdown converter and sanitiser."""
 
     def __init__(self) -> None:
         # No `smarty`: it runs a second inline pass and tripled the conversion time of a
@@ -99,36 +112,18 @@ class MarkdownRenderer:
             url_schemes=set(URL_SCHEMES),
             link_rel=None,
         )
-        self._cache: dict[str, Html] = {}
 
-    def preload(self, texts: Iterable[str], jobs: int = 1) -> None:
-        """Convert many texts at once, in up to `jobs` processes, into the cache."""
-        todo = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        for text, html in zip(todo, map_chunks(_convert_chunk, todo, jobs), strict=True):
-            self._cache[text] = html
+    def convert(self, text: str) -> Html:
+        """Convert Markdown to sanitised HTML and collect its internal links."""
+        self._md.reset()
+        self._rewriter.found = []
+        html = self._cleaner.clean(self._md.convert(text))
+        return Html(html, tuple(self._rewriter.found))
 
     def render(self, text: str, inline: bool = False) -> Html:
-        """Convert Markdown to sanitised HTML; `inline` drops a lone wrapping paragraph."""
-        result = self._cache.get(text)
-        if result is None:
-            self._md.reset()
-            self._rewriter.found = []
-            html = self._cleaner.clean(self._md.convert(text))
-            result = Html(html, tuple(self._rewriter.found))
-            self._cache[text] = result
-        html = result.html
-        if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-            return Html(html[3:-4], result.links)
-        return result
-
-
-_child_renderer: list[MarkdownRenderer] = []  # one per forked process, made on first use
-
-
-def _convert_chunk(texts: Sequence[str]) -> list[Html]:
-    if not _child_renderer:
-        _child_renderer.append(MarkdownRenderer())
-    return [_child_renderer[0].render(text) for text in texts]
+        """Convert `text`; `inline` drops a lone wrapping paragraph."""
+        result = self.convert(text)
+        return inline_html(result) if inline else result
 
 
 def localize(html: str, root: str, owner_brief: str | None, here_brief: str | None) -> str:

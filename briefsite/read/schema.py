@@ -10,14 +10,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from briefsite.model import ENTITY_KINDS, NOTE_TYPES, RATINGS
+from briefsite.read.sources import SLUG_HINT, SLUG_RE
+
 ScalarKind = Literal["string", "markdown", "date", "integer", "slug", "url", "enum"]
 
-SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 LANGUAGE_RE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
-
-NOTE_TYPES = ("context", "definition", "claim", "source", "question", "correction")
-RATINGS = ("accurate", "mostly-accurate", "missing-context", "misleading", "false", "unsupported")
-ENTITY_KINDS = ("person", "organization", "agency", "place", "law", "program")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +67,7 @@ Spec = Scalar | ListOf | Mapping
 STRING = Scalar("string")
 MARKDOWN = Scalar("markdown")
 DATE = Scalar("date")
-SLUG = Scalar("slug", pattern=SLUG_RE, pattern_hint="lowercase letters, digits and single hyphens")
+SLUG = Scalar("slug", pattern=SLUG_RE, pattern_hint=SLUG_HINT)
 URL = Scalar("url")
 
 CITATION = Mapping(

@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from briefsite.errors import BriefsiteError, SourceLocation
 from briefsite.model import Block, BlockKind, Seed
-from briefsite.read.textfile import read_text
 
 # A second paragraph this short, on one line, is the standfirst (dek) under the headline;
 # a longer one is already the body of the article.
 STANDFIRST_MAX_CHARS = 160
 PARAGRAPH_BREAK = "\n\n"
-
-
-def read_seed(path: Path, slug: str, shown: str) -> Seed:
-    """Read and split one seed file."""
-    return parse_seed(read_text(path, shown), slug, shown)
 
 
 def parse_seed(text: str, slug: str, shown: str) -> Seed:

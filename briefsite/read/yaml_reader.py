@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -11,7 +10,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from briefsite.errors import BriefsiteError, Diagnostics, SourceLocation
+from briefsite.errors import BriefsiteError, Diagnostics, SourceLocation, did_you_mean
 from briefsite.model import Ref, Text
 from briefsite.read.schema import ListOf, Mapping, Scalar, Spec
 
@@ -46,7 +45,6 @@ class _Loader(_BaseLoader):
 
 
 _T = TypeVar("_T")
-_MAX_CHOICES = 12
 _DECIMAL = re.compile(r"[+-]?[0-9]+")
 
 
@@ -208,16 +206,6 @@ def _describe(spec: Spec) -> str:
     if spec.kind == "enum":
         return "one of " + ", ".join(spec.choices)
     return _DESCRIBE[spec.kind]
-
-
-def did_you_mean(word: str, choices: list[str] | tuple[str, ...]) -> str:
-    """A hint naming the closest choice, or listing all of them."""
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean '{close[0]}'?"
-    shown = ", ".join(choices[:_MAX_CHOICES])
-    more = f" (and {len(choices) - _MAX_CHOICES} more)" if len(choices) > _MAX_CHOICES else ""
-    return f"expected one of: {shown}{more}"
 
 
 class _Checker:

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
+import os
 import traceback
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Protocol
 
 import jinja2
+import jinja2.sandbox
+from jinja2 import meta
+from jinja2.exceptions import SecurityError
+from markupsafe import Markup
 
-from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics, SourceLocation
-from briefsite.site.plan import Page, PageKey
-from briefsite.workers import map_chunks
-
-BUILTIN_LAYOUTS = Path(__file__).resolve().parents[2] / "layouts"
-
-
-def layout_dirs(project: Path) -> list[Path]:
-    """The project's own layouts (if any) first, then the built-in ones they override."""
-    own = project / "layouts"
-    dirs = [own] if own.is_dir() else []
-    if not dirs or own.resolve() != BUILTIN_LAYOUTS:
-        dirs.append(BUILTIN_LAYOUTS)
-    return dirs
+from briefsite.errors import BriefsiteError, SourceLocation
+from briefsite.render.layouts import BUILTIN_LAYOUTS
+from briefsite.site.plan import Page
 
 
 def long_date(value: date) -> str:
@@ -32,10 +24,30 @@ def long_date(value: date) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
-def make_environment(dirs: Sequence[Path]) -> jinja2.Environment:
-    """A Jinja2 environment over the layout folders, strict about undefined names."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(d) for d in dirs]),
+class _BoundedLoader(jinja2.FileSystemLoader):
+    """Loads templates from the layout folders, refusing any that a symlink leads to outside
+    the project (the built-in layouts aside)."""
+
+    def __init__(self, dirs: Sequence[Path], project: Path) -> None:
+        super().__init__([str(d) for d in dirs])
+        self.allowed = (os.path.realpath(project), os.path.realpath(BUILTIN_LAYOUTS))
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = os.path.realpath(filename)
+        if not any(real == a or real.startswith(a + os.sep) for a in self.allowed):
+            raise jinja2.TemplateNotFound(template)
+        return source, filename, uptodate
+
+
+def make_environment(dirs: Sequence[Path], project: Path) -> jinja2.Environment:
+    """A sandboxed Jinja2 environment over the layout folders, strict about undefined names."""
+    # Sandboxed: a layout may read the values it is given, never Python's internals, so a
+    # cloned project's templates cannot run commands on the machine that builds it.
+    env = jinja2.sandbox.SandboxedEnvironment(
+        loader=_BoundedLoader(dirs, project),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -50,26 +62,59 @@ def render_page(env: jinja2.Environment, page: Page, project: Path) -> str:
     """Render one page; a template error becomes a BriefsiteError at its template line."""
     try:
         return env.get_template(page.template).render(page.context)
-    except jinja2.TemplateSyntaxError as exc:
+    except Exception as exc:
+        located = _located(exc, project, page.template, page.source, page.output)
+        if located is None:
+            raise
+        raise located from exc
+
+
+def render_fragment(
+    env: jinja2.Environment, project: Path, template: str, macro: str, *args: object
+) -> Markup:
+    """Call a macro of a layout (e.g. one card of a list) and return its HTML."""
+    try:
+        return Markup(getattr(env.get_template(template).module, macro)(*args))
+    except Exception as exc:
+        located = _located(exc, project, template, template, f"{macro} in {template}")
+        if located is None:
+            raise
+        raise located from exc
+
+
+def _located(
+    exc: Exception, project: Path, template: str, source: str, target: str
+) -> BriefsiteError | None:
+    """A template problem as a user error at the template line it comes from; None for
+    anything else, a bug."""
+    if isinstance(exc, jinja2.TemplateSyntaxError):
         at = _template_location(exc.filename, exc.lineno, project)
-        raise BriefsiteError.at(at, f"template syntax error: {exc.message}") from exc
-    except jinja2.TemplateNotFound as exc:
-        raise BriefsiteError.at(
-            SourceLocation(page.source),
-            f"template '{exc.name}' not found (needed for {page.output})",
+        return BriefsiteError.at(at, f"template syntax error: {exc.message}")
+    if isinstance(exc, jinja2.TemplateNotFound):
+        # The page's own template is missing, or one that a layout includes or imports.
+        at = SourceLocation(source) if exc.name == template else _failing_line(exc, project)
+        return BriefsiteError.at(
+            at,
+            f"template '{exc.name}' not found (needed for {target})",
             "add it to layouts/ or remove the reference to it",
-        ) from exc
-    except jinja2.UndefinedError as exc:
-        raise BriefsiteError.at(
-            _failing_template_line(exc, project),
-            f"template error while rendering {page.output}: {exc.message}",
+        )
+    if isinstance(exc, jinja2.UndefinedError):
+        return BriefsiteError.at(
+            _failing_line(exc, project),
+            f"template error while rendering {target}: {exc.message}",
             "check the variable names the template uses",
-        ) from exc
-    except (jinja2.TemplateError, TypeError, ValueError, AttributeError) as exc:
-        raise BriefsiteError.at(
-            _failing_template_line(exc, project),
-            f"template error while rendering {page.output}: {exc}",
-        ) from exc
+        )
+    if isinstance(exc, SecurityError):
+        return BriefsiteError.at(
+            _failing_line(exc, project),
+            f"template error while rendering {target}: {exc}",
+            "layouts may read the values they are given, not Python internals",
+        )
+    if isinstance(exc, (jinja2.TemplateError, TypeError, ValueError, AttributeError)):
+        return BriefsiteError.at(
+            _failing_line(exc, project), f"template error while rendering {target}: {exc}"
+        )
+    return None
 
 
 def _template_location(filename: str | None, line: int | None, project: Path) -> SourceLocation:
@@ -86,7 +131,7 @@ def _template_location(filename: str | None, line: int | None, project: Path) ->
     return SourceLocation(str(path), line or 1)
 
 
-def _failing_template_line(exc: BaseException, project: Path) -> SourceLocation:
+def _failing_line(exc: BaseException, project: Path) -> SourceLocation:
     # Jinja rewrites tracebacks so that template frames carry the template file and line.
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith(".html")]
     if frames:
@@ -94,67 +139,25 @@ def _failing_template_line(exc: BaseException, project: Path) -> SourceLocation:
     return SourceLocation("layouts")
 
 
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """A rendered page (or the template errors that stopped it) and the files it came from."""
-
-    output: str
-    data: bytes | None
-    inputs: frozenset[str]
-    diagnostics: tuple[Diagnostic, ...]
-
-
-class PagePlanner(Protocol):
-    """Anything that plans the page of a key (the pipeline's Planner; a stub in tests)."""
-
-    def plan(self, key: PageKey) -> Page:
-        """The page named by `key`."""
-        ...
-
-
-@dataclass(frozen=True, slots=True)
-class _Job:
-    planner: PagePlanner
-    env: jinja2.Environment
-    project: Path
-
-
-_job: list[_Job] = []  # the job of the current render_pages call, as forked children see it
-
-
-def _render_chunk(keys: Sequence[PageKey]) -> list[Rendered]:
-    job = _job[-1]
-    out = []
-    for key in keys:
-        page = job.planner.plan(key)
+def template_closure(env: jinja2.Environment, name: str) -> frozenset[str]:
+    """The files of a template and of every template it extends, includes or imports."""
+    files: set[str] = set()
+    todo = [name]
+    seen: set[str] = set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        assert env.loader is not None
         try:
-            data: bytes | None = render_page(job.env, page, job.project).encode("utf-8")
-            problems: tuple[Diagnostic, ...] = ()
-        except BriefsiteError as exc:
-            data, problems = None, exc.diagnostics
-        out.append(Rendered(page.output, data, page.inputs, problems))
-    return out
-
-
-def render_pages(
-    planner: PagePlanner,
-    env: jinja2.Environment,
-    keys: Sequence[PageKey],
-    project: Path,
-    jobs: int,
-    diagnostics: Diagnostics,
-) -> list[Rendered]:
-    """Plan and render every page, in up to `jobs` processes, collecting template errors
-    (each template line reported once)."""
-    _job.append(_Job(planner, env, project))
-    try:
-        results = map_chunks(_render_chunk, keys, jobs)
-    finally:
-        _job.pop()
-    seen: set[SourceLocation] = set()
-    for result in results:
-        for d in result.diagnostics:
-            if d.location not in seen:
-                seen.add(d.location)
-                diagnostics.extend([d])
-    return results
+            source, filename, _ = env.loader.get_source(env, current)
+        except jinja2.TemplateNotFound:
+            continue  # reported as an error when the page is rendered
+        files.add(os.path.normpath(filename) if filename else current)
+        try:
+            referenced = meta.find_referenced_templates(env.parse(source))
+        except jinja2.TemplateSyntaxError:
+            continue
+        todo.extend(r for r in referenced if r is not None)
+    return frozenset(files)

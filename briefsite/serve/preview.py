@@ -17,10 +17,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 
-from briefsite.build.incremental import Outcome, SiteBuilder
+from briefsite.build.builder import Builder, Built
 from briefsite.errors import BriefsiteError, Diagnostic
-from briefsite.render.templates import BUILTIN_LAYOUTS
-from briefsite.serve.server import PreviewServer, SiteState
+from briefsite.render.layouts import BUILTIN_LAYOUTS
+from briefsite.serve.server import OutputSite, PreviewServer, SiteState
 from briefsite.serve.watch import ChangeQueue, Watch, start_watching
 
 ALL_INTERFACES = ("0.0.0.0", "::", "")
@@ -38,7 +38,6 @@ class ServeOptions:
     open_browser: bool
     quiet: bool
     verbose: bool
-    jobs: int
 
 
 class PortInUse(Exception):
@@ -114,11 +113,11 @@ def _sigterm_as_interrupt() -> Iterator[None]:
 class Preview:
     """The builder, the server and the watcher, run together until interrupted."""
 
-    def __init__(self, options: ServeOptions, out: TextIO = sys.stdout) -> None:
+    def __init__(self, options: ServeOptions, builder: Builder, out: TextIO = sys.stdout) -> None:
         self.options = options
         self.out = out
         self.state = SiteState(secrets.token_hex(4))
-        self.builder = SiteBuilder(options.root, options.output, options.jobs)
+        self.builder = builder
         self.changes = ChangeQueue()
 
     def say(self, text: str) -> None:
@@ -129,9 +128,10 @@ class Preview:
     def rebuild(self, settle: float, changed: set[str] | None = None) -> None:
         """Build, then publish the new site or the errors; a bug is shown, never fatal."""
         try:
-            outcome = self.builder.build(changed)
+            paths = {Path(p) for p in changed} if changed is not None else None
+            outcome = self.builder.build(self.options.output, paths)
         except BriefsiteError as exc:  # the output folder could not be written
-            self._report(Outcome(False, exc.diagnostics, (), (), 0, 0.0, 0.0), settle)
+            self._failed(exc.diagnostics)
             return
         except Exception:  # a bug: keep serving the last good site and show the traceback
             text = traceback.format_exc()
@@ -140,24 +140,29 @@ class Preview:
             return
         self._report(outcome, settle)
 
-    def _report(self, outcome: Outcome, settle: float) -> None:
-        root = self.options.root
-        problems = [d for d in outcome.diagnostics if outcome.ok or d.severity == "error"]
+    def _failed(self, diagnostics: Sequence[Diagnostic]) -> None:
+        problems = [d for d in diagnostics if d.severity == "error"]
         for d in problems:
             print(d.format(), file=sys.stderr, flush=True)
+        self.state.fail(error_entries(problems, self.options.root))
+        self.say(f"Build failed: {len(problems)} error(s); still serving the last good site")
+
+    def _report(self, outcome: Built, settle: float) -> None:
         if not outcome.ok:
-            self.state.fail(error_entries(problems, root))
-            self.say(f"Build failed: {len(problems)} error(s); still serving the last good site")
+            self._failed(outcome.diagnostics)
             return
+        for d in outcome.diagnostics:
+            print(d.format(), file=sys.stderr, flush=True)
         timings = {
             "settle_ms": round(settle * 1000, 2),
             "rebuild_ms": round(outcome.rebuild_seconds * 1000, 2),
             "write_ms": round(outcome.write_seconds * 1000, 2),
-            "pages_rendered": outcome.rendered,
+            "pages_rendered": len(outcome.rendered),
         }
-        self.state.publish(self.builder.site, list(outcome.changed + outcome.removed), timings)
+        site = OutputSite(self.options.output, frozenset(outcome.pages))
+        self.state.publish(site, list(outcome.changed + outcome.removed), timings)
         self.say(
-            f"Rebuilt {outcome.rendered} page(s), {len(outcome.changed)} file(s) changed, "
+            f"Rebuilt {len(outcome.rendered)} page(s), {len(outcome.changed)} file(s) changed, "
             f"{len(outcome.removed)} removed in "
             f"{(outcome.rebuild_seconds + outcome.write_seconds) * 1000:.0f} ms"
         )
@@ -231,10 +236,10 @@ class Preview:
             signal.signal(signal.SIGINT, previous)
 
 
-def serve(options: ServeOptions) -> int:
-    """Run the preview; a taken port is a usage error that names a free one."""
+def serve(options: ServeOptions, builder: Builder) -> int:
+    """Run the preview with `builder`; a taken port is a usage error that names a free one."""
     try:
-        return Preview(options).run()
+        return Preview(options, builder).run()
     except PortInUse as exc:
         print(
             f"build.py: error: {exc}; try --port {exc.free}, or --port 0 to pick a free one",

@@ -12,7 +12,7 @@ import json
 import mimetypes
 import queue
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -27,6 +27,32 @@ _NO_SITE = (
     b"</head><body><main><h1>No site yet</h1><p>The first build failed; the errors are listed "
     b"over this page and it reloads once they are fixed.</p></main></body></html>"
 )
+
+
+class OutputSite(Mapping[str, bytes]):
+    """The files of a built output folder, read from disk when asked for; only the files the
+    build made can be named (the output is replaced whole by each build, never edited)."""
+
+    def __init__(self, folder: Path, files: frozenset[str]) -> None:
+        self.folder = folder
+        self.files = files
+
+    def __getitem__(self, key: str) -> bytes:
+        if key not in self.files:
+            raise KeyError(key)
+        try:
+            return (self.folder / key).read_bytes()
+        except OSError as exc:  # replaced by a newer build between lookup and read
+            raise KeyError(key) from exc
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.files
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.files))
+
+    def __len__(self) -> int:
+        return len(self.files)
 
 
 class SiteState:

@@ -17,17 +17,10 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from briefsite.link.graph import Mention
-from briefsite.model import Block, Seed
+from briefsite.model import Block, NoteType, Seed
+from briefsite.site.views import NOTE_WORDS
 
 _BLOCK_TAGS = {"headline": "h3", "standfirst": "p", "paragraph": "p"}
-TYPE_NAMES = {
-    "context": "context",
-    "definition": "definition",
-    "claim": "claim check",
-    "source": "source",
-    "question": "open question",
-    "correction": "correction",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +28,7 @@ class Span:
     """A placed note: its id, type, number on the page and document-text span."""
 
     note_id: str
-    type: str
+    type: NoteType
     number: int
     start: int
     end: int
@@ -130,7 +123,8 @@ def _mark(
     ids = " ".join(s.note_id for s in segment.notes)
     css = f"hl t-{target.type}" + (" overlap" if len(segment.notes) > 1 else "")
     opening = "".join(
-        f'<span class="sr">[start of passage for note {s.number}, {TYPE_NAMES[s.type]}] </span>'
+        f'<span class="sr">[start of passage for note {s.number}, '
+        f"{NOTE_WORDS[s.type].name}] </span>"
         for s in starting
     )
     link = f'<a class="hl-link" href="#{target.note_id}">'
@@ -142,7 +136,7 @@ def _ref(span: Span) -> str:
     return (
         f'<a class="ref t-{span.type}" href="#{span.note_id}">'
         f'<span class="sr"> [end of passage; read note </span>{span.number}'
-        f'<span class="sr">, {TYPE_NAMES[span.type]}]</span></a>'
+        f'<span class="sr">, {NOTE_WORDS[span.type].name}]</span></a>'
     )
 
 

@@ -1,86 +1,93 @@
-"""What each page is made from: what an incremental rebuild compares.
+"""What each page is made from: what an incremental build compares.
 
-An input is a project file (`content/briefs/x.yaml`) or a *facet*, a part of one that a
-page shows: `card:x` is what a list shows of brief x (title, summary, date, note counts),
-`note:x#id` is one note as an entity page shows it. A page listing a thousand briefs then
-depends on their cards, not on every word of every note, so an edit to a note renders
-again the brief and the pages that show that note, not every list of briefs.
+An input is a project file (`content/briefs/x.yaml`), a *facet*, a part of one that a page
+shows, or the entities' alias pattern. `card:x` is what a list shows of brief x (title,
+summary, date, note counts); `note:x#id` is one note as an entity page shows it. A page
+listing a thousand briefs then depends on their cards, not on every word of every note, so
+an edit to a note renders again the brief and the pages that show that note, not every list.
 
-One function answers for every page kind from the project and link graph alone, so the
-inputs of every page can be recomputed after an edit without planning the pages again.
+Inputs are worked out from the site index alone, without reading any brief in full, so the
+inputs of every page can be known after an edit without planning any page.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 
-from briefsite.anchor.anchoring import Anchor
-from briefsite.link.graph import Graph
-from briefsite.model import Brief, Project
-from briefsite.site.pages import PageKey
+from briefsite.anchor.anchoring import reading_order
+from briefsite.link.graph import BriefLinks
+from briefsite.model import Brief, Entity, count_by_type
+from briefsite.read.sources import seed_file
+from briefsite.site.pages import PageKey, Placed, SiteIndex
 
 CARD = "card:"
 NOTE = "note:"
+# Every brief page shows its seed's mentions, found with every entity's names and aliases.
+ALIASES = "aliases:"
 
 
-def page_inputs(key: PageKey, project: Project, graph: Graph) -> frozenset[str]:
+def page_inputs(key: PageKey, index: SiteIndex) -> frozenset[str]:
     """The files and facets whose content the page of `key` shows (templates aside)."""
-    found = {project.site.path}
+    found = {index.site.path}
     cards: list[str] = []
+    graph = index.graph
     if key.kind in ("index", "briefs"):
-        cards = list(project.briefs)
+        cards = list(index.briefs)
     elif key.kind == "entities":
-        found.update(e.path for e in project.entities.values())
+        found.update(e.path for e in index.entities.values())
     elif key.kind == "topics":
-        found.update(t.path for t in project.topics.values())
+        found.update(t.path for t in index.topics.values())
     elif key.kind == "brief":
-        brief = project.briefs[key.slug]
-        found.add(brief.path)
-        seed = project.seeds.get(brief.seed.slug)
-        if seed is not None:
-            found.add(seed.path)
+        links = index.briefs[key.slug]
+        found.update((links.path, seed_file(links.seed), ALIASES))
         cards = list(graph.related.get(key.slug, ()))
-        mentioned = {m.entity for m in graph.mentions.get(key.slug, ())}
-        mentioned.update(r.slug for n in brief.annotations for r in n.entities)
-        found.update(project.entities[e].path for e in mentioned if e in project.entities)
-        found.update(project.topics[r.slug].path for r in brief.topics if r.slug in project.topics)
+        found.update(index.entities[e].path for e in links.about if e in index.entities)
+        found.update(index.topics[t].path for t in links.topics if t in index.topics)
     elif key.kind == "entity":
-        found.add(project.entities[key.slug].path)
+        found.add(index.entities[key.slug].path)
         cards = list(graph.entity_briefs.get(key.slug, ()))
-        for ref in graph.entity_notes.get(key.slug, ()):
-            # The note's facet holds the names of the entities it lists, so a renamed
-            # entity changes it: no need to list those entities' files here.
-            found.add(f"{NOTE}{ref.brief}#{ref.note}")
-            cards.append(ref.brief)  # the note is shown under its brief's title
+        # A note's facet holds its brief's title and the names of the entities it lists.
+        found.update(f"{NOTE}{ref.brief}#{ref.note}" for ref in graph.entity_notes[key.slug])
     elif key.kind == "topic":
-        found.add(project.topics[key.slug].path)
+        found.add(index.topics[key.slug].path)
         cards = list(graph.topic_briefs.get(key.slug, ()))
     found.update(f"{CARD}{slug}" for slug in cards)
     return frozenset(found)
 
 
-def facet_values(brief: Brief, project: Project, graph: Graph) -> dict[str, Hashable]:
-    """The value of every facet of one brief: two builds that agree on a facet's value show
-    the same thing for it. A note's value includes the names of the entities it lists."""
-    seed = project.seeds.get(brief.seed.slug)
-    title = brief.title or (seed.headline if seed else brief.slug)
-    values: dict[str, Hashable] = {
-        f"{CARD}{brief.slug}": (
-            title,
-            brief.summary.value if brief.summary else None,
-            brief.published,
-            tuple(sorted(n.type for n in brief.annotations)),
-        )
-    }
-    placed = {a.note_id: a for a in graph.anchors.get(brief.slug, ()) if isinstance(a, Anchor)}
-    order = sorted(placed.values(), key=lambda a: (a.start, -a.end))
-    numbers = {a.note_id: i for i, a in enumerate(order, start=1)}
-    text = seed.text if seed else ""
+def card_value(links: BriefLinks, brief: Brief) -> Hashable:
+    """What a list shows of a brief: two builds that agree on it list the brief alike."""
+    counts = count_by_type(n.type for n in brief.annotations)
+    return (
+        links.title,
+        brief.summary.value if brief.summary else None,
+        brief.published.isoformat(),
+        tuple(sorted(counts.items())),
+    )
+
+
+def brief_facets(
+    placed: Placed, links: BriefLinks, entities: Mapping[str, Entity]
+) -> dict[str, Hashable]:
+    """The value of every facet of one brief: its card, and each placed note as an entity
+    page shows it (with its brief's title and its entities' names)."""
+    brief, text = placed.brief, placed.seed.text
+    values: dict[str, Hashable] = {f"{CARD}{brief.slug}": card_value(links, brief)}
+    order = reading_order(placed.anchors)
+    numbers = {a.note_id: (i, a.start, a.end) for i, a in enumerate(order, start=1)}
     for note in brief.annotations:
-        anchor = placed.get(note.id)
-        span = (anchor.start, anchor.end, text[anchor.start : anchor.end]) if anchor else None
-        names = tuple(
-            project.entities[r.slug].name for r in note.entities if r.slug in project.entities
+        if note.id not in numbers:
+            continue
+        number, start, end = numbers[note.id]
+        verdict = note.verdict
+        values[f"{NOTE}{brief.slug}#{note.id}"] = (
+            links.title,
+            note.type,
+            number,
+            text[start:end],
+            note.note.value,
+            (verdict.rating, verdict.summary.value) if verdict else None,
+            tuple((c.title, c.url, c.publisher, c.date, c.accessed) for c in note.sources),
+            tuple((r.slug, entities[r.slug].name) for r in note.entities if r.slug in entities),
         )
-        values[f"{NOTE}{brief.slug}#{note.id}"] = (note, span, numbers.get(note.id), names)
     return values

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from briefsite.errors import Diagnostics, SourceLocation
-from briefsite.model import Project
+from briefsite.link.graph import BriefLinks, Graph, Mention
+from briefsite.model import Brief, Entity, Seed, Site, Topic, newest_first
+from briefsite.read.sources import StaticFile
+
+if TYPE_CHECKING:  # the anchoring step is not needed to name pages
+    from briefsite.anchor.anchoring import Anchor, Unplaced
 
 
-@dataclass(frozen=True, slots=True)
-class StaticFile:
-    """A file copied as it is from `layouts/static/`."""
+@dataclass(frozen=True)
+class SiteIndex:
+    """The project as every page sees it: the settings, each brief's links, the entities and
+    topics, and the graph. A page that shows a brief's notes reads that brief in full."""
 
-    output: str
-    path: Path
-    source: str
+    site: Site
+    briefs: Mapping[str, BriefLinks]
+    entities: Mapping[str, Entity]
+    topics: Mapping[str, Topic]
+    graph: Graph
 
 
 PageKind = Literal["index", "briefs", "404", "entities", "topics", "brief", "entity", "topic"]
@@ -65,37 +73,36 @@ _LIST_OUTPUTS = {
 }
 
 
-def page_keys(project: Project) -> list[PageKey]:
+def page_keys(index: SiteIndex) -> list[PageKey]:
     """Every page of the site: lists first, then briefs newest first, entities, topics."""
-    briefs = sorted(project.briefs.values(), key=lambda b: (-b.published.toordinal(), b.slug))
     return [
         PageKey("index"),
         PageKey("briefs"),
         PageKey("404"),
         PageKey("entities"),
         PageKey("topics"),
-        *(PageKey("brief", b.slug) for b in briefs),
-        *(PageKey("entity", slug) for slug in sorted(project.entities)),
-        *(PageKey("topic", slug) for slug in sorted(project.topics)),
+        *(PageKey("brief", b.slug) for b in newest_first(index.briefs.values())),
+        *(PageKey("entity", slug) for slug in sorted(index.entities)),
+        *(PageKey("topic", slug) for slug in sorted(index.topics)),
     ]
 
 
-def source_of(key: PageKey, project: Project) -> str:
+def source_of(key: PageKey, index: SiteIndex) -> str:
     """The file a page is chiefly made from, named in errors."""
     if key.kind == "brief":
-        return project.briefs[key.slug].path
+        return index.briefs[key.slug].path
     if key.kind == "entity":
-        return project.entities[key.slug].path
+        return index.entities[key.slug].path
     if key.kind == "topic":
-        return project.topics[key.slug].path
-    return project.site.path
+        return index.topics[key.slug].path
+    return index.site.path
 
 
 def check_outputs(
-    project: Project, keys: list[PageKey], static: list[StaticFile], diagnostics: Diagnostics
+    index: SiteIndex, keys: list[PageKey], static: list[StaticFile], diagnostics: Diagnostics
 ) -> list[StaticFile]:
     """Report two files on one output path, naming both; return the static files to copy."""
-    claimed = {key.output: source_of(key, project) for key in keys}
+    claimed = {key.output: source_of(key, index) for key in keys}
     copies: list[StaticFile] = []
     for item in static:
         other = claimed.get(item.output)
@@ -109,3 +116,13 @@ def check_outputs(
         claimed[item.output] = item.source
         copies.append(item)
     return copies
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A brief read in full, with its seed, its notes' places and its seed's mentions."""
+
+    brief: Brief
+    seed: Seed
+    anchors: tuple[Anchor | Unplaced, ...]
+    mentions: tuple[Mention, ...]

@@ -1,29 +1,24 @@
-"""The page plan: every page's output path, template, context and the inputs it was made from."""
+"""The page plan: every page's output path, template and context, ready to render."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from markupsafe import Markup
 
-from briefsite.anchor.anchoring import Anchor
+from briefsite.anchor.anchoring import reading_order
 from briefsite.anchor.selectors import source_changed
-from briefsite.link.graph import Graph, NoteRef
-from briefsite.model import Annotation, Brief, Project, Text
-from briefsite.read.markup import MarkdownRenderer, localize
-from briefsite.read.schema import NOTE_TYPES
+from briefsite.link.graph import NoteRef
+from briefsite.model import Annotation, Text, count_by_type, newest_first
+from briefsite.read.markup import Markdown, localize
 from briefsite.site.article import Span, render_article
-from briefsite.site.inputs import page_inputs
-from briefsite.site.pages import PageKey as PageKey
-from briefsite.site.pages import StaticFile as StaticFile
-from briefsite.site.pages import check_outputs as check_outputs
-from briefsite.site.pages import page_keys as page_keys
+from briefsite.site.pages import PageKey, Placed, SiteIndex
 from briefsite.site.reading import article_views, cite, legend, number_sources
 from briefsite.site.views import (
+    NOTE_WORDS,
     RATING_LABELS,
-    TYPE_LABELS,
-    TYPE_PLURALS,
     BriefCard,
     CitationView,
     CorrectionView,
@@ -37,67 +32,67 @@ from briefsite.site.views import (
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One HTML page to render: where it goes, how, and from which files."""
+    """One HTML page to render: where it goes, with which template and values, and the file
+    it is chiefly made from (named in template errors)."""
 
     output: str
     template: str
     context: Mapping[str, object]
-    inputs: frozenset[str]
     source: str
 
 
+class Fragments(Protocol):
+    """Pieces shared by many pages, each rendered once: a brief's card in a list, a note as
+    an entity page shows it. Lists are joined from these."""
+
+    def card(self, slug: str, root: str, level: int) -> Markup:
+        """A brief's card, with links relative to `root`, its title a heading of `level`."""
+        ...
+
+    def entity_note(self, ref: NoteRef, root: str) -> Markup:
+        """A note as an entity page lists it."""
+        ...
+
+
 class Planner:
-    """Builds the Page for any PageKey of one project; pages can be planned in any order."""
+    """Builds the Page for any PageKey; pages can be planned in any order, and only the
+    briefs a page shows are read in full (`placed`)."""
 
-    def __init__(self, project: Project, graph: Graph, renderer: MarkdownRenderer) -> None:
-        self.project = project
-        self.graph = graph
-        self.renderer = renderer
-        self.site = project.site
-        # Numbered notes per brief, worked out when a page first needs them, so planning
-        # a few pages after an edit does not number every note of the site.
-        self._numbered: dict[str, dict[str, tuple[Annotation, Span]]] = {}
-
-    def numbered(self, ref: NoteRef) -> tuple[Annotation, Span]:
-        """A note with its number and span on its brief page."""
-        notes = self._numbered.get(ref.brief)
-        if notes is None:
-            spans = self.spans(self.project.briefs[ref.brief])
-            notes = self._numbered[ref.brief] = {note.id: (note, span) for note, span in spans}
-        return notes[ref.note]
+    def __init__(
+        self,
+        index: SiteIndex,
+        placed: Callable[[str], Placed],
+        markdown: Markdown,
+        fragments: Fragments,
+    ) -> None:
+        self.index = index
+        self.site = index.site
+        self.placed = placed
+        self.markdown = markdown
+        self.fragments = fragments
 
     def plan(self, key: PageKey) -> Page:
         """Plan the page named by `key`."""
         if key.kind == "brief":
-            return self.brief_page(self.project.briefs[key.slug])
+            return self.brief_page(key)
         if key.kind == "entity":
-            return self.entity_page(key.slug)
+            return self.entity_page(key)
         if key.kind == "topic":
-            return self.topic_page(key.slug)
+            return self.topic_page(key)
         if key.kind in ("entities", "topics"):
             return self.list_page(key)
         if key.kind == "index":
-            return self.cards_page(key, "./", self.site.title)
+            return self.cards_page(key, "./", self.site.title, 3)
         if key.kind == "briefs":
-            return self.cards_page(key, "../", "All briefs")
-        return self.not_found_page()
+            return self.cards_page(key, "../", "All briefs", 2)
+        return self.not_found_page(key)
 
-    def inputs(self, key: PageKey) -> frozenset[str]:
-        """The files the page of `key` is made from."""
-        return page_inputs(key, self.project, self.graph)
-
-    def spans(self, brief: Brief) -> list[tuple[Annotation, Span]]:
-        """The brief's notes in reading order, numbered."""
-        placed = {
-            a.note_id: a for a in self.graph.anchors.get(brief.slug, ()) if isinstance(a, Anchor)
-        }
-        order = sorted(
-            (n for n in brief.annotations if n.id in placed),
-            key=lambda n: (placed[n.id].start, -placed[n.id].end),
-        )
+    def spans(self, placed: Placed) -> list[tuple[Annotation, Span]]:
+        """The brief's placed notes in reading order, numbered."""
+        notes = {n.id: n for n in placed.brief.annotations}
         return [
-            (n, Span(n.id, n.type, i, placed[n.id].start, placed[n.id].end))
-            for i, n in enumerate(order, start=1)
+            (notes[a.note_id], Span(a.note_id, notes[a.note_id].type, i, a.start, a.end))
+            for i, a in enumerate(reading_order(placed.anchors), start=1)
         ]
 
     def html(
@@ -108,54 +103,58 @@ class Planner:
         here: str | None,
         inline: bool = False,
     ) -> Markup:
+        """A Markdown text as HTML, its links made relative to the page at `root`."""
         if text is None:
             return Markup("")
-        rendered = self.renderer.render(text.value, inline=inline).html
+        rendered = self.markdown.render(text.value, inline=inline).html
         return Markup(localize(rendered, root, owner, here))
 
     def common(self, root: str, title: str) -> dict[str, object]:
+        """What every page's context has."""
         return {"site": self.site, "root": root, "title": title}
 
-    def brief_title(self, brief: Brief) -> str:
-        if brief.title:
-            return brief.title
-        seed = self.project.seeds.get(brief.seed.slug)
-        return seed.headline if seed else brief.slug
-
-    def card(self, brief: Brief, root: str) -> BriefCard:
-        counts = {t: 0 for t in NOTE_TYPES}
-        for note in brief.annotations:
-            counts[note.type] += 1
+    def card_view(self, slug: str, root: str) -> BriefCard:
+        """A brief as lists show it."""
+        brief = self.placed(slug).brief
+        counts = count_by_type(n.type for n in brief.annotations)
         return BriefCard(
-            title=self.brief_title(brief),
-            url=f"{root}briefs/{brief.slug}/",
-            summary=self.html(brief.summary, root, brief.slug, None),
+            title=self.index.briefs[slug].title,
+            url=f"{root}briefs/{slug}/",
+            summary=self.html(brief.summary, root, slug, None),
             published=brief.published,
             note_count=len(brief.annotations),
             counts=tuple(
-                TypeCount(t, TYPE_LABELS[t] if c == 1 else TYPE_PLURALS[t], c)
+                TypeCount(t, NOTE_WORDS[t].label if c == 1 else NOTE_WORDS[t].plural, c)
                 for t, c in counts.items()
                 if c
             ),
         )
 
     def note_view(
-        self, brief: Brief, note: Annotation, span: Span, passage: str, root: str, here: str | None
+        self,
+        placed: Placed,
+        note: Annotation,
+        span: Span,
+        passage: str,
+        root: str,
+        here: str | None,
     ) -> NoteView:
-        seed = self.project.seeds[brief.seed.slug]
+        """A note as its brief page and entity pages show it."""
+        slug = placed.brief.slug
         verdict = note.verdict
+        entities = self.index.entities
         return NoteView(
             id=note.id,
             number=span.number,
             type=note.type,
-            type_label=TYPE_LABELS[note.type],
-            quote=seed.text[span.start : span.end],
-            body=self.html(note.note, root, brief.slug, here),
+            type_label=NOTE_WORDS[note.type].label,
+            quote=placed.seed.text[span.start : span.end],
+            body=self.html(note.note, root, slug, here),
             passage=passage,
             verdict=VerdictView(
                 verdict.rating,
                 RATING_LABELS[verdict.rating],
-                self.html(verdict.summary, root, brief.slug, here, inline=True),
+                self.html(verdict.summary, root, slug, here, inline=True),
             )
             if verdict
             else None,
@@ -163,48 +162,43 @@ class Planner:
                 CitationView(c.title, c.url, c.publisher, c.date, c.accessed) for c in note.sources
             ),
             entities=tuple(
-                Link(self.project.entities[r.slug].name, f"{root}entities/{r.slug}/")
+                Link(entities[r.slug].name, f"{root}entities/{r.slug}/")
                 for r in note.entities
-                if r.slug in self.project.entities
+                if r.slug in entities
             ),
         )
 
-    def newest_first(self, slugs: list[str] | tuple[str, ...] | None = None) -> list[Brief]:
-        briefs = (
-            [self.project.briefs[s] for s in slugs]
-            if slugs is not None
-            else list(self.project.briefs.values())
-        )
-        return sorted(briefs, key=lambda b: (-b.published.toordinal(), b.slug))
+    def entity_note_view(self, ref: NoteRef, root: str) -> EntityNote:
+        """A note as an entity page lists it, under its brief's title."""
+        placed = self.placed(ref.brief)
+        note, span = next((n, s) for n, s in self.spans(placed) if n.id == ref.note)
+        url = f"{root}briefs/{ref.brief}/"
+        view = self.note_view(placed, note, span, "", root, None)
+        title = self.index.briefs[ref.brief].title
+        return EntityNote(Link(title, url), view, f"{url}#{note.id}")
 
-    def brief_page(self, brief: Brief) -> Page:
+    def brief_page(self, key: PageKey) -> Page:
+        """A brief: the annotated article and everything about it."""
         root = "../../"
-        seed = self.project.seeds[brief.seed.slug]
-        spans = self.spans(brief)
-        mentions = self.graph.mentions.get(brief.slug, ())
+        placed = self.placed(key.slug)
+        brief, seed = placed.brief, placed.seed
+        index = self.index
+        title = index.briefs[key.slug].title
+        spans = self.spans(placed)
         blocks, passages = render_article(
-            seed, [s for _, s in spans], mentions, lambda slug: f"{root}entities/{slug}/"
+            seed, [s for _, s in spans], placed.mentions, lambda slug: f"{root}entities/{slug}/"
         )
         notes, sources = number_sources(
-            [self.note_view(brief, n, s, passages[n.id], root, brief.slug) for n, s in spans]
+            [self.note_view(placed, n, s, passages[n.id], root, brief.slug) for n, s in spans]
         )
-        entity_slugs = list(
-            dict.fromkeys(
-                [m.entity for m in mentions]
-                + [
-                    r.slug
-                    for n in brief.annotations
-                    for r in n.entities
-                    if r.slug in self.project.entities
-                ]
-            )
+        entity_slugs = dict.fromkeys(
+            [m.entity for m in placed.mentions]
+            + [r.slug for n in brief.annotations for r in n.entities if r.slug in index.entities]
         )
-        entities = [self.project.entities[e] for e in entity_slugs]
-        topics = [
-            self.project.topics[r.slug] for r in brief.topics if r.slug in self.project.topics
-        ]
-        related = [self.project.briefs[s] for s in self.graph.related.get(brief.slug, ())]
-        context = self.common(root, self.brief_title(brief)) | {
+        entities = [index.entities[e] for e in entity_slugs]
+        topics = [index.topics[r.slug] for r in brief.topics if r.slug in index.topics]
+        related = [index.briefs[s] for s in index.graph.related.get(key.slug, ())]
+        context = self.common(root, title) | {
             "brief": brief,
             "seed": seed,
             "summary": self.html(brief.summary, root, brief.slug, brief.slug),
@@ -215,11 +209,11 @@ class Planner:
             "notes": notes,
             "legend": legend(notes),
             "sources": sources,
-            "cite": cite(self.site, brief, self.brief_title(brief)),
+            "cite": cite(self.site, brief, title),
             "claims": [n for n in notes if n.verdict is not None],
             "entities": [Link(e.name, f"{root}entities/{e.slug}/") for e in entities],
             "topics": [Link(t.name, f"{root}topics/{t.slug}/") for t in topics],
-            "related": [Link(self.brief_title(b), f"{root}briefs/{b.slug}/") for b in related],
+            "related": [Link(b.title, f"{root}briefs/{b.slug}/") for b in related],
             # The date the notes were anchored, when the seed has changed since: a notice.
             "source_changed": source_changed(brief, seed),
             "corrections": [
@@ -227,61 +221,60 @@ class Planner:
                 for c in sorted(brief.corrections, key=lambda c: c.date, reverse=True)
             ],
         }
-        key = PageKey("brief", brief.slug)
-        return Page(key.output, key.template, context, self.inputs(key), brief.path)
+        return Page(key.output, key.template, context, brief.path)
 
-    def entity_page(self, slug: str) -> Page:
+    def entity_page(self, key: PageKey) -> Page:
+        """An entity: the briefs that mention it and the notes about it."""
         root = "../../"
-        entity = self.project.entities[slug]
-        briefs = self.newest_first(self.graph.entity_briefs.get(slug, ()))
-        notes = []
-        for ref in self.graph.entity_notes.get(slug, ()):
-            brief = self.project.briefs[ref.brief]
-            note, span = self.numbered(ref)
-            url = f"{root}briefs/{brief.slug}/"
-            view = self.note_view(brief, note, span, "", root, None)
-            notes.append(EntityNote(Link(self.brief_title(brief), url), view, f"{url}#{note.id}"))
+        entity = self.index.entities[key.slug]
+        graph = self.index.graph
         context = self.common(root, entity.name) | {
             "entity": entity,
             "summary": self.html(entity.summary, root, None, None),
-            "briefs": [self.card(b, root) for b in briefs],
-            "notes": notes,
+            "briefs": self.cards(graph.entity_briefs.get(key.slug, ()), root, 3),
+            "notes": [
+                self.fragments.entity_note(ref, root) for ref in graph.entity_notes[key.slug]
+            ],
         }
-        key = PageKey("entity", slug)
-        return Page(key.output, key.template, context, self.inputs(key), entity.path)
+        return Page(key.output, key.template, context, entity.path)
 
-    def topic_page(self, slug: str) -> Page:
+    def topic_page(self, key: PageKey) -> Page:
+        """A topic: its briefs."""
         root = "../../"
-        topic = self.project.topics[slug]
-        briefs = self.newest_first(self.graph.topic_briefs.get(slug, ()))
+        topic = self.index.topics[key.slug]
         context = self.common(root, topic.name) | {
             "topic": topic,
             "summary": self.html(topic.summary, root, None, None),
-            "briefs": [self.card(b, root) for b in briefs],
+            "briefs": self.cards(self.index.graph.topic_briefs.get(key.slug, ()), root, 3),
         }
-        key = PageKey("topic", slug)
-        return Page(key.output, key.template, context, self.inputs(key), topic.path)
+        return Page(key.output, key.template, context, topic.path)
 
-    def cards_page(self, key: PageKey, root: str, title: str) -> Page:
+    def cards(self, slugs: tuple[str, ...] | list[str], root: str, level: int) -> list[Markup]:
+        """The cards of the given briefs, in the given order."""
+        return [self.fragments.card(slug, root, level) for slug in slugs]
+
+    def cards_page(self, key: PageKey, root: str, title: str, level: int) -> Page:
         """The index and the list of all briefs: every brief as a card, newest first."""
-        briefs = self.newest_first()
-        context = self.common(root, title) | {"briefs": [self.card(b, root) for b in briefs]}
-        return Page(key.output, key.template, context, self.inputs(key), self.site.path)
+        slugs = [b.slug for b in newest_first(self.index.briefs.values())]
+        context = self.common(root, title) | {"briefs": self.cards(slugs, root, level)}
+        return Page(key.output, key.template, context, self.site.path)
 
     def list_page(self, key: PageKey) -> Page:
+        """The lists of entities and of topics."""
         root = "../"
         if key.kind == "entities":
-            items = sorted(self.project.entities.values(), key=lambda e: e.name.casefold())
+            items = sorted(self.index.entities.values(), key=lambda e: e.name.casefold())
             links = [Link(e.name, f"{e.slug}/") for e in items]
             title = "People and organisations"
         else:
-            topics = sorted(self.project.topics.values(), key=lambda t: t.name.casefold())
+            topics = sorted(self.index.topics.values(), key=lambda t: t.name.casefold())
             links = [Link(t.name, f"{t.slug}/") for t in topics]
             title = "Topics"
         context = self.common(root, title) | {"items": links, "kind": key.kind}
-        return Page(key.output, key.template, context, self.inputs(key), self.site.path)
+        return Page(key.output, key.template, context, self.site.path)
 
-    def not_found_page(self) -> Page:
+    def not_found_page(self, key: PageKey) -> Page:
+        """The 404 page."""
         # A 404 page is served at any depth, so relative links cannot work there: it links
         # from the site's base URL path when one is set, else from the host's root.
         base = self.site.base_url or "/"
@@ -289,6 +282,4 @@ class Planner:
             "/" + base.split("://", 1)[-1].partition("/")[2].strip("/") if "://" in base else base
         )
         root = root.rstrip("/") + "/"
-        context = self.common(root, "Page not found")
-        key = PageKey("404")
-        return Page(key.output, key.template, context, self.inputs(key), self.site.path)
+        return Page(key.output, key.template, self.common(root, "Page not found"), self.site.path)

@@ -6,11 +6,10 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from briefsite.model import Brief, Site
-from briefsite.read.schema import NOTE_TYPES
+from briefsite.model import Brief, Site, count_by_type
 from briefsite.site.article import ArticleBlock
 from briefsite.site.views import (
-    TYPE_LABELS,
+    NOTE_WORDS,
     ArticleBlockView,
     CitationView,
     CiteView,
@@ -59,10 +58,8 @@ def article_views(
 
 def legend(notes: Sequence[NoteView]) -> list[TypeLegend]:
     """Every note type, in the schema's order, with how many of the brief's notes have it."""
-    counts = {t: 0 for t in NOTE_TYPES}
-    for note in notes:
-        counts[note.type] += 1
-    return [TypeLegend(t, TYPE_LABELS[t], c) for t, c in counts.items()]
+    counts = count_by_type(note.type for note in notes)
+    return [TypeLegend(t, NOTE_WORDS[t].label, c) for t, c in counts.items()]
 
 
 def brief_url(site: Site, slug: str) -> str | None:

@@ -7,23 +7,28 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-TYPE_LABELS = {
-    "context": "Context",
-    "definition": "Definition",
-    "claim": "Claim check",
-    "source": "Source",
-    "question": "Open question",
-    "correction": "Correction",
+from briefsite.model import NoteType, Rating
+
+
+@dataclass(frozen=True, slots=True)
+class TypeWords:
+    """How a note type is said: as a heading, in a count, and in running text."""
+
+    label: str
+    plural: str
+    name: str
+
+
+# The one place each note type and rating is put in words.
+NOTE_WORDS: dict[NoteType, TypeWords] = {
+    "context": TypeWords("Context", "context notes", "context"),
+    "definition": TypeWords("Definition", "definitions", "definition"),
+    "claim": TypeWords("Claim check", "claim checks", "claim check"),
+    "source": TypeWords("Source", "source notes", "source"),
+    "question": TypeWords("Open question", "open questions", "open question"),
+    "correction": TypeWords("Correction", "corrections", "correction"),
 }
-TYPE_PLURALS = {
-    "context": "context notes",
-    "definition": "definitions",
-    "claim": "claim checks",
-    "source": "source notes",
-    "question": "open questions",
-    "correction": "corrections",
-}
-RATING_LABELS = {
+RATING_LABELS: dict[Rating, str] = {
     "accurate": "Accurate",
     "mostly-accurate": "Mostly accurate",
     "missing-context": "Missing context",
@@ -89,7 +94,7 @@ class NoteView:
 
     id: str
     number: int
-    type: str
+    type: NoteType
     type_label: str
     quote: str
     body: Markup

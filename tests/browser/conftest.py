@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from briefsite.build import pipeline
+from tests import helpers
 
 try:
     from playwright.sync_api import Browser, ConsoleMessage, Dialog, Page, sync_playwright
@@ -87,13 +87,12 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Site]]
     built: dict[str, Site] = {}
     for name, project in PROJECTS.items():
         docroot = tmp_path_factory.mktemp(f"serve-{name}")
-        result = pipeline.run(project)
-        base = (result.project.site.base_url or "/") if result.project else "/"
+        base = helpers.plan(project).project.site.base_url or "/"
         prefix = urlsplit(base).path.strip("/")
         folder = docroot / prefix if prefix else docroot / "site"
         if not prefix:
             docroot = folder
-        pipeline.build(project, folder)
+        helpers.build(project, folder)
         handler = functools.partial(_QuietHandler, directory=str(docroot))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()

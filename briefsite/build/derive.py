@@ -1,0 +1,196 @@
+"""The builder's steps that need the parsers: derive each brief's state, check references,
+and plan, fingerprint and render the pages.
+
+Imported by the builder only when something changed, so that a build with nothing to do
+does not load YAML, Markdown, Jinja or the anchoring library.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from briefsite.anchor.anchoring import anchor_brief
+from briefsite.build.memo import MarkdownMemo
+from briefsite.build.stamps import digest_text
+from briefsite.build.state import BriefState
+from briefsite.build.store import Store
+from briefsite.errors import Diagnostic, Diagnostics
+from briefsite.link.graph import AliasPattern, NoteRef, brief_links, find_mentions
+from briefsite.link.references import brief_texts, check_brief, check_text, linked_briefs
+from briefsite.model import Brief, Entity, Seed, Topic
+from briefsite.read.markup import Markdown
+from briefsite.read.sources import Known
+from briefsite.render.templates import (
+    make_environment,
+    render_fragment,
+    render_page,
+    template_closure,
+)
+from briefsite.site.inputs import CARD, NOTE, brief_facets
+from briefsite.site.pages import PageKey, Placed, SiteIndex
+from briefsite.site.plan import Planner
+
+CARDS_TEMPLATE = "_cards.html"
+
+
+def entity_names(entities: Iterable[Entity]) -> str:
+    """The digest of what briefs take from entities: slugs, names and aliases."""
+    parts = []
+    for e in sorted(entities, key=lambda e: e.slug):
+        parts += [e.slug, e.name, *(a for a, _ in e.aliases), "\0"]
+    return digest_text(*parts)
+
+
+def brief_state(
+    key: str,
+    brief: Brief,
+    seed: Seed | None,
+    aliases: AliasPattern,
+    entities: Mapping[str, Entity],
+    markdown: Markdown,
+) -> BriefState:
+    """Anchor a brief's notes, find its seed's mentions, and reduce it to its links and
+    facets; a brief whose seed is missing keeps only what its references need."""
+    linked = linked_briefs(brief, markdown)
+    if seed is None:
+        notes = len(brief.annotations)
+        return BriefState(key, brief.seed.slug, notes, (), (), None, brief.note_ids, linked, {}, ())
+    diagnostics = Diagnostics()
+    anchors = anchor_brief(brief, seed, diagnostics)
+    mentions = find_mentions(seed.text, aliases)
+    links = brief_links(brief, seed, mentions, frozenset(entities))
+    facets = brief_facets(Placed(brief, seed, anchors, mentions), links, entities)
+    return BriefState(
+        key,
+        brief.seed.slug,
+        len(brief.annotations),
+        anchors,
+        mentions,
+        links,
+        brief.note_ids,
+        linked,
+        {k: digest_text(repr(v)) for k, v in facets.items()},
+        tuple(diagnostics.items),
+    )
+
+
+def references(
+    brief: Brief, known: Known, note_ids: Mapping[str, frozenset[str]], markdown: Markdown
+) -> tuple[Diagnostic, ...]:
+    """A brief's dangling references."""
+    return check_brief(brief, known, note_ids, markdown)
+
+
+def summary_references(
+    entities: Iterable[Entity],
+    topics: Iterable[Topic],
+    known: Known,
+    note_ids: Mapping[str, frozenset[str]],
+    markdown: Markdown,
+) -> list[Diagnostic]:
+    """The dangling links of entities' and topics' summaries."""
+    found: list[Diagnostic] = []
+    summaries = [e.summary for e in entities] + [t.summary for t in topics]
+    for summary in summaries:
+        if summary is not None:
+            found.extend(check_text(summary, known, note_ids, markdown))
+    return found
+
+
+def texts(brief: Brief) -> list[str]:
+    """Every Markdown text of a brief."""
+    return [text.value for text, _ in brief_texts(brief)]
+
+
+class Layouts:
+    """The layouts' Jinja environment and what each template is made of, kept while no
+    layout file changes."""
+
+    def __init__(self, dirs: list[Path], root: Path, digests: Mapping[str, str]) -> None:
+        self.dirs = dirs
+        self.root = root
+        self.digests = dict(digests)
+        self.env: jinja2.Environment = make_environment(dirs, root)
+        self._closures: dict[str, str] = {}
+
+    def template_digest(self, name: str, shown: Mapping[str, str]) -> str:
+        """The digest of a template and every template it uses (`shown` maps a template's
+        file path to the name its digest is kept under)."""
+        found = self._closures.get(name)
+        if found is None:
+            files = sorted(template_closure(self.env, name))
+            found = digest_text(
+                name, *(f"{f}={self.digests.get(shown.get(f, f), '')}" for f in files)
+            )
+            self._closures[name] = found
+        return found
+
+
+class Fragments:
+    """Cards and entity notes, rendered once for each value and kept in the cache."""
+
+    def __init__(
+        self,
+        layouts: Layouts,
+        store: Store,
+        facets: Callable[[str], str],
+        template: str,
+        planner: Callable[[], Planner],
+    ) -> None:
+        self.layouts = layouts
+        self.store = store
+        self.facets = facets  # facet id -> digest
+        self.template = template  # digest of the cards template
+        self.planner = planner
+
+    def card(self, slug: str, root: str, level: int) -> Markup:
+        """A brief's card, rendered or remembered."""
+        key = digest_text("card", slug, self.facets(f"{CARD}{slug}"), root, str(level))
+        return self._fragment(
+            key, lambda: ("brief_card", (self.planner().card_view(slug, root), level))
+        )
+
+    def entity_note(self, ref: NoteRef, root: str) -> Markup:
+        """A note as an entity page lists it, rendered or remembered."""
+        facet = self.facets(f"{NOTE}{ref.brief}#{ref.note}")
+        key = digest_text("note", ref.brief, ref.note, facet, root)
+        return self._fragment(
+            key, lambda: ("entity_note", (self.planner().entity_note_view(ref, root),))
+        )
+
+    def _fragment(self, key: str, make: Callable[[], tuple[str, tuple[object, ...]]]) -> Markup:
+        key = f"{self.template}:{key}"
+        kept = self.store.get("fragment", key)
+        if isinstance(kept, str):
+            return Markup(kept)
+        macro, args = make()
+        html = render_fragment(self.layouts.env, self.layouts.root, CARDS_TEMPLATE, macro, *args)
+        self.store.put("fragment", key, str(html))
+        return html
+
+
+def render(
+    planner: Planner, layouts: Layouts, key: PageKey
+) -> tuple[bytes | None, tuple[Diagnostic, ...]]:
+    """Plan and render one page: its bytes, or the template errors that stopped it."""
+    from briefsite.errors import BriefsiteError
+
+    try:
+        page = planner.plan(key)
+        return render_page(layouts.env, page, layouts.root).encode("utf-8"), ()
+    except BriefsiteError as exc:
+        return None, exc.diagnostics
+
+
+def planner_for(
+    index: SiteIndex,
+    placed: Callable[[str], Placed],
+    markdown: MarkdownMemo,
+    fragments: Fragments,
+) -> Planner:
+    """The planner of one run."""
+    return Planner(index, placed, markdown, fragments)

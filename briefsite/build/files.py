@@ -1,0 +1,198 @@
+"""The files a build reads, what each one holds now, and their records, parsed on demand.
+
+A file's bytes are read only when its stamp says it may have changed; its record is parsed
+only when a step needs it, and kept in memory up to a bound. A record that is needed again
+after it was let go is parsed again from the file, whose bytes must still have the digest
+the run started with: otherwise the file changed during the run, and the run starts over.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import OrderedDict
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from briefsite.build.stamps import FileState, digest, file_state, stamp_of, still_valid
+from briefsite.build.store import Store
+from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics, SourceLocation
+from briefsite.read.sources import Source, StaticFile, boundary_error, list_sources, outside
+from briefsite.read.textfile import read_bytes
+from briefsite.render.layouts import BUILTIN_LAYOUTS, layout_dirs
+
+if TYPE_CHECKING:
+    from briefsite.read.records import Item
+
+# The largest file of each kind that is read; a larger one is an error, never a MemoryError.
+MAX_BYTES = {
+    "seed": 20_000_000,
+    "brief": 5_000_000,
+    "entity": 1_000_000,
+    "topic": 1_000_000,
+    "site": 1_000_000,
+    "layout": 5_000_000,
+    "static": 200_000_000,
+}
+# How many parsed briefs and seeds stay in memory: every brief of a project of this size,
+# and a bounded amount beyond it (the figure is measured in benchmarks/compare.py).
+RECORDS_KEPT = 4096
+_SMALL = ("site", "entity", "topic")
+
+
+class Torn(Exception):
+    """A file changed while the run was reading it: the run is started again."""
+
+
+@dataclass(frozen=True, slots=True)
+class Listing:
+    """Every file of the project that a build reads, and the problems of their names."""
+
+    sources: tuple[Source, ...]
+    statics: tuple[StaticFile, ...]
+    layouts: tuple[tuple[str, Path], ...]  # templates, as shown, and where they are
+    problems: tuple[Diagnostic, ...]
+
+    def files(self) -> dict[str, tuple[str, Path]]:
+        """Every file by the name shown to the user, with its kind."""
+        found: dict[str, tuple[str, Path]] = {s.shown: (s.what, s.path) for s in self.sources}
+        found.update((s.source, ("static", s.path)) for s in self.statics)
+        found.update((shown, ("layout", path)) for shown, path in self.layouts)
+        return found
+
+
+def list_project(root: Path) -> Listing:
+    """List the sources, the layouts' templates and their static files."""
+    diagnostics = Diagnostics()
+    sources = list_sources(root, diagnostics)
+    statics: dict[str, StaticFile] = {}
+    layouts: list[tuple[str, Path]] = []
+    for directory in reversed(layout_dirs(root)):  # the project's files override built-ins
+        own = directory != BUILTIN_LAYOUTS
+        if own and outside(root, directory) is not None:
+            boundary_error("layouts", Path(os.path.realpath(directory)), diagnostics)
+            continue
+        for path in sorted(directory.rglob("*")):
+            relative = path.relative_to(directory)
+            shown = f"layouts/{relative.as_posix()}" if own else os.path.normpath(path)
+            if path.name.startswith(".") or not path.is_file():
+                continue
+            target = outside(root, path) if own else None
+            if target is not None:
+                boundary_error(shown, target, diagnostics)
+                continue
+            if relative.parts[0] == "static":
+                output = relative.relative_to("static").as_posix()
+                statics[output] = StaticFile(output, path, f"layouts/{relative.as_posix()}")
+            elif path.suffix == ".html":
+                layouts.append((shown, path))
+    return Listing(
+        tuple(sources), tuple(statics.values()), tuple(layouts), tuple(diagnostics.items)
+    )
+
+
+class Files:
+    """The project's files as last read, and their parsed records."""
+
+    def __init__(self, root: Path, store: Store) -> None:
+        self.root = root
+        self.store = store
+        self.states: dict[str, FileState] = {}
+        self.problems: dict[str, Diagnostic] = {}  # files that could not be read
+        self._records: OrderedDict[tuple[str, str], tuple[Item | None, tuple[Diagnostic, ...]]]
+        self._records = OrderedDict()
+        self._fresh: dict[str, bytes] = {}  # bytes read by this run's scan, not yet parsed
+
+    def scan(self, files: Mapping[str, tuple[str, Path]], only: Collection[str] | None) -> None:
+        """Bring every file's state up to date: those in `only` when given, else all."""
+        self._fresh.clear()
+        for shown in [s for s in self.states if s not in files]:
+            del self.states[shown]
+        for shown in [s for s in self.problems if s not in files]:
+            del self.problems[shown]
+        for shown, (kind, path) in files.items():
+            if only is not None and shown not in only and shown in self.states:
+                continue
+            self._look(shown, kind, path)
+
+    def _look(self, shown: str, kind: str, path: Path) -> None:
+        self.problems.pop(shown, None)
+        for _ in range(3):  # a file rewritten while it is read is read again
+            stamp = stamp_of(path)
+            if stamp is None:
+                break
+            known = self.states.get(shown)
+            if still_valid(known, stamp):
+                return
+            if stamp[1] > MAX_BYTES[kind]:
+                self.states.pop(shown, None)
+                self.problems[shown] = _too_large(shown, kind, stamp[1])
+                return
+            try:
+                data = read_bytes(path, shown)
+            except BriefsiteError as exc:
+                self.states.pop(shown, None)
+                self.problems[shown] = exc.diagnostics[0]
+                return
+            if stamp_of(path) == stamp:
+                self.states[shown] = file_state(stamp, data)
+                self._fresh[shown] = data
+                return
+        self.states.pop(shown, None)
+        try:
+            read_bytes(path, shown)
+        except BriefsiteError as exc:
+            self.problems[shown] = exc.diagnostics[0]
+
+    def digest(self, shown: str) -> str | None:
+        """The digest of a file's bytes as this run found them."""
+        state = self.states.get(shown)
+        return state.digest if state is not None else None
+
+    def record(self, source: Source) -> tuple[Item | None, tuple[Diagnostic, ...]]:
+        """A source's record (None if it has errors) and its problems."""
+        expected = self.digest(source.shown)
+        if expected is None:
+            return None, ()
+        key = (source.shown, expected)
+        found = self._records.get(key)
+        if found is not None:
+            self._records.move_to_end(key)
+            return found
+        if source.what in _SMALL and source.shown not in self._fresh:
+            kept = self.store.get_record("record", f"{source.shown}\0{expected}")
+            if kept is not None:
+                found = (kept[0], tuple(kept[1]))
+        if found is None:
+            data = self._fresh.pop(source.shown, None)
+            if data is None:
+                try:
+                    data = read_bytes(source.path, source.shown)
+                except BriefsiteError as exc:
+                    raise Torn(source.shown) from exc
+                if digest(data) != expected:
+                    raise Torn(source.shown)
+            # Imported here: YAML and the records are not needed when nothing changed.
+            from briefsite.read.records import parse_source
+
+            found = parse_source(source, data)
+            if source.what in _SMALL:
+                self.store.put_record("record", f"{source.shown}\0{expected}", found)
+        self._records[key] = found
+        if len(self._records) > RECORDS_KEPT:
+            self._records.popitem(last=False)
+        return found
+
+    def fresh(self) -> set[str]:
+        """The files whose bytes this run's scan read (new, or whose stamp changed)."""
+        return set(self._fresh)
+
+
+def _too_large(shown: str, kind: str, size: int) -> Diagnostic:
+    limit = MAX_BYTES[kind]
+    return Diagnostic(
+        SourceLocation(shown),
+        f"file is too large: {size:,} bytes, and a {kind} file may have at most {limit:,}",
+        "split it, or remove what does not belong in it",
+    )

@@ -1,0 +1,85 @@
+"""What an output folder holds and what it was made from, kept in the cache by build id."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from briefsite.build.codec import Plain, decode_diagnostics, encode_diagnostics
+from briefsite.build.stamps import FileState
+from briefsite.build.store import Store
+from briefsite.build.write import OutputStamp
+from briefsite.errors import Diagnostic
+
+
+@dataclass(frozen=True, slots=True)
+class PageEntry:
+    """A file of the site: what it was made from (`fingerprint`), its bytes' digest, and
+    its stamp in the output folder once written there."""
+
+    fingerprint: str
+    digest: str
+    stamp: OutputStamp | None
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """An output folder: its files, the sources they were made from, and what the build
+    that made them reported."""
+
+    build: str
+    files: Mapping[str, FileState]
+    pages: Mapping[str, PageEntry]
+    diagnostics: tuple[Diagnostic, ...]
+    briefs: int
+    notes: int
+
+
+def build_id(pages: Mapping[str, PageEntry]) -> str:
+    """An output's id, from its files' names and bytes alone: the same site has the same id."""
+    from briefsite.build.stamps import digest_text
+
+    return digest_text(*(f"{out}={pages[out].digest}" for out in sorted(pages)))
+
+
+def save_manifest(store: Store, manifest: Manifest) -> None:
+    """Keep a manifest (written by the store's next commit)."""
+    store.put("manifest", manifest.build, _encode(manifest))
+
+
+def load_manifest(store: Store, build: str | None) -> Manifest | None:
+    """The manifest of a build id, if the cache has it whole."""
+    if build is None:
+        return None
+    value = store.get("manifest", build)
+    if value is None:
+        return None
+    try:
+        return _decode(build, value)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _encode(m: Manifest) -> Plain:
+    return (
+        {s: (f.stamp, f.digest, f.racy) for s, f in m.files.items()},
+        {out: (p.fingerprint, p.digest, p.stamp) for out, p in m.pages.items()},
+        encode_diagnostics(m.diagnostics),
+        m.briefs,
+        m.notes,
+    )
+
+
+def _decode(build: str, value: Plain) -> Manifest:
+    files, pages, diagnostics, briefs, notes = value
+    return Manifest(
+        build,
+        {s: FileState(tuple(stamp), d, racy) for s, (stamp, d, racy) in files.items()},
+        {
+            out: PageEntry(fp, d, tuple(stamp) if stamp is not None else None)
+            for out, (fp, d, stamp) in pages.items()
+        },
+        decode_diagnostics(diagnostics),
+        int(briefs),
+        int(notes),
+    )

@@ -1,0 +1,274 @@
+"""The persistent cache: what a build learned, kept on disk for the next one.
+
+It lives in `.briefsite-cache/` in the project, as one SQLite database (SQLite does the
+locking, the transactions and the detection of a damaged file). Every value is stored with
+a checksum; values are plain data (`marshal`), or, for the few small records of entities,
+topics and the site, pickles that may name only briefsite's own record types.
+
+The cache is keyed by briefsite's code, its dependencies' versions and Python's. A cache
+made by anything else, or one that is truncated, corrupt or unreadable, is dropped and
+built again, with a note under `-v`; a value that fails its checksum is a miss. Nothing
+read from the cache is trusted without its key matching: a wrong entry can cost time,
+never a wrong page. A cache that cannot be written is a warning, never a failed build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import functools
+import hashlib
+import io
+import marshal
+import os
+import pickle
+import shutil
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+import briefsite
+
+FOLDER = ".briefsite-cache"
+_DATABASE = "cache.sqlite"
+_DEPENDENCIES = ("Markdown", "Jinja2", "MarkupSafe", "PyYAML", "nh3", "rapidfuzz")
+_BUSY_MS = 30_000
+_CHECK = 16  # bytes of BLAKE2b checksum before every value
+
+
+def cache_key() -> str:
+    """What a cache must have been made by to be used: briefsite's code (every module of the
+    package, so that an edited checkout does not read a stale cache), its dependencies'
+    versions and Python's."""
+    h = hashlib.blake2b(digest_size=16)
+    package = Path(briefsite.__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.relative_to(package).as_posix().encode())
+        h.update(path.read_bytes())
+    h.update(sys.version.encode())
+    for found in _installed(_DEPENDENCIES):
+        h.update(found.encode())
+    return h.hexdigest()
+
+
+def _installed(names: tuple[str, ...]) -> list[str]:
+    """The installed `name-version` of each distribution, from the names of the metadata
+    folders on the path (importlib.metadata takes longer to import than a build with
+    nothing to do takes to run)."""
+    wanted = {n.lower().replace("-", "_") for n in names}
+    found: set[str] = set()
+    for entry in sys.path:
+        try:
+            listing = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in listing:
+            if name.endswith(".dist-info"):
+                dist, _, version = name[: -len(".dist-info")].partition("-")
+                if dist.lower().replace("-", "_") in wanted:
+                    found.add(f"{dist.lower()}-{version}")
+    return sorted(found)
+
+
+@functools.cache
+def _record_types() -> frozenset[tuple[str, str]]:
+    from briefsite import model  # the records: needed only when something is read again
+
+    named = {("briefsite.model", n) for n, t in vars(model).items() if dataclasses.is_dataclass(t)}
+    return frozenset(named | {("briefsite.errors", "SourceLocation"), ("datetime", "date")})
+
+
+class _Records(pickle.Unpickler):
+    """Unpickles briefsite's records and nothing else: a cache file from an untrusted
+    project can name no other class or function, so it cannot run code."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in _record_types():
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not a briefsite record")
+
+
+def _pack(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=_CHECK).digest() + data
+
+
+def _unpack(blob: bytes) -> bytes | None:
+    check, data = blob[:_CHECK], blob[_CHECK:]
+    return data if hashlib.blake2b(data, digest_size=_CHECK).digest() == check else None
+
+
+class Store:
+    """The cache's tables: get and put plain values by table and key; puts are written by
+    `commit`, all at once. `Store.none()` keeps nothing (`build --no-cache`)."""
+
+    def __init__(self, db: sqlite3.Connection | None, notes: list[str]) -> None:
+        self._db = db
+        self.notes = notes  # what happened to the cache, shown with -v
+        self.warnings: list[str] = []  # what went wrong writing it, always shown
+        self._pending: dict[tuple[str, str], bytes] = {}
+        self._gone: set[tuple[str, str]] = set()
+
+    @classmethod
+    def none(cls) -> Store:
+        """A cache that remembers nothing."""
+        return cls(None, [])
+
+    @classmethod
+    def open(cls, project: Path, key: str | None = None) -> Store:
+        """The project's cache, or a new empty one in place of a cache that does not check
+        out; a cache folder that cannot be made leaves the build without a cache."""
+        key = key or cache_key()
+        folder = project / FOLDER
+        notes: list[str] = []
+        for attempt in (1, 2):
+            try:
+                folder.mkdir(exist_ok=True)
+                db = _connect(folder / _DATABASE)
+                found = db.execute("SELECT value FROM meta WHERE key = 'cache'").fetchone()
+                if found is not None and found[0] == key:
+                    return cls(db, notes)
+                if found is not None:
+                    notes.append("the cache was made by another version of briefsite: rebuilt")
+                with db:
+                    db.execute("DELETE FROM entries")
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('cache', ?)", (key,))
+                return cls(db, notes)
+            except sqlite3.DatabaseError as exc:
+                notes.append(f"the cache could not be read ({exc}): rebuilt")
+                if attempt == 2 or not _drop(folder):
+                    break
+            except OSError as exc:
+                notes.append(f"the cache folder cannot be used ({exc.strerror or exc})")
+                break
+        return cls(None, notes)
+
+    @property
+    def enabled(self) -> bool:
+        """Whether anything is kept."""
+        return self._db is not None
+
+    def get(self, table: str, key: str) -> Any:
+        """A plain value, or None when absent or damaged."""
+        blob = self._get(table, key)
+        if blob is None:
+            return None
+        try:
+            return marshal.loads(blob)
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    def get_all(self, table: str) -> dict[str, Any]:
+        """Every plain value of a table that is intact, by key."""
+        found: dict[str, Any] = {}
+        if self._db is None:
+            return found
+        try:
+            rows = self._db.execute("SELECT key, value FROM entries WHERE tab = ?", (table,))
+            for key, blob in rows:
+                data = _unpack(blob)
+                if data is not None and (table, key) not in self._gone:
+                    with contextlib.suppress(EOFError, ValueError, TypeError):
+                        found[key] = marshal.loads(data)
+        except sqlite3.Error:
+            return {}
+        for (t, key), blob in self._pending.items():
+            data = _unpack(blob) if t == table else None
+            if data is not None:
+                found[key] = marshal.loads(data)
+        return found
+
+    def get_record(self, table: str, key: str) -> Any:
+        """A record pickled by `put_record`, or None."""
+        blob = self._get(table, key)
+        if blob is None:
+            return None
+        try:
+            return _Records(io.BytesIO(blob)).load()
+        except Exception:  # any damage is a miss: the record is read from its file again
+            return None
+
+    def put(self, table: str, key: str, value: Any) -> None:
+        """Keep a plain value (str, int, float, bytes, None, tuples, lists and dicts of them)."""
+        if self._db is not None:
+            self._pending[(table, key)] = _pack(marshal.dumps(value))
+
+    def put_record(self, table: str, key: str, record: object) -> None:
+        """Keep a record of briefsite's own types."""
+        if self._db is not None:
+            self._pending[(table, key)] = _pack(pickle.dumps(record, protocol=5))
+
+    def delete(self, table: str, key: str) -> None:
+        """Forget a value."""
+        self._pending.pop((table, key), None)
+        self._gone.add((table, key))
+
+    def commit(self) -> None:
+        """Write what was put since the last commit; a failure is a warning (`warnings`)
+        and leaves the cache as it was: the next build does more work, nothing worse."""
+        if self._db is None or not (self._pending or self._gone):
+            return
+        pending, gone = self._pending, self._gone
+        self._pending, self._gone = {}, set()
+        try:
+            with self._db:
+                self._db.executemany(
+                    "DELETE FROM entries WHERE tab = ? AND key = ?", sorted(gone - set(pending))
+                )
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                    [(t, k, v) for (t, k), v in pending.items()],
+                )
+        except sqlite3.Error as exc:
+            self.warnings.append(
+                f"the build cache could not be written ({exc}); the build itself is complete"
+            )
+
+    def close(self) -> None:
+        """Close the database."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+    def _get(self, table: str, key: str) -> bytes | None:
+        pending = self._pending.get((table, key))
+        if pending is not None:
+            return _unpack(pending)
+        if self._db is None or (table, key) in self._gone:
+            return None
+        try:
+            row = self._db.execute(
+                "SELECT value FROM entries WHERE tab = ? AND key = ?", (table, key)
+            ).fetchone()
+        except sqlite3.Error:
+            return None
+        return _unpack(row[0]) if row is not None else None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=_BUSY_MS / 1000, isolation_level=None)
+    db.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")
+    with db:
+        db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+        db.execute(
+            "CREATE TABLE IF NOT EXISTS entries (tab TEXT, key TEXT, value BLOB, "
+            "PRIMARY KEY (tab, key)) WITHOUT ROWID"
+        )
+    return db
+
+
+def _drop(folder: Path) -> bool:
+    """Remove a damaged cache; whether that worked."""
+    try:
+        shutil.rmtree(folder)
+    except OSError:
+        return False
+    return True
+
+
+def drop(project: Path) -> None:
+    """Remove the project's cache folder (`build --no-cache`)."""
+    with contextlib.suppress(FileNotFoundError):
+        shutil.rmtree(project / FOLDER)

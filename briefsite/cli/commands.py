@@ -1,0 +1,154 @@
+"""The commands `build`, `check` and `anchor`: each runs the one builder, then does its own
+thing with the result."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from briefsite.build.builder import Builder, promoted
+from briefsite.build.store import Store, drop
+from briefsite.build.write import output_problem, write_file_atomically
+from briefsite.cli.report import (
+    UsageError,
+    check_report,
+    count,
+    print_diagnostics,
+    print_totals,
+)
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
+
+
+def open_builder(root: Path, args: argparse.Namespace) -> Builder:
+    """The project's builder, with its cache unless `--no-cache` dropped it."""
+    if args.no_cache:
+        drop(root)
+        store = Store.none()
+    else:
+        store = Store.open(root)
+    if args.verbose:
+        for note in store.notes:
+            print(f"note: {note}", file=sys.stderr)
+    return Builder(root, store, args.jobs)
+
+
+def output_of(root: Path, args: argparse.Namespace) -> Path:
+    """The output folder asked for, checked to be one a build may replace."""
+    output: Path = args.output if args.output is not None else root / "output"
+    problem = output_problem(output, root)
+    if problem:
+        raise UsageError(problem)
+    return output.resolve()
+
+
+def build_command(root: Path, args: argparse.Namespace) -> int:
+    """`build`: run, and write the site when there is no error."""
+    output = output_of(root, args)
+    builder = open_builder(root, args)
+    built = builder.build(output, strict=args.strict)
+    _cache_warnings(builder)
+    if not built.ok:
+        print_diagnostics(built.diagnostics, root, sys.stderr)
+        print_totals(built.diagnostics, sys.stderr, "; nothing was written")
+        return EXIT_CONTENT
+    print_diagnostics(built.diagnostics, root, sys.stderr)
+    if not args.quiet:
+        pages = sum(not p.fingerprint.startswith("static:") for p in built.pages.values())
+        seconds = built.rebuild_seconds + built.write_seconds
+        state = " (up to date)" if built.up_to_date else ""
+        print(
+            f"Built {count(built.briefs, 'brief')}, {count(built.notes, 'note')}, "
+            f"{count(pages, 'page')} in {seconds:.2f} s -> {output}{state}"
+        )
+    if args.verbose:
+        written, unchanged = built.written.written, built.written.unchanged
+        print(f"  {count(written, 'file')} written, {unchanged} unchanged")
+    return EXIT_OK
+
+
+def check_command(root: Path, args: argparse.Namespace) -> int:
+    """`check`: run every step but the write, and report."""
+    builder = open_builder(root, args)
+    run = builder.check()
+    _cache_warnings(builder)
+    diagnostics = promoted(run.diagnostics) if args.strict else run.diagnostics
+    errors = [d for d in diagnostics if d.severity == "error"]
+    if args.format == "json":
+        report = check_report(run, builder.passage, diagnostics)
+        json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return EXIT_CONTENT if errors else EXIT_OK
+    print_diagnostics(diagnostics, root, sys.stderr)
+    if args.verbose:
+        for slug, placements in sorted(run.anchors.items()):
+            placed = sum(p.status in ("exact", "moved", "fuzzy") for p in placements)
+            print(f"  {slug}: {placed} of {count(len(placements), 'note')} placed")
+    if errors:
+        print_totals(diagnostics, sys.stderr)
+    elif not args.quiet:
+        warnings = len(diagnostics)
+        verdict = f"no errors, {count(warnings, 'warning')}" if warnings else "no errors"
+        print(
+            f"Checked {count(run.briefs, 'brief')}, {count(run.notes, 'note')}: {verdict} "
+            f"({run.seconds:.2f} s)"
+        )
+    return EXIT_CONTENT if errors else EXIT_OK
+
+
+def anchor_command(root: Path, args: argparse.Namespace) -> int:
+    """`anchor [BRIEF ...] [--write]`: run, then print or apply each brief's refreshed
+    selectors; never touches seeds, only brief files."""
+    from briefsite.anchor.rewrite import Plan, anchor_slugs, plan_anchor
+
+    builder = open_builder(root, args)
+    run = builder.check()
+    _cache_warnings(builder)
+    try:
+        slugs = anchor_slugs(args.briefs, sorted(run.anchors))
+    except ValueError as exc:
+        raise UsageError(f"no such brief (or it has errors): {exc}") from exc
+    plans: list[Plan] = []
+    for slug in slugs:
+        placed = builder.placed(slug)
+        plans.append(plan_anchor(root, placed.brief, placed.seed, placed.anchors, dt.date.today()))
+    errors = [d for d in run.diagnostics if d.severity == "error"]
+    print_diagnostics(errors, root, sys.stderr)
+    failed = bool(errors)
+    for plan in plans:
+        if plan.refused:
+            failed = True
+            print(
+                f"{plan.brief}: not anchored: {_notes(plan.refused)} could not be placed; "
+                "fix them first",
+                file=sys.stderr,
+            )
+            continue
+        if plan.new == plan.old:
+            if args.verbose:
+                print(f"{plan.brief}: up to date", file=sys.stderr)
+            continue
+        if args.write:
+            try:
+                write_file_atomically(plan.path, plan.new)
+            except OSError as exc:
+                failed = True
+                print(f"{plan.brief}: cannot write: {exc.strerror or exc}", file=sys.stderr)
+                continue
+            if not args.quiet:
+                print(f"{plan.brief}: anchored", file=sys.stderr)
+        else:
+            sys.stdout.write(plan.diff())
+    return EXIT_CONTENT if failed else EXIT_OK
+
+
+def _notes(ids: tuple[str, ...]) -> str:
+    return ("note " if len(ids) == 1 else "notes ") + ", ".join(ids)
+
+
+def _cache_warnings(builder: Builder) -> None:
+    for warning in builder.store.warnings:
+        print(f"warning: {warning}", file=sys.stderr)

@@ -1,0 +1,108 @@
+"""Running the one builder from tests, and composing single steps for unit tests."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from markupsafe import Markup
+
+from briefsite.anchor.anchoring import anchor_brief
+from briefsite.build.builder import Builder, Built
+from briefsite.build.steps import Run
+from briefsite.build.store import Store
+from briefsite.build.write import MARKER
+from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
+from briefsite.link.graph import BriefLinks, NoteRef, alias_pattern, brief_links, build_graph, find_mentions
+from briefsite.model import Project
+from briefsite.read.markup import MarkdownRenderer
+from briefsite.read.records import read_project
+from briefsite.render.layouts import BUILTIN_LAYOUTS
+from briefsite.render.templates import make_environment, render_fragment
+from briefsite.site.pages import Placed, SiteIndex
+from briefsite.site.plan import Planner
+
+
+def check(root: Path, jobs: int = 1) -> Run:
+    """`check` on a project, without a cache."""
+    return Builder(root, Store.none(), jobs).check()
+
+
+def build(root: Path, output: Path, strict: bool = False, jobs: int = 1) -> Built:
+    """`build` of a project into `output`, without a cache; raises BriefsiteError on errors,
+    as a caller that must succeed expects."""
+    built = Builder(root, Store.none(), jobs).build(output, strict=strict)
+    if not built.ok:
+        raise BriefsiteError([d for d in built.diagnostics if d.severity == "error"])
+    return built
+
+
+def errors(run: Run | Built) -> list[Diagnostic]:
+    """The errors of a run, in the order they are reported."""
+    return [d for d in run.diagnostics if d.severity == "error"]
+
+
+def site_files(output: Path) -> dict[str, bytes]:
+    """Every file of a built site (the marker aside), by path relative to the output."""
+    return {
+        p.relative_to(output).as_posix(): p.read_bytes()
+        for p in sorted(output.rglob("*"))
+        if p.is_file() and p.name != MARKER
+    }
+
+
+def build_site(root: Path, output: Path) -> dict[str, bytes]:
+    """Build a project and return its files."""
+    build(root, output)
+    return site_files(output)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """The steps up to the plan, composed by hand for unit tests of the planner."""
+
+    project: Project
+    index: SiteIndex
+    placed: Mapping[str, Placed]
+    planner: Planner
+    diagnostics: Diagnostics
+
+
+class _Fragments:
+    """Cards and entity notes rendered with the built-in layouts, as a build does."""
+
+    def __init__(self, planner: list[Planner]) -> None:
+        self.planner = planner
+        self.env = make_environment([BUILTIN_LAYOUTS], BUILTIN_LAYOUTS)
+
+    def card(self, slug: str, root: str, level: int) -> Markup:
+        view = self.planner[0].card_view(slug, root)
+        return render_fragment(self.env, BUILTIN_LAYOUTS, "_cards.html", "brief_card", view, level)
+
+    def entity_note(self, ref: NoteRef, root: str) -> Markup:
+        view = self.planner[0].entity_note_view(ref, root)
+        return render_fragment(self.env, BUILTIN_LAYOUTS, "_cards.html", "entity_note", view)
+
+
+def plan(root: Path) -> Planned:
+    """Read, anchor and link a project, and make its planner."""
+    diagnostics = Diagnostics()
+    project = read_project(root.resolve(), diagnostics)
+    aliases = alias_pattern(project.entities.values())
+    entities = frozenset(project.entities)
+    placed: dict[str, Placed] = {}
+    links: dict[str, BriefLinks] = {}
+    for slug, brief in project.briefs.items():
+        seed = project.seeds.get(brief.seed.slug)
+        if seed is None:
+            continue
+        mentions = find_mentions(seed.text, aliases)
+        placed[slug] = Placed(brief, seed, anchor_brief(brief, seed, diagnostics), mentions)
+        links[slug] = brief_links(brief, seed, mentions, entities)
+    graph = build_graph(links, project.entities, project.topics)
+    index = SiteIndex(project.site, links, project.entities, project.topics, graph)
+    holder: list[Planner] = []
+    planner = Planner(index, placed.__getitem__, MarkdownRenderer(), _Fragments(holder))
+    holder.append(planner)
+    return Planned(project, index, placed, planner, diagnostics)
