@@ -9,8 +9,8 @@ of their seed, links to entities and to other notes), 50 entities whose aliases 
 the seeds, and 10 topics. Then three phases are timed, each run in a fresh spawned
 process so that its peak RSS is its own:
 
-- check:   `briefsite.pipeline.run(root)` (validate, anchor, link, render in memory)
-- build:   `briefsite.pipeline.build(root, out)` into an output folder that does not exist
+- check:   `Builder(root, Store.none()).check()` (validate, anchor, link, render in memory)
+- build:   `Builder(root, Store.none()).build(out)` into an output folder that does not exist
 - rebuild: the same build again into the output the previous build left
 
 Only the call itself is timed (imports are done before the clock starts). The script
@@ -46,8 +46,8 @@ from dataclasses import asdict, dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from briefsite.anchor.anchoring import fold
-from briefsite.read.schema import ENTITY_KINDS, NOTE_TYPES, RATINGS
+from briefsite.anchor.folding import fold
+from briefsite.model import ENTITY_KINDS, NOTE_TYPES, RATINGS
 
 PHASES = ("check", "build", "rebuild")
 NOTES_PER_BRIEF = 15
@@ -640,8 +640,9 @@ def _max_rss_kib() -> int:
 
 def measure(phase: str, root: Path, output: Path, jobs: int) -> Sample:
     """Run one phase in this process and measure it."""
-    from briefsite.build import pipeline
-    from briefsite.errors import BriefsiteError, Diagnostic
+    from briefsite.build.builder import Builder
+    from briefsite.build.store import Store
+    from briefsite.errors import Diagnostic
 
     if phase == "build" and output.exists():
         raise RuntimeError(f"{output} should not exist before a full build")
@@ -651,22 +652,18 @@ def measure(phase: str, root: Path, output: Path, jobs: int) -> Sample:
     written = unchanged = files = 0
     found: Sequence[Diagnostic]
     started = time.perf_counter()
+    builder = Builder(root, Store.none(), jobs)
     if phase == "check":
-        run = pipeline.run(root, jobs)
+        run = builder.check()
         seconds = time.perf_counter() - started
-        found = run.diagnostics.items
-        files = len(run.files) + len(run.copies)
+        found = run.diagnostics
+        files = len(run.pages)
     else:
-        try:
-            result = pipeline.build(root, output, jobs)
-        except BriefsiteError as exc:
-            seconds = time.perf_counter() - started
-            found = exc.diagnostics
-        else:
-            seconds = time.perf_counter() - started
-            found = result.warnings
-            written, unchanged = result.written.written, result.written.unchanged
-            files = written + unchanged
+        built = builder.build(output)
+        seconds = time.perf_counter() - started
+        found = built.diagnostics
+        written, unchanged = built.written.written, built.written.unchanged
+        files = written + unchanged
     errors = [d for d in found if d.severity == "error"]
     return Sample(
         phase=phase,
@@ -816,15 +813,14 @@ def reproduce_line(args: argparse.Namespace) -> str:
 
 def profile_build(root: Path, output: Path) -> str:
     """cProfile one full build (into an empty output); the top functions by cumulative time."""
-    from briefsite.build import pipeline
-    from briefsite.errors import BriefsiteError
+    from briefsite.build.builder import Builder
+    from briefsite.build.store import Store
 
     shutil.rmtree(output, ignore_errors=True)
     profiler = cProfile.Profile()
-    try:
-        profiler.runcall(pipeline.build, root, output)
-    except BriefsiteError as exc:
-        errors = [d.format() for d in exc.diagnostics if d.severity == "error"]
+    built = profiler.runcall(Builder(root, Store.none()).build, output)
+    if not built.ok:
+        errors = [d.format() for d in built.diagnostics if d.severity == "error"]
         print(f"error: the profiled build failed with {len(errors)} error(s):", file=sys.stderr)
         print("\n".join(errors[:SHOWN_DIAGNOSTICS]), file=sys.stderr)
         sys.exit(1)

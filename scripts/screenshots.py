@@ -20,7 +20,8 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-from briefsite.build import pipeline
+from briefsite.build.builder import Builder
+from briefsite.build.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -71,7 +72,8 @@ def take(out: Path, everything: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
-        pipeline.build(ROOT, site)
+        built = Builder(ROOT, Store.none()).build(site)
+        assert built.ok, [d.format() for d in built.diagnostics]
         with serve(site) as base, sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             desktop = browser.new_page(viewport={"width": 1280, "height": 900})

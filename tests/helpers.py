@@ -14,7 +14,14 @@ from briefsite.build.steps import Run
 from briefsite.build.store import Store
 from briefsite.build.write import MARKER
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
-from briefsite.link.graph import BriefLinks, NoteRef, alias_pattern, brief_links, build_graph, find_mentions
+from briefsite.link.graph import (
+    BriefLinks,
+    NoteRef,
+    alias_pattern,
+    brief_links,
+    build_graph,
+    find_mentions,
+)
 from briefsite.model import Project
 from briefsite.read.markup import MarkdownRenderer
 from briefsite.read.records import read_project

@@ -15,8 +15,8 @@ from briefsite.anchor.folding import Normalized
 from briefsite.anchor.selectors import selectors_for
 from briefsite.cli import main as cli
 from briefsite.read.seeds import parse_seed
-from tests.helpers import check
 from tests.conftest import SEED, ProjectFactory
+from tests.helpers import check
 
 B = "content/briefs/agency-move.yaml"
 S = "seeds/agency-move.txt"

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import build
 from briefsite.errors import BriefsiteError
+from tests.helpers import build
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "hostile"
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefsite.cli.main import _parser
+from briefsite.model import ENTITY_KINDS, NOTE_TYPES, RATINGS
 from briefsite.read import schema
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
@@ -41,7 +42,7 @@ def test_every_yaml_key_is_documented_with_an_example(where: str, key: str) -> N
 
 
 def test_every_enum_value_is_documented() -> None:
-    for value in (*schema.NOTE_TYPES, *schema.RATINGS, *schema.ENTITY_KINDS):
+    for value in (*NOTE_TYPES, *RATINGS, *ENTITY_KINDS):
         assert f"`{value}`" in README
 
 

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from tests.helpers import build
 from tests.conftest import ProjectFactory
+from tests.helpers import build
 
 
 def test_minimal_project_builds(make_project: ProjectFactory, tmp_path: Path) -> None:

@@ -23,6 +23,7 @@ from briefsite.build.manifest import (
     Manifest,
     PageEntry,
     build_id,
+    forget_manifest,
     load_manifest,
     save_manifest,
 )
@@ -73,7 +74,7 @@ class Builder:
         self._memo: MarkdownMemo | None = None
         self._layouts: Layouts | None = None
         self._listing: Listing | None = None
-        self._manifest: Manifest | None = None  # the output as this builder last saw it
+        self._manifests: dict[Path, Manifest] = {}  # each output as this builder last saw it
 
     def check(self, changed: Collection[Path] | None = None) -> Run:
         """Run every step but the write; pages rendered without error before are not
@@ -141,7 +142,7 @@ class Builder:
             # Nothing to write: the sources were only touched, or changed back. The output
             # stays; its manifest learns the files' new stamps.
             staging.discard()
-            self._manifest = Manifest(
+            same = Manifest(
                 manifest.build,
                 dict(self.files.states),
                 manifest.pages,
@@ -149,10 +150,11 @@ class Builder:
                 result.briefs,
                 result.notes,
             )
-            save_manifest(self.store, self._manifest)
+            self._manifests[output] = same
+            save_manifest(self.store, output, same)
             self._save()
             seconds = time.perf_counter() - started
-            return replace(_unchanged(self._manifest, seconds, strict), up_to_date=False)
+            return replace(_unchanged(same, seconds, strict), up_to_date=False)
         for out, entry in result.pages.items():
             if out not in made:
                 assert entry.stamp is not None
@@ -166,13 +168,13 @@ class Builder:
             result.briefs,
             result.notes,
         )
-        save_manifest(self.store, new)
+        save_manifest(self.store, output, new)
         self._save()  # the manifest is in the cache before the output that it describes
         staging.commit(new.build)
         if manifest is not None and manifest.build != new.build:
-            self.store.delete("manifest", manifest.build)
+            forget_manifest(self.store, output, manifest.build)
             self.store.commit()
-        self._manifest = new
+        self._manifests[output] = new
         old = manifest.pages if manifest is not None else {}
         return Built(
             ok=True,
@@ -194,9 +196,10 @@ class Builder:
         build = live_build(output)
         if build is None:
             return None
-        if self._manifest is not None and self._manifest.build == build:
-            return self._manifest
-        return load_manifest(self.store, build)
+        known = self._manifests.get(output)
+        if known is not None and known.build == build:
+            return known
+        return load_manifest(self.store, output, build)
 
     def _up_to_date(self, manifest: Manifest, output: Path) -> bool:
         """Whether every source is as the output was made from, and the output intact:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from briefsite.build.codec import Plain, decode_diagnostics, encode_diagnostics
 from briefsite.build.stamps import FileState
@@ -42,16 +43,26 @@ def build_id(pages: Mapping[str, PageEntry]) -> str:
     return digest_text(*(f"{out}={pages[out].digest}" for out in sorted(pages)))
 
 
-def save_manifest(store: Store, manifest: Manifest) -> None:
-    """Keep a manifest (written by the store's next commit)."""
-    store.put("manifest", manifest.build, _encode(manifest))
+def _key(output: Path, build: str) -> str:
+    # Two output folders may hold the same build, each with its own files' stamps.
+    return f"{output}\0{build}"
 
 
-def load_manifest(store: Store, build: str | None) -> Manifest | None:
-    """The manifest of a build id, if the cache has it whole."""
+def save_manifest(store: Store, output: Path, manifest: Manifest) -> None:
+    """Keep the manifest of an output folder (written by the store's next commit)."""
+    store.put("manifest", _key(output, manifest.build), _encode(manifest))
+
+
+def forget_manifest(store: Store, output: Path, build: str) -> None:
+    """Drop the manifest of a build the output folder no longer holds."""
+    store.delete("manifest", _key(output, build))
+
+
+def load_manifest(store: Store, output: Path, build: str | None) -> Manifest | None:
+    """The manifest of the build an output folder holds, if the cache has it whole."""
     if build is None:
         return None
-    value = store.get("manifest", build)
+    value = store.get("manifest", _key(output, build))
     if value is None:
         return None
     try:

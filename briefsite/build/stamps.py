@@ -62,5 +62,5 @@ def still_valid(known: FileState | None, stamp: Stamp) -> bool:
 
 def file_state(stamp: Stamp, data: bytes) -> FileState:
     """The state of a file just read with the given stamp."""
-    racy = time.time_ns() - max(stamp[0], stamp[3]) < RACY_NS
+    racy = time.time_ns() - stamp[0] < RACY_NS
     return FileState(stamp, digest(data), racy)

@@ -90,12 +90,12 @@ def output_stamp(path: Path) -> OutputStamp | None:
 
 @contextmanager
 def output_lock(output: Path, waiting: str = "") -> Iterator[None]:
-    """Hold the output's lock: a second build of the same output waits for the first
-    (printing `waiting` once when it has to)."""
+    """Hold the lock of the folder the output is in: a second build into it waits for the
+    first (printing `waiting` once when it has to). The folder itself is locked, so no
+    lock file is left beside the output."""
     output.parent.mkdir(parents=True, exist_ok=True)
-    path = output.parent / f".{output.name}.lock"
     try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
+        fd = os.open(output.parent, os.O_RDONLY)
     except OSError as exc:
         raise _cannot(output, "lock", exc) from exc
     try:
@@ -131,8 +131,8 @@ class Staging:
 
     def write(self, relative: str, data: bytes) -> OutputStamp:
         """Write a file of the new site."""
-        target = self._target(relative)
         try:
+            target = self._target(relative)
             with open(target, "wb") as stream:
                 stream.write(data)
             os.chmod(target, _file_mode())
@@ -145,8 +145,8 @@ class Staging:
 
     def copy(self, relative: str, path: Path) -> OutputStamp:
         """Copy a file (a layout's static file) into the new site."""
-        target = self._target(relative)
         try:
+            target = self._target(relative)
             shutil.copyfile(path, target)
             os.chmod(target, _file_mode())
         except OSError as exc:
@@ -170,8 +170,8 @@ class Staging:
             return None
         if (st.st_mtime_ns, st.st_size, st.st_ino) != stamp:
             return None
-        target = self._target(relative)
         try:
+            target = self._target(relative)
             os.link(old, target)
             if st.st_mode & 0o7777 != _file_mode():  # the umask changed since it was written
                 os.chmod(target, _file_mode())

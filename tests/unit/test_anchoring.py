@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from briefsite.anchor.anchoring import Anchor, Normalized, Unplaced, anchor_brief, fold
+from briefsite.anchor.anchoring import Anchor, Unplaced, anchor_brief
+from briefsite.anchor.folding import Normalized, fold
 from briefsite.errors import Diagnostic, Diagnostics, SourceLocation
 from briefsite.model import Annotation, Brief, Ref, Seed, Text
 from briefsite.read.seeds import parse_seed

@@ -9,10 +9,9 @@ from collections.abc import Callable, Sequence
 from markupsafe import Markup
 
 from briefsite.link.graph import Mention
-from briefsite.model import Block, Seed
+from briefsite.model import Block, NoteType, Seed
 from briefsite.read.seeds import parse_seed
 from briefsite.site.article import (
-    TYPE_NAMES,
     ArticleBlock,
     Segment,
     Span,
@@ -20,9 +19,12 @@ from briefsite.site.article import (
     render_article,
     segment_block,
 )
+from briefsite.site.views import NOTE_WORDS
 
 
-def _span(note_id: str, start: int, end: int, number: int = 1, kind: str = "context") -> Span:
+def _span(
+    note_id: str, start: int, end: int, number: int = 1, kind: NoteType = "context"
+) -> Span:
     return Span(note_id, kind, number, start, end)
 
 
@@ -170,10 +172,10 @@ def _visible(html: str) -> str:
     return re.sub(r"<[^>]+>", "", _SR.sub("", _REF.sub("", html)))
 
 
-def _ref(note: str, number: int, kind: str = "context") -> str:
+def _ref(note: str, number: int, kind: NoteType = "context") -> str:
     return (
         f'<a class="ref t-{kind}" href="#{note}"><span class="sr"> [end of passage; read note '
-        f'</span>{number}<span class="sr">, {TYPE_NAMES[kind]}]</span></a>'
+        f'</span>{number}<span class="sr">, {NOTE_WORDS[kind].name}]</span></a>'
     )
 
 

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
-from briefsite.anchor.anchoring import Anchor, Unplaced
 from briefsite.errors import Diagnostic, Diagnostics, SourceLocation
 from briefsite.link.graph import (
-    Graph,
-    Known,
+    Mention,
     NoteRef,
     alias_pattern,
+    brief_links,
     build_graph,
-    check_references,
+    find_mentions,
 )
+from briefsite.link.references import check_brief, check_text
 from briefsite.model import Project
 from briefsite.read.markup import MarkdownRenderer
-from briefsite.read.sources import read_project
+from briefsite.read.records import read_project
+from briefsite.read.sources import Known
 from tests.conftest import write_project
 
 SITE = "title: Test\n"
@@ -38,10 +41,30 @@ def _read(root: Path, files: dict[str, str]) -> Project:
     return project
 
 
-def _graph(root: Path, files: dict[str, str]) -> tuple[Graph, list[Diagnostic]]:
+@dataclass(frozen=True)
+class Linked:
+    """The link step's results for a whole project: mentions per brief, and the graph."""
+
+    mentions: Mapping[str, tuple[Mention, ...]]
+    entity_briefs: Mapping[str, tuple[str, ...]]
+    entity_notes: Mapping[str, tuple[NoteRef, ...]]
+    topic_briefs: Mapping[str, tuple[str, ...]]
+    related: Mapping[str, tuple[str, ...]]
+
+
+def _graph(root: Path, files: dict[str, str]) -> tuple[Linked, list[Diagnostic]]:
     project = _read(root, files)
-    diagnostics = Diagnostics()
-    return build_graph(project, {}, diagnostics), diagnostics.items
+    aliases = alias_pattern(project.entities.values())
+    mentions, links = {}, {}
+    for slug, brief in project.briefs.items():
+        seed = project.seeds[brief.seed.slug]
+        mentions[slug] = find_mentions(seed.text, aliases)
+        links[slug] = brief_links(brief, seed, mentions[slug], frozenset(project.entities))
+    graph = build_graph(links, project.entities, project.topics)
+    linked = Linked(
+        mentions, graph.entity_briefs, graph.entity_notes, graph.topic_briefs, graph.related
+    )
+    return linked, list(aliases.problems)
 
 
 def _mention_texts(root: Path, seed_text: str, entities: dict[str, str]) -> list[tuple[str, str]]:
@@ -133,7 +156,7 @@ def test_no_entities_means_no_mentions(tmp_path: Path) -> None:
 
 def test_alias_pattern_is_none_without_entities(tmp_path: Path) -> None:
     project = _read(tmp_path, {})
-    assert alias_pattern(project, Diagnostics()) is None
+    assert alias_pattern(project.entities.values()).regex is None
 
 
 # --- alias conflicts --------------------------------------------------------------------------
@@ -148,7 +171,7 @@ def test_alias_of_two_entities_is_reported_at_the_second(tmp_path: Path) -> None
         },
     )
     diagnostics = Diagnostics()
-    alias_pattern(project, diagnostics)
+    diagnostics.extend(alias_pattern(project.entities.values()).problems)
     assert [(d.location, d.message) for d in diagnostics.errors] == [
         (
             SourceLocation("content/entities/b.yaml", 2, 14),
@@ -167,7 +190,7 @@ def test_alias_equal_to_another_entitys_name_is_a_conflict(tmp_path: Path) -> No
         },
     )
     diagnostics = Diagnostics()
-    alias_pattern(project, diagnostics)
+    diagnostics.extend(alias_pattern(project.entities.values()).problems)
     assert [d.message for d in diagnostics.errors] == [
         "alias 'ICE' also belongs to entity 'a' (content/entities/a.yaml:1:7)"
     ]
@@ -175,9 +198,9 @@ def test_alias_equal_to_another_entitys_name_is_a_conflict(tmp_path: Path) -> No
 
 def test_alias_repeating_its_own_entity_name_is_fine(tmp_path: Path) -> None:
     project = _read(tmp_path, {"content/entities/a.yaml": _entity("ICE", "[ICE, ICE]")})
-    diagnostics = Diagnostics()
-    assert alias_pattern(project, diagnostics) is not None
-    assert diagnostics.items == []
+    aliases = alias_pattern(project.entities.values())
+    assert aliases.regex is not None
+    assert aliases.problems == ()
 
 
 def test_aliases_differing_only_in_case_are_different(tmp_path: Path) -> None:
@@ -189,7 +212,7 @@ def test_aliases_differing_only_in_case_are_different(tmp_path: Path) -> None:
         },
     )
     diagnostics = Diagnostics()
-    alias_pattern(project, diagnostics)
+    diagnostics.extend(alias_pattern(project.entities.values()).problems)
     assert diagnostics.items == []
 
 
@@ -251,17 +274,6 @@ def test_mentions_are_found_for_every_brief_of_a_shared_seed(tmp_path: Path) -> 
     assert graph.mentions["new"] == ()
 
 
-def test_anchors_are_passed_through(tmp_path: Path) -> None:
-    project = _read(tmp_path, _backlink_project())
-    anchors: dict[str, tuple[Anchor | Unplaced, ...]] = {
-        "new": (Anchor("n1", 6, 13), Unplaced("n2", "orphan"))
-    }
-    assert build_graph(project, anchors, Diagnostics()).anchors == anchors
-
-
-# --- related briefs ---------------------------------------------------------------------------
-
-
 def test_related_briefs_are_symmetric(tmp_path: Path) -> None:
     files = {
         "seeds/s.txt": "Head\n\nText.",
@@ -308,9 +320,17 @@ def _check(root: Path, files: dict[str, str], known: Known | None = None) -> lis
             frozenset(project.entities),
             frozenset(project.topics),
         )
-    diagnostics = Diagnostics()
-    check_references(project, known, MarkdownRenderer(), diagnostics)
-    return diagnostics.items
+    markdown = MarkdownRenderer()
+    note_ids = {slug: b.note_ids for slug, b in project.briefs.items()}
+    found: list[Diagnostic] = []
+    for brief in project.briefs.values():
+        found.extend(check_brief(brief, known, note_ids, markdown))
+    summaries = [e.summary for e in project.entities.values()]
+    summaries += [t.summary for t in project.topics.values()]
+    for summary in summaries:
+        if summary is not None:
+            found.extend(check_text(summary, known, note_ids, markdown))
+    return found
 
 
 BASE = {

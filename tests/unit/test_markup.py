@@ -258,11 +258,6 @@ def test_inline_and_block_of_the_same_text_differ(renderer: MarkdownRenderer) ->
 # --- the cache ----------------------------------------------------------------------------
 
 
-def test_cache_returns_the_same_result_object(renderer: MarkdownRenderer) -> None:
-    first = renderer.render("[a](entity:ice)")
-    assert renderer.render("[a](entity:ice)") is first
-
-
 def test_cache_keeps_links_after_other_texts_were_rendered(renderer: MarkdownRenderer) -> None:
     first = renderer.render("[a](entity:ice)")
     renderer.render("[b](topic:x) and [c](#n)")

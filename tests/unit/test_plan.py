@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from briefsite.build import pipeline
 from briefsite.errors import Diagnostics, SourceLocation
-from briefsite.read.markup import MarkdownRenderer
-from briefsite.site.inputs import facet_values
-from briefsite.site.plan import Page, Planner, StaticFile, check_outputs, page_keys
+from briefsite.read.sources import StaticFile
+from briefsite.site.inputs import brief_facets, page_inputs
+from briefsite.site.pages import check_outputs, page_keys
+from briefsite.site.plan import Page
 from tests.conftest import ProjectFactory, write_project
+from tests.helpers import build_site, check, errors, plan
 
 SEED_B = "Second story about the Agency\n\nThe Office and the Agency met.\n"
 BRIEF_B = """\
@@ -49,17 +50,28 @@ def _two_briefs(make_project: ProjectFactory) -> Path:
 def _plan(
     root: Path, static: list[StaticFile] | None = None
 ) -> tuple[dict[str, Page], list[Page | StaticFile], Diagnostics]:
-    run = pipeline.run(root)
-    assert run.diagnostics.errors == [], [d.format() for d in run.diagnostics.errors]
+    planned_project = plan(root)
+    assert planned_project.diagnostics.errors == []
+    index, planner = planned_project.index, planned_project.planner
     diagnostics = Diagnostics()
-    keys = page_keys(run.project)
-    copies = check_outputs(run.project, keys, static or [], diagnostics)
-    planner = Planner(run.project, run.graph, MarkdownRenderer())
+    keys = page_keys(index)
+    copies = check_outputs(index, keys, static or [], diagnostics)
     planned: list[Page | StaticFile] = [planner.plan(key) for key in keys]
     assert [p.output for p in planned] == [key.output for key in keys]
     planned += copies
     pages = {p.output: p for p in planned if isinstance(p, Page)}
     return pages, planned, diagnostics
+
+
+def _inputs(root: Path) -> dict[str, frozenset[str]]:
+    index = plan(root).index
+    return {key.output: page_inputs(key, index) for key in page_keys(index)}
+
+
+def _card_slug(card: object) -> str:
+    found = re.search(r'href="[^"]*briefs/([^/"]+)/"', str(card))
+    assert found is not None
+    return found.group(1)
 
 
 def _items(page: Page, key: str) -> list[Any]:
@@ -117,8 +129,8 @@ def test_static_files_are_planned_after_pages(make_project: ProjectFactory, tmp_
 
 
 def test_brief_page_inputs(make_project: ProjectFactory) -> None:
-    pages, _, _ = _plan(_two_briefs(make_project))
-    assert pages["briefs/agency-move/index.html"].inputs >= {
+    inputs = _inputs(_two_briefs(make_project))
+    assert inputs["briefs/agency-move/index.html"] >= {
         "content/briefs/agency-move.yaml",
         "seeds/agency-move.txt",
         "content/site.yaml",
@@ -126,7 +138,7 @@ def test_brief_page_inputs(make_project: ProjectFactory) -> None:
         "content/topics/staffing.yaml",
         "card:second",  # related to it from the other side: its title is shown
     }
-    second = pages["briefs/second/index.html"].inputs
+    second = inputs["briefs/second/index.html"]
     assert second >= {
         "content/briefs/second.yaml",
         "seeds/second.txt",
@@ -141,45 +153,45 @@ def test_brief_page_inputs(make_project: ProjectFactory) -> None:
 
 
 def test_entity_page_inputs(make_project: ProjectFactory) -> None:
-    pages, _, _ = _plan(_two_briefs(make_project))
-    office = pages["entities/office/index.html"].inputs
+    inputs = _inputs(_two_briefs(make_project))
+    office = inputs["entities/office/index.html"]
     assert office >= {"content/entities/office.yaml", "content/site.yaml", "card:second"}
     assert not {i for i in office if i.startswith("content/briefs/")}  # cards, not files
     assert "card:agency-move" not in office
-    assert pages["entities/unused/index.html"].inputs >= {
+    assert inputs["entities/unused/index.html"] >= {
         "content/entities/unused.yaml",
         "content/site.yaml",
     }
 
 
 def test_topic_page_inputs(make_project: ProjectFactory) -> None:
-    pages, _, _ = _plan(_two_briefs(make_project))
-    assert pages["topics/staffing/index.html"].inputs >= {
+    inputs = _inputs(_two_briefs(make_project))
+    assert inputs["topics/staffing/index.html"] >= {
         "content/topics/staffing.yaml",
         "content/site.yaml",
         "card:agency-move",
     }
-    assert "card:second" not in pages["topics/staffing/index.html"].inputs
+    assert "card:second" not in inputs["topics/staffing/index.html"]
 
 
 def test_index_and_list_page_inputs(make_project: ProjectFactory) -> None:
-    pages, _, _ = _plan(_two_briefs(make_project))
-    assert pages["index.html"].inputs == {
+    inputs = _inputs(_two_briefs(make_project))
+    assert inputs["index.html"] == {
         "content/site.yaml",
         "card:agency-move",
         "card:second",
         "card:old",
     }
-    assert pages["entities/index.html"].inputs >= {
+    assert inputs["entities/index.html"] >= {
         "content/entities/agency.yaml",
         "content/entities/office.yaml",
         "content/entities/unused.yaml",
     }
-    assert pages["topics/index.html"].inputs >= {
+    assert inputs["topics/index.html"] >= {
         "content/topics/staffing.yaml",
         "content/topics/empty.yaml",
     }
-    assert pages["404.html"].inputs == {"content/site.yaml"}
+    assert inputs["404.html"] == {"content/site.yaml"}
 
 
 def _apply(root: Path, path: str, change: Callable[[str], str]) -> None:
@@ -213,17 +225,21 @@ EDITS: list[tuple[str, str, Callable[[str], str]]] = [
 
 @pytest.mark.parametrize(("what", "path", "change"), EDITS, ids=[e[0] for e in EDITS])
 def test_every_page_a_change_alters_lists_the_changed_file_as_an_input(
-    make_project: ProjectFactory, what: str, path: str, change: Callable[[str], str]
+    make_project: ProjectFactory,
+    tmp_path: Path,
+    what: str,
+    path: str,
+    change: Callable[[str], str],
 ) -> None:
     # What lets the watcher rebuild only what an edit touches: a page whose bytes change
     # must name, among its inputs before or after the edit, the edited file or a facet
     # (a brief's card, one note) whose value the edit changed.
     root = _two_briefs(make_project)
-    before_pages, _, _ = _plan(root)
-    before, before_facets = _run(root)
+    before_pages = _inputs(root)
+    before, before_facets = _run(root, tmp_path / "before")
     _apply(root, path, change)
-    after_pages, _, _ = _plan(root)
-    after, after_facets = _run(root)
+    after_pages = _inputs(root)
+    after, after_facets = _run(root, tmp_path / "after")
     changed = {out for out in before.keys() | after.keys() if before.get(out) != after.get(out)}
     facets = {
         k
@@ -234,17 +250,16 @@ def test_every_page_a_change_alters_lists_the_changed_file_as_an_input(
     for out in changed:
         inputs: set[str] = set()
         for pages in (before_pages, after_pages):
-            if out in pages:
-                inputs |= pages[out].inputs
+            inputs |= pages.get(out, frozenset())
         assert path in inputs or inputs & facets, f"{out} changed with {path} but lists neither"
 
 
-def _run(root: Path) -> tuple[dict[str, bytes], dict[str, Hashable]]:
-    run = pipeline.run(root)
+def _run(root: Path, output: Path) -> tuple[dict[str, bytes], dict[str, Hashable]]:
+    planned = plan(root)
     facets: dict[str, Hashable] = {}
-    for brief in run.project.briefs.values():
-        facets.update(facet_values(brief, run.project, run.graph))
-    return run.files, facets
+    for slug, placed in planned.placed.items():
+        facets.update(brief_facets(placed, planned.index.briefs[slug], planned.project.entities))
+    return build_site(root, output), facets
 
 
 # --- page contents ----------------------------------------------------------------------------
@@ -253,11 +268,11 @@ def _run(root: Path) -> tuple[dict[str, bytes], dict[str, Hashable]]:
 def test_index_lists_briefs_newest_first(make_project: ProjectFactory) -> None:
     pages, _, _ = _plan(_two_briefs(make_project))
     cards = _items(pages["index.html"], "briefs")
-    assert [c.url.rsplit("/", 2)[-2] for c in cards] == ["second", "agency-move", "old"]
-    assert [c.published for c in cards] == [
-        dt.date(2024, 6, 1),
-        dt.date(2024, 5, 1),
-        dt.date(2019, 1, 1),
+    assert [_card_slug(c) for c in cards] == ["second", "agency-move", "old"]
+    assert [re.search(r'datetime="([^"]+)"', str(c)).group(1) for c in cards] == [  # type: ignore[union-attr]
+        "2024-06-01",
+        "2024-05-01",
+        "2019-01-01",
     ]
 
 
@@ -270,7 +285,7 @@ def test_briefs_of_the_same_day_are_in_slug_order(make_project: ProjectFactory) 
     )
     pages, _, _ = _plan(root)
     cards = _items(pages["index.html"], "briefs")
-    assert [c.url.rsplit("/", 2)[-2] for c in cards] == ["agency-move", "alpha", "zeta"]
+    assert [_card_slug(c) for c in cards] == ["agency-move", "alpha", "zeta"]
 
 
 def test_title_defaults_to_the_seed_headline(make_project: ProjectFactory) -> None:
@@ -282,8 +297,8 @@ def test_title_defaults_to_the_seed_headline(make_project: ProjectFactory) -> No
 
 
 def test_card_counts_notes_by_type(make_project: ProjectFactory) -> None:
-    pages, _, _ = _plan(_two_briefs(make_project))
-    cards = {c.url.rsplit("/", 2)[-2]: c for c in _items(pages["index.html"], "briefs")}
+    planner = plan(_two_briefs(make_project)).planner
+    cards = {slug: planner.card_view(slug, "./") for slug in ("second", "old")}
     assert cards["second"].note_count == 1
     assert [(c.type, c.count) for c in cards["second"].counts] == [("claim", 1)]
     assert cards["old"].note_count == 0
@@ -326,10 +341,10 @@ def test_note_links_stay_on_their_brief_and_point_there_from_elsewhere(
     assert note.verdict.label == "Accurate"
     assert str(note.verdict.summary) == 'Yes, see <a href="#met">note</a>.'
     cards = _items(pages["index.html"], "briefs")
-    assert 'briefs/second/#met"' in str(cards[0].summary)
-    assert 'href="#met"' not in str(cards[0].summary)
+    assert 'briefs/second/#met"' in str(cards[0])
+    assert 'href="#met"' not in str(cards[0])
     entity_notes = _items(pages["entities/office/index.html"], "notes")
-    assert entity_notes[0].url == "../../briefs/second/#met"
+    assert 'href="../../briefs/second/#met"' in str(entity_notes[0])
 
 
 def test_related_briefs_are_linked_both_ways(make_project: ProjectFactory) -> None:
@@ -427,10 +442,10 @@ def test_a_static_file_on_a_brief_page_names_the_brief(
 def test_a_clash_fails_the_build(make_project: ProjectFactory, tmp_path: Path) -> None:
     root = make_project()
     write_project(root, {"layouts/static/topics/staffing/index.html": "<p>clash</p>"})
-    run = pipeline.run(root)
-    messages = [d.message for d in run.diagnostics.errors]
+    run = check(root)
+    messages = [d.message for d in errors(run)]
     assert messages == [
         "layouts/static/topics/staffing/index.html and content/topics/staffing.yaml would both "
         "write topics/staffing/index.html"
     ]
-    assert run.files == {}
+    assert run.pages == {}

@@ -7,22 +7,23 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from briefsite.build import pipeline
 from briefsite.errors import SourceLocation
-from briefsite.model import Brief, Ref, Site
-from briefsite.read.markup import MarkdownRenderer
+from briefsite.model import Brief, NoteType, Ref, Site
 from briefsite.site.article import ArticleBlock
-from briefsite.site.plan import Planner
+from briefsite.site.pages import PageKey
 from briefsite.site.reading import article_views, brief_url, cite, legend, number_sources
 from briefsite.site.views import CitationView, NoteView
 from tests.conftest import ProjectFactory
+from tests.helpers import plan
 
 
 def _cite(url: str, accessed: dt.date | None = None) -> CitationView:
     return CitationView(f"Title {url}", url, "Publisher", None, accessed)
 
 
-def _note(note_id: str, number: int, *sources: CitationView, kind: str = "context") -> NoteView:
+def _note(
+    note_id: str, number: int, *sources: CitationView, kind: NoteType = "context"
+) -> NoteView:
     return NoteView(
         note_id, number, kind, kind.title(), "q", Markup(""), "", None, tuple(sources), ()
     )
@@ -152,11 +153,9 @@ annotations:
       - {title: S, url: "https://s.test/"}
 """
     root: Path = make_project({"content/briefs/agency-move.yaml": brief})
-    run = pipeline.run(root)
-    assert run.diagnostics.errors == []
-    page = Planner(run.project, run.graph, MarkdownRenderer()).brief_page(
-        run.project.briefs["agency-move"]
-    )
+    planned = plan(root)
+    assert planned.diagnostics.errors == []
+    page = planned.planner.brief_page(PageKey("brief", "agency-move"))
     sources = page.context["sources"]
     assert isinstance(sources, list)
     assert [(e.number, [n.number for n in e.notes]) for e in sources] == [(1, [1, 2])]

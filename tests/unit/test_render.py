@@ -8,25 +8,19 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from briefsite.build import pipeline
-from briefsite.errors import BriefsiteError, Diagnostics, SourceLocation
+from briefsite.errors import BriefsiteError, SourceLocation
 from briefsite.model import Site
-from briefsite.render.templates import (
-    BUILTIN_LAYOUTS,
-    layout_dirs,
-    long_date,
-    make_environment,
-    render_page,
-    render_pages,
-)
-from briefsite.site.plan import Page, PageKey
+from briefsite.render.layouts import BUILTIN_LAYOUTS, layout_dirs
+from briefsite.render.templates import long_date, make_environment, render_page
+from briefsite.site.plan import Page
 from tests.conftest import ProjectFactory, write_project
+from tests.helpers import build, build_site, check, errors
 
 SITE = Site("content/site.yaml", "My <briefs>", None, None, "en")
 
 
 def _page(template: str, output: str = "index.html", **context: object) -> Page:
-    return Page(output, template, context, frozenset({"content/site.yaml"}), "content/site.yaml")
+    return Page(output, template, context, "content/site.yaml")
 
 
 def _layouts(root: Path, templates: dict[str, str]) -> Path:
@@ -34,26 +28,12 @@ def _layouts(root: Path, templates: dict[str, str]) -> Path:
     return root
 
 
-class _Pages:
-    """A planner over ready-made pages, keyed by position."""
-
-    def __init__(self, pages: list[Page]) -> None:
-        self.pages = pages
-
-    def plan(self, key: PageKey) -> Page:
-        return self.pages[int(key.slug)]
-
-
-def render_all(
-    env: jinja2.Environment, pages: list[Page], root: Path, diagnostics: Diagnostics
-) -> dict[str, bytes]:
-    keys = [PageKey("brief", str(i)) for i in range(len(pages))]
-    rendered = render_pages(_Pages(pages), env, keys, root, 1, diagnostics)
-    return {r.output: r.data for r in rendered if r.data is not None}
+def env_for(root: Path) -> jinja2.Environment:
+    return make_environment(layout_dirs(root), root)
 
 
 def _render_error(root: Path, page: Page) -> BriefsiteError:
-    env = make_environment(layout_dirs(root))
+    env = env_for(root)
     with pytest.raises(BriefsiteError) as info:
         render_page(env, page, root)
     assert len(info.value.diagnostics) == 1
@@ -88,7 +68,7 @@ def test_a_file_named_layouts_is_not_a_layouts_folder(tmp_path: Path) -> None:
 
 
 def test_builtin_404_renders_without_a_project_layouts_folder(tmp_path: Path) -> None:
-    env = make_environment(layout_dirs(tmp_path))
+    env = env_for(tmp_path)
     html = render_page(
         env, _page("404.html", "404.html", site=SITE, root="/", title="Page not found"), tmp_path
     )
@@ -102,7 +82,7 @@ def test_a_project_template_overrides_only_that_template(tmp_path: Path) -> None
         tmp_path,
         {"404.html": '{% extends "base.html" %}{% block main %}<p>Custom 404</p>{% endblock %}'},
     )
-    env = make_environment(layout_dirs(root))
+    env = env_for(root)
     context = {"site": SITE, "root": "/", "title": "x"}
     html = render_page(env, _page("404.html", "404.html", **context), root)
     assert "<p>Custom 404</p>" in html
@@ -124,17 +104,16 @@ def test_project_layouts_override_templates_in_a_whole_build(
             )
         }
     )
-    run = pipeline.run(root)
-    assert run.diagnostics.items == []
-    brief = run.files["briefs/agency-move/index.html"].decode()
+    files = build_site(root, tmp_path / "site")
+    brief = files["briefs/agency-move/index.html"].decode()
     assert "<p class=custom>Agency to move staff to the city: 1 notes</p>" in brief
-    index = run.files["index.html"].decode()
+    index = files["index.html"].decode()
     assert '<ul class="brief-list">' in index  # the built-in index.html
-    assert "assets/site.css" in run.copies
+    assert "assets/site.css" in files
 
 
 def test_autoescape_is_on() -> None:
-    env = make_environment([BUILTIN_LAYOUTS])
+    env = make_environment([BUILTIN_LAYOUTS], BUILTIN_LAYOUTS)
     assert env.from_string("{{ x }}").render(x="<script>") == "&lt;script&gt;"
 
 
@@ -149,7 +128,10 @@ def test_autoescape_is_on() -> None:
 def test_long_date(day: dt.date, text: str) -> None:
     assert long_date(day) == text
     assert (
-        make_environment([BUILTIN_LAYOUTS]).from_string("{{ d|long_date }}").render(d=day) == text
+        make_environment([BUILTIN_LAYOUTS], BUILTIN_LAYOUTS)
+        .from_string("{{ d|long_date }}")
+        .render(d=day)
+        == text
     )
 
 
@@ -219,12 +201,18 @@ def test_syntax_error_in_an_included_template_names_it(tmp_path: Path) -> None:
     assert d.location == SourceLocation("layouts/part.html", 3, 1)
 
 
-def test_missing_template_is_reported_for_the_page(tmp_path: Path) -> None:
-    root = _layouts(tmp_path, {"page.html": '{% include "nope.html" %}\n'})
+def test_missing_included_template_is_reported_at_the_include(tmp_path: Path) -> None:
+    root = _layouts(tmp_path, {"page.html": 'one\n{% include "nope.html" %}\n'})
     (d,) = _render_error(root, _page("page.html", output="briefs/x/index.html")).diagnostics
-    assert d.location == SourceLocation("content/site.yaml")
+    assert d.location == SourceLocation("layouts/page.html", 2, 1)
     assert d.message == "template 'nope.html' not found (needed for briefs/x/index.html)"
     assert "layouts/" in d.hint
+
+
+def test_missing_page_template_is_reported_for_the_page(tmp_path: Path) -> None:
+    (d,) = _render_error(tmp_path, _page("nope.html", output="briefs/x/index.html")).diagnostics
+    assert d.location == SourceLocation("content/site.yaml")
+    assert d.message == "template 'nope.html' not found (needed for briefs/x/index.html)"
 
 
 def test_type_error_in_a_template_is_located(tmp_path: Path) -> None:
@@ -234,25 +222,20 @@ def test_type_error_in_a_template_is_located(tmp_path: Path) -> None:
     assert d.message.startswith("template error while rendering index.html: ")
 
 
-def test_render_all_collects_errors_once_per_template_line(tmp_path: Path) -> None:
-    root = _layouts(
-        tmp_path,
-        {"good.html": "fine {{ n }}\n", "bad.html": "x\n{{ nope }}\n", "worse.html": "{% if %}"},
+def test_a_template_error_is_reported_once_however_many_pages_meet_it(
+    make_project: ProjectFactory,
+) -> None:
+    second = "seed: agency-move\npublished: 2024-06-01\ntitle: Again\n"
+    root = make_project(
+        {
+            "content/briefs/again.yaml": second,
+            "layouts/brief.html": "<p>{{ title }}</p>\n{{ nope }}\n",
+            "layouts/topic.html": "{% if %}",
+        }
     )
-    env = make_environment(layout_dirs(root))
-    pages = [
-        _page("good.html", "a.html", n=1),
-        _page("bad.html", "b.html"),
-        _page("bad.html", "c.html"),
-        _page("worse.html", "d.html"),
-        _page("good.html", "e.html", n=2),
-    ]
-    diagnostics = Diagnostics()
-    out = render_all(env, pages, root, diagnostics)
-    assert out == {"a.html": b"fine 1\n", "e.html": b"fine 2\n"}
-    assert [(str(d.location), d.message.split(":")[0]) for d in diagnostics.errors] == [
-        ("layouts/bad.html:2:1", "template error while rendering b.html"),
-        ("layouts/worse.html:1:1", "template syntax error"),
+    assert [(str(d.location), d.message.split(":")[0]) for d in errors(check(root))] == [
+        ("layouts/brief.html:2:1", "template error while rendering briefs/again/index.html"),
+        ("layouts/topic.html:1:1", "template syntax error"),
     ]
 
 
@@ -260,20 +243,14 @@ def test_a_broken_project_template_fails_the_whole_build(
     make_project: ProjectFactory, tmp_path: Path
 ) -> None:
     root = make_project({"layouts/base.html": "<html>\n{{ site.titel }}\n</html>\n"})
-    run = pipeline.run(root)
-    (d,) = run.diagnostics.errors  # one error, though every page uses base.html
+    (d,) = errors(check(root))  # one error, though every page uses base.html
     assert d.location == SourceLocation("layouts/base.html", 2, 1)
     with pytest.raises(BriefsiteError):
-        pipeline.build(root, tmp_path / "site")
+        build(root, tmp_path / "site")
     assert not (tmp_path / "site").exists()
 
 
 def test_rendered_pages_are_utf8_bytes(tmp_path: Path) -> None:
     root = _layouts(tmp_path, {"page.html": "{{ t }}"})
-    out = render_all(
-        make_environment(layout_dirs(root)),
-        [_page("page.html", t="caf\u00e9 \u2014")],
-        root,
-        Diagnostics(),
-    )
-    assert out["index.html"] == "caf\u00e9 \u2014".encode()
+    html = render_page(env_for(root), _page("page.html", t="caf\u00e9 \u2014"), root)
+    assert html == "caf\u00e9 \u2014"

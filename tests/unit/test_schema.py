@@ -12,7 +12,9 @@ import pytest
 import yaml
 
 from briefsite.errors import Diagnostics
+from briefsite.model import RATINGS
 from briefsite.read import schema
+from briefsite.read.sources import SLUG_RE
 from briefsite.read.yaml_reader import load_yaml
 
 REPO = Path(__file__).resolve().parents[2]
@@ -95,7 +97,7 @@ def test_brief_schema_matches_the_documented_format() -> None:
     assert note["properties"]["occurrence"]["minimum"] == 1
     verdict = note["properties"]["verdict"]
     assert verdict["required"] == ["rating", "summary"]
-    assert verdict["properties"]["rating"]["enum"] == list(schema.RATINGS)
+    assert verdict["properties"]["rating"]["enum"] == list(RATINGS)
     assert note["properties"]["sources"]["items"]["required"] == ["title", "url"]
     assert brief["properties"]["published"]["format"] == "date"
     assert brief["properties"]["topics"]["type"] == "array"
@@ -126,10 +128,10 @@ def test_patterns_are_anchored_and_agree_with_the_validator() -> None:
     assert slug.endswith("$")
     for good in ("border-patrol", "a1", "x"):
         assert re.search(slug, good)
-        assert schema.SLUG_RE.fullmatch(good)
+        assert SLUG_RE.fullmatch(good)
     for bad in ("Border", "a--b", "-a", "a-", "a_b", "a b", ""):
         assert not re.search(slug, bad)
-        assert not schema.SLUG_RE.fullmatch(bad)
+        assert not SLUG_RE.fullmatch(bad)
     language = schema.json_schema(schema.SITE)["properties"]["language"]["pattern"]
     for good in ("en", "en-GB", "zh-Hant-TW"):
         assert re.search(language, good)

@@ -8,7 +8,8 @@ import pytest
 
 from briefsite.errors import BriefsiteError, SourceLocation
 from briefsite.model import Seed
-from briefsite.read.seeds import STANDFIRST_MAX_CHARS, parse_seed, read_seed
+from briefsite.read.seeds import STANDFIRST_MAX_CHARS, parse_seed
+from briefsite.read.textfile import read_text
 
 SHOWN = "seeds/x.txt"
 
@@ -127,7 +128,7 @@ def test_block_offsets_cover_exactly_their_text() -> None:
 def test_file_encodings_and_newlines_all_read_the_same(tmp_path: Path, raw: bytes) -> None:
     path = tmp_path / "x.txt"
     path.write_bytes(raw)
-    seed = read_seed(path, "x", SHOWN)
+    seed = parse_seed(read_text(path, SHOWN), "x", SHOWN)
     assert seed.text == "Head\n\nDek.\n\nBody one body two."
     assert [b.kind for b in seed.blocks] == ["headline", "standfirst", "paragraph"]
     # The BOM is not a column and CRLF/CR are one line break each.
@@ -148,15 +149,15 @@ def test_seed_of_blank_lines_is_empty(tmp_path: Path) -> None:
     path = tmp_path / "x.txt"
     path.write_bytes(b"\xef\xbb\xbf \r\n\t\r\n\r\n")
     with pytest.raises(BriefsiteError) as info:
-        read_seed(path, "x", SHOWN)
+        parse_seed(read_text(path, SHOWN), "x", SHOWN)
     assert info.value.diagnostics[0].message == "seed is empty"
 
 
-def test_read_seed_reports_invalid_utf8_at_its_place(tmp_path: Path) -> None:
+def test_reading_a_seed_reports_invalid_utf8_at_its_place(tmp_path: Path) -> None:
     path = tmp_path / "x.txt"
     path.write_bytes(b"Head\n\nBad \xff byte\n")
     with pytest.raises(BriefsiteError) as info:
-        read_seed(path, "x", SHOWN)
+        parse_seed(read_text(path, SHOWN), "x", SHOWN)
     assert info.value.diagnostics[0].location == SourceLocation(SHOWN, 3, 5)
 
 

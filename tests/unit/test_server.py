@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from briefsite.build.builder import Builder
+from briefsite.build.store import Store
 from briefsite.errors import Diagnostic, SourceLocation
 from briefsite.serve.preview import Preview, ServeOptions, error_entries
 from briefsite.serve.server import content_type, inject, resolve
@@ -93,13 +95,13 @@ def test_a_bug_is_shown_with_its_traceback_and_the_site_stays(
 ) -> None:
     root = tmp_path / "project"
     shutil.copytree(GOLDEN, root)
-    options = ServeOptions(root, tmp_path / "site", "127.0.0.1", 0, False, False, True, False, 1)
-    preview = Preview(options)
+    options = ServeOptions(root, tmp_path / "site", "127.0.0.1", 0, False, False, True, False)
+    preview = Preview(options, Builder(root, Store.none()))
     preview.rebuild(0.0)
     site, version, errors = preview.state.snapshot()
     assert errors == [] and "index.html" in site
 
-    def broken(changed: object = None) -> None:
+    def broken(*args: object) -> None:
         raise RuntimeError("something unexpected")
 
     monkeypatch.setattr(preview.builder, "build", broken)

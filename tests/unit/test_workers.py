@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from briefsite import workers
-from briefsite.build import pipeline
 from tests.conftest import write_project
+from tests.helpers import build, check, errors
 
 GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden"
 
@@ -55,8 +55,8 @@ def test_small_jobs_stay_in_this_process() -> None:
 
 @pytest.mark.usefixtures("small_jobs")
 def test_a_parallel_build_writes_the_same_bytes_as_a_serial_one(tmp_path: Path) -> None:
-    pipeline.build(GOLDEN, tmp_path / "serial", jobs=1)
-    pipeline.build(GOLDEN, tmp_path / "parallel", jobs=2)
+    build(GOLDEN, tmp_path / "serial", jobs=1)
+    build(GOLDEN, tmp_path / "parallel", jobs=2)
 
     def files(root: Path) -> dict[str, bytes]:
         return {
@@ -77,7 +77,7 @@ def test_template_errors_found_in_other_processes_are_reported_once(tmp_path: Pa
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(item.read_bytes())
     write_project(root, {"layouts/base.html": "<html>\n{{ site.titel }}\n</html>\n"})
-    run = pipeline.run(root, jobs=2)
-    assert [(str(d.location), d.message.split(":")[0]) for d in run.diagnostics.errors] == [
+    run = check(root, jobs=2)
+    assert [(str(d.location), d.message.split(":")[0]) for d in errors(run)] == [
         ("layouts/base.html:2:1", "template error while rendering index.html")
     ]

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics, SourceLocation
+from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics, SourceLocation, did_you_mean
 from briefsite.read import schema
-from briefsite.read.yaml_reader import Record, did_you_mean, load_yaml
+from briefsite.read.yaml_reader import Record, load_yaml
 
 F = "content/x.yaml"
 
