@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import math
 import os
 import queue
 import re
@@ -21,6 +22,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+
+from briefsite.serve.watch import MAX_WAIT_SECONDS
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests" / "fixtures" / "golden"
@@ -193,11 +196,14 @@ def test_a_burst_of_two_hundred_changes_makes_at_most_two_rebuilds(preview: Prev
     started = time.monotonic()
     for i in range(200):
         (topics / f"burst-{i:03d}.yaml").write_text(f"name: Burst {i}\n", encoding="utf-8")
-    assert time.monotonic() - started < 0.5  # the burst itself is quick
+    burst = time.monotonic() - started
     preview.wait_builds(before + 1)
     time.sleep(2.5)  # anything still pending has settled and been built by now
     after = preview.status()["builds"]
-    assert 1 <= after - before <= 2
+    # A burst is built once when it settles; a burst longer than the longest wait for it
+    # to settle is built once per such wait, so a steady stream cannot hold rebuilds back.
+    allowed = 1 + math.ceil(burst / MAX_WAIT_SECONDS)
+    assert 1 <= after - before <= allowed
     assert preview.get("/topics/burst-199/")[0] == 200
 
 
@@ -208,9 +214,12 @@ def test_a_bad_edit_shows_errors_over_the_last_good_site_until_fixed(preview: Pr
     name, data = events.next(5)
     assert name == "errors"
     (error,) = data["errors"]
-    assert (error["path"], error["line"], error["message"]) == (
+    lines = (preview.root / BUS).read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(lines, start=1) if "qoute: x" in text)
+    assert (error["path"], error["line"], error["col"], error["message"]) == (
         BUS,
-        error["line"],
+        line,
+        5,
         "unknown key 'qoute' in annotation",
     )
     assert error["source"].strip() == "qoute: x" and error["hint"] == "did you mean 'quote'?"
@@ -323,3 +332,18 @@ def test_sigterm_stops_cleanly_too(preview: Preview) -> None:
     preview.process.send_signal(signal.SIGTERM)
     assert preview.process.wait(timeout=15) == 0
     assert any("Stopping" in line for line in preview.lines)
+
+
+def test_serve_started_after_a_build_renders_nothing(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(GOLDEN, root)
+    command = [sys.executable, str(REPO / "build.py"), "build", "--project", str(root)]
+    command += ["--output", str(tmp_path / "site")]
+    subprocess.run(command, check=True, capture_output=True, cwd=root)
+    running = _start(root, tmp_path / "site")
+    try:
+        first = next(line for line in running.lines if line.startswith("Rebuilt"))
+        assert first.startswith("Rebuilt 0 page(s), 0 file(s) changed, 0 removed"), first
+        assert running.get(BUS_PAGE)[0] == 200
+    finally:
+        assert _stop(running) == 0, "".join(running.lines)

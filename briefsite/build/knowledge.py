@@ -106,8 +106,9 @@ def load_knowledge(store: Store, files: Files) -> Knowledge:
             knowledge.briefs[slug] = decode_brief(value)
         for slug, value in store.get_all("checked").items():
             knowledge.checked[slug] = decode_checked(value)
-    except (TypeError, ValueError, KeyError, IndexError):
-        # Well-formed data of the wrong shape: start from nothing rather than trust it.
+    except Exception:
+        # Well-formed data of the wrong shape (a cache made by a bug, or by hand): start
+        # from nothing rather than trust any of it.
         files.states.clear()
         return Knowledge(store, files)
     return knowledge

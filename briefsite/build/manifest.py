@@ -67,7 +67,7 @@ def load_manifest(store: Store, output: Path, build: str | None) -> Manifest | N
         return None
     try:
         return _decode(build, value)
-    except (TypeError, ValueError, IndexError):
+    except Exception:
         return None
 
 

@@ -29,9 +29,9 @@ class MarkdownMemo:
         result = self._kept.get(text)
         if result is None:
             key = digest_text(text)
-            kept = self.store.get("md", key)
+            kept = _decode(self.store.get("md", key))
             if kept is not None:
-                result = _decode(kept)
+                result = kept
             else:
                 result = self.converter.convert(text)
                 self.converted += 1
@@ -47,9 +47,9 @@ class MarkdownMemo:
         for text in dict.fromkeys(texts):
             if text in self._kept:
                 continue
-            kept = self.store.get("md", digest_text(text))
+            kept = _decode(self.store.get("md", digest_text(text)))
             if kept is not None:
-                self._remember(text, _decode(kept))
+                self._remember(text, kept)
             else:
                 todo.append(text)
         for text, result in zip(todo, map_chunks(_convert_chunk, todo, jobs), strict=True):
@@ -67,9 +67,20 @@ def _encode(result: Html) -> tuple[str, tuple[tuple[str, str, str, str], ...]]:
     return result.html, tuple((t.kind, t.slug, t.fragment, t.written) for t in result.links)
 
 
-def _decode(value: tuple[str, tuple[tuple[str, str, str, str], ...]]) -> Html:
-    html, links = value
-    return Html(html, tuple(LinkTarget(k, s, f, w) for k, s, f, w in links))  # type: ignore[arg-type]
+def _decode(value: object) -> Html | None:
+    """A kept conversion, or None when the cache holds anything else under its key."""
+    if not isinstance(value, tuple) or len(value) != 2 or not isinstance(value[0], str):
+        return None
+    html: str = value[0]
+    try:
+        found = tuple(LinkTarget(k, s, f, w) for k, s, f, w in value[1])
+    except (TypeError, ValueError):
+        return None
+    if any(
+        t.kind not in ("entity", "topic", "brief", "note") for t in found
+    ):
+        return None
+    return Html(html, found)
 
 
 _child: list[MarkdownRenderer] = []  # one converter per forked process, made on first use

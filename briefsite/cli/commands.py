@@ -7,6 +7,8 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from briefsite.build.builder import Builder, promoted
@@ -23,8 +25,10 @@ from briefsite.cli.report import (
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
 
 
-def open_builder(root: Path, args: argparse.Namespace) -> Builder:
-    """The project's builder, with its cache unless `--no-cache` dropped it."""
+@contextmanager
+def open_builder(root: Path, args: argparse.Namespace) -> Iterator[Builder]:
+    """The project's builder, with its cache unless `--no-cache` dropped it; the cache is
+    closed (and its journal folded in) when the command ends."""
     if args.no_cache:
         drop(root)
         store = Store.none()
@@ -33,7 +37,10 @@ def open_builder(root: Path, args: argparse.Namespace) -> Builder:
     if args.verbose:
         for note in store.notes:
             print(f"note: {note}", file=sys.stderr)
-    return Builder(root, store, args.jobs)
+    try:
+        yield Builder(root, store, args.jobs)
+    finally:
+        store.close()
 
 
 def output_of(root: Path, args: argparse.Namespace) -> Path:
@@ -48,9 +55,9 @@ def output_of(root: Path, args: argparse.Namespace) -> Path:
 def build_command(root: Path, args: argparse.Namespace) -> int:
     """`build`: run, and write the site when there is no error."""
     output = output_of(root, args)
-    builder = open_builder(root, args)
-    built = builder.build(output, strict=args.strict)
-    _cache_warnings(builder)
+    with open_builder(root, args) as builder:
+        built = builder.build(output, strict=args.strict)
+        _cache_warnings(builder)
     if not built.ok:
         print_diagnostics(built.diagnostics, root, sys.stderr)
         print_totals(built.diagnostics, sys.stderr, "; nothing was written")
@@ -72,13 +79,13 @@ def build_command(root: Path, args: argparse.Namespace) -> int:
 
 def check_command(root: Path, args: argparse.Namespace) -> int:
     """`check`: run every step but the write, and report."""
-    builder = open_builder(root, args)
-    run = builder.check()
-    _cache_warnings(builder)
-    diagnostics = promoted(run.diagnostics) if args.strict else run.diagnostics
+    with open_builder(root, args) as builder:
+        run = builder.check()
+        _cache_warnings(builder)
+        diagnostics = promoted(run.diagnostics) if args.strict else run.diagnostics
+        report = check_report(run, builder.passage, diagnostics) if args.format == "json" else None
     errors = [d for d in diagnostics if d.severity == "error"]
-    if args.format == "json":
-        report = check_report(run, builder.passage, diagnostics)
+    if report is not None:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return EXIT_CONTENT if errors else EXIT_OK
@@ -104,17 +111,18 @@ def anchor_command(root: Path, args: argparse.Namespace) -> int:
     selectors; never touches seeds, only brief files."""
     from briefsite.anchor.rewrite import Plan, anchor_slugs, plan_anchor
 
-    builder = open_builder(root, args)
-    run = builder.check()
-    _cache_warnings(builder)
-    try:
-        slugs = anchor_slugs(args.briefs, sorted(run.anchors))
-    except ValueError as exc:
-        raise UsageError(f"no such brief (or it has errors): {exc}") from exc
-    plans: list[Plan] = []
-    for slug in slugs:
-        placed = builder.placed(slug)
-        plans.append(plan_anchor(root, placed.brief, placed.seed, placed.anchors, dt.date.today()))
+    with open_builder(root, args) as builder:
+        run = builder.check()
+        _cache_warnings(builder)
+        try:
+            slugs = anchor_slugs(args.briefs, sorted(run.anchors))
+        except ValueError as exc:
+            raise UsageError(f"no such brief (or it has errors): {exc}") from exc
+        plans: list[Plan] = []
+        for slug in slugs:
+            placed = builder.placed(slug)
+            today = dt.date.today()
+            plans.append(plan_anchor(root, placed.brief, placed.seed, placed.anchors, today))
     errors = [d for d in run.diagnostics if d.severity == "error"]
     print_diagnostics(errors, root, sys.stderr)
     failed = bool(errors)

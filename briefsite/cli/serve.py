@@ -22,4 +22,5 @@ def serve_command(root: Path, args: argparse.Namespace) -> int:
         quiet=args.quiet,
         verbose=args.verbose,
     )
-    return serve(options, open_builder(root, args))
+    with open_builder(root, args) as builder:
+        return serve(options, builder)
