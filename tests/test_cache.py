@@ -46,10 +46,14 @@ def _edit(root: Path) -> None:
     path.write_text(path.read_text("utf-8").replace("since 1974", "since 1975"), "utf-8")
 
 
+def _command(root: Path, output: Path, *extra: str) -> list[str]:
+    build = [sys.executable, str(REPO / "build.py"), "build"]
+    return [*build, "--project", str(root), "--output", str(output), *extra]
+
+
 def _build(root: Path, output: Path, *extra: str) -> tuple[int, str, str]:
     done = subprocess.run(
-        [sys.executable, str(REPO / "build.py"), "build", "--project", str(root)]
-        + ["--output", str(output), *extra],
+        _command(root, output, *extra),
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -72,7 +76,7 @@ def test_the_cache_is_made_in_the_project_and_used_by_the_next_process(tmp_path:
 def test_no_cache_drops_it_and_works_from_nothing(tmp_path: Path) -> None:
     root = _project(tmp_path)
     assert _build(root, tmp_path / "site")[0] == 0
-    code, out, _ = _build(root, tmp_path / "site", "--no-cache", "-v")
+    code, _, _ = _build(root, tmp_path / "site", "--no-cache", "-v")
     assert code == 0
     assert not (root / FOLDER).exists()
     assert site_files(tmp_path / "site") == _clean(root, tmp_path)
@@ -217,8 +221,7 @@ def test_a_build_killed_at_each_step_of_the_write_leaves_a_whole_output(
     before = site_files(output)
     _edit(root)
     done = subprocess.run(
-        [sys.executable, str(REPO / "build.py"), "build", "--project", str(root)]
-        + ["--output", str(output)],
+        _command(root, output),
         capture_output=True,
         env={**os.environ, FAULT_VARIABLE: step},
         cwd=REPO,
@@ -239,10 +242,10 @@ def test_builds_killed_at_random_moments_leave_output_and_cache_usable(tmp_path:
     output = tmp_path / "site"
     chance = random.Random(8)
     for round_number in range(8):
-        _edit(root) if round_number % 2 else None
+        if round_number % 2:
+            _edit(root)
         process = subprocess.Popen(
-            [sys.executable, str(REPO / "build.py"), "build", "--project", str(root)]
-            + ["--output", str(output), "--quiet"],
+            _command(root, output, "--quiet"),
             cwd=REPO,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -268,8 +271,7 @@ def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
     output = tmp_path / "site"
     with output_lock(output):  # as a first build would hold it
         process = subprocess.Popen(
-            [sys.executable, str(REPO / "build.py"), "build", "--project", str(root)]
-            + ["--output", str(output)],
+            _command(root, output),
             cwd=REPO,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -76,9 +76,7 @@ def _decode(value: object) -> Html | None:
         found = tuple(LinkTarget(k, s, f, w) for k, s, f, w in value[1])
     except (TypeError, ValueError):
         return None
-    if any(
-        t.kind not in ("entity", "topic", "brief", "note") for t in found
-    ):
+    if any(t.kind not in ("entity", "topic", "brief", "note") for t in found):
         return None
     return Html(html, found)
 

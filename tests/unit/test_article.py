@@ -22,9 +22,7 @@ from briefsite.site.article import (
 from briefsite.site.views import NOTE_WORDS
 
 
-def _span(
-    note_id: str, start: int, end: int, number: int = 1, kind: NoteType = "context"
-) -> Span:
+def _span(note_id: str, start: int, end: int, number: int = 1, kind: NoteType = "context") -> Span:
     return Span(note_id, kind, number, start, end)
 
 
