@@ -37,4 +37,4 @@ bench: $(STAMP)
 	$(PY) benchmarks/build_speed.py
 
 clean:
-	rm -rf output .venv .mypy_cache .pytest_cache .ruff_cache
+	rm -rf output .briefsite-cache .venv .mypy_cache .pytest_cache .ruff_cache

@@ -14,7 +14,6 @@ import jinja2
 from markupsafe import Markup
 
 from briefsite.anchor.anchoring import anchor_brief
-from briefsite.build.memo import MarkdownMemo
 from briefsite.build.stamps import digest_text
 from briefsite.build.state import BriefState
 from briefsite.build.store import Store
@@ -31,7 +30,7 @@ from briefsite.render.templates import (
     template_closure,
 )
 from briefsite.site.inputs import CARD, NOTE, brief_facets
-from briefsite.site.pages import PageKey, Placed, SiteIndex
+from briefsite.site.pages import PageKey, Placed
 from briefsite.site.plan import Planner
 
 CARDS_TEMPLATE = "_cards.html"
@@ -146,6 +145,7 @@ class Fragments:
         self.facets = facets  # facet id -> digest
         self.template = template  # digest of the cards template
         self.planner = planner
+        self.made: dict[str, str] = {}  # rendered here, not yet kept in the cache
 
     def card(self, slug: str, root: str, level: int) -> Markup:
         """A brief's card, rendered or remembered."""
@@ -164,12 +164,14 @@ class Fragments:
 
     def _fragment(self, key: str, make: Callable[[], tuple[str, tuple[object, ...]]]) -> Markup:
         key = f"{self.template}:{key}"
-        kept = self.store.get("fragment", key)
+        kept = self.made.get(key)
+        if kept is None:
+            kept = self.store.get("fragment", key)
         if isinstance(kept, str):
             return Markup(kept)
         macro, args = make()
         html = render_fragment(self.layouts.env, self.layouts.root, CARDS_TEMPLATE, macro, *args)
-        self.store.put("fragment", key, str(html))
+        self.made[key] = str(html)
         return html
 
 
@@ -184,13 +186,3 @@ def render(
         return render_page(layouts.env, page, layouts.root).encode("utf-8"), ()
     except BriefsiteError as exc:
         return None, exc.diagnostics
-
-
-def planner_for(
-    index: SiteIndex,
-    placed: Callable[[str], Placed],
-    markdown: MarkdownMemo,
-    fragments: Fragments,
-) -> Planner:
-    """The planner of one run."""
-    return Planner(index, placed, markdown, fragments)

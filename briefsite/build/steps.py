@@ -19,7 +19,8 @@ from briefsite.build.files import Listing
 from briefsite.build.knowledge import Knowledge, Parsed
 from briefsite.build.manifest import PageEntry
 from briefsite.build.memo import MarkdownMemo
-from briefsite.build.stamps import digest, digest_text
+from briefsite.build.render import render_pages
+from briefsite.build.stamps import digest_text
 from briefsite.build.state import Checked
 from briefsite.build.write import OutputStamp
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics, SourceLocation
@@ -30,7 +31,6 @@ from briefsite.read.sources import Known, Source, SourceKind, known_slugs
 from briefsite.render.layouts import layout_dirs
 from briefsite.site.inputs import ALIASES, page_inputs
 from briefsite.site.pages import PageKey, Placed, SiteIndex, check_outputs, page_keys
-from briefsite.site.plan import Planner
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,18 @@ def run(
         else:
             stale.append((key, fingerprint))
     rendered = _render(
-        knowledge, sources, index, stale, memo, current, shown, digests, sink, pages, diagnostics
+        knowledge,
+        sources,
+        index,
+        stale,
+        memo,
+        current,
+        shown,
+        digests,
+        sink,
+        pages,
+        diagnostics,
+        jobs,
     )
     for static in statics:
         fingerprint = f"static:{files.digest(static.source)}"
@@ -351,30 +362,33 @@ def _render(
     sink: Sink | None,
     pages: dict[str, PageEntry],
     diagnostics: Diagnostics,
+    jobs: int,
 ) -> list[str]:
     """Render the stale pages into `sink`; template errors are reported once per line."""
-
-    def placed(slug: str) -> Placed:
-        return _placed(knowledge, sources, slug)
-
-    planner: list[Planner] = []
-    cards = layouts.template_digest(derive.CARDS_TEMPLATE, shown)
-    fragments = derive.Fragments(
-        layouts, knowledge.store, lambda facet: digests.get(facet, ""), cards, lambda: planner[0]
+    rendered = render_pages(
+        index,
+        lambda slug: _placed(knowledge, sources, slug),
+        stale,
+        memo,
+        layouts,
+        knowledge.store,
+        digests,
+        layouts.template_digest(derive.CARDS_TEMPLATE, shown),
+        sink.write if sink is not None else None,
+        jobs,
     )
-    planner.append(derive.planner_for(index, placed, memo, fragments))
+    for key, html in rendered.fragments.items():
+        knowledge.store.put("fragment", key, html)
     seen: set[SourceLocation] = set()
-    rendered: list[str] = []
-    for key, fingerprint in stale:
-        data, problems = derive.render(planner[0], layouts, key)
-        for d in problems:
+    made: list[str] = []
+    for page in rendered.pages:
+        for d in page.problems:
             if d.location not in seen:
                 seen.add(d.location)
                 diagnostics.extend([d])
-        if data is None:
+        if page.digest is None:
             continue
-        stamp = sink.write(key.output, data) if sink is not None else None
-        pages[key.output] = entry = PageEntry(fingerprint, digest(data), stamp)
-        knowledge.store.put("page", fingerprint, entry.digest)  # rendered without error
-        rendered.append(key.output)
-    return rendered
+        pages[page.output] = PageEntry(page.fingerprint, page.digest, page.stamp)
+        knowledge.store.put("page", page.fingerprint, page.digest)  # rendered without error
+        made.append(page.output)
+    return made

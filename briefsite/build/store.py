@@ -25,6 +25,7 @@ import pickle
 import shutil
 import sqlite3
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -130,7 +131,7 @@ class Store:
                     return cls(db, notes)
                 if found is not None:
                     notes.append("the cache was made by another version of briefsite: rebuilt")
-                with db:
+                with _transaction(db):
                     db.execute("DELETE FROM entries")
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('cache', ?)", (key,))
                 return cls(db, notes)
@@ -211,7 +212,7 @@ class Store:
         pending, gone = self._pending, self._gone
         self._pending, self._gone = {}, set()
         try:
-            with self._db:
+            with _transaction(self._db):
                 self._db.executemany(
                     "DELETE FROM entries WHERE tab = ? AND key = ?", sorted(gone - set(pending))
                 )
@@ -250,13 +251,25 @@ def _connect(path: Path) -> sqlite3.Connection:
     db.execute(f"PRAGMA busy_timeout = {_BUSY_MS}")
     db.execute("PRAGMA journal_mode = WAL")
     db.execute("PRAGMA synchronous = NORMAL")
-    with db:
+    with _transaction(db):
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
         db.execute(
             "CREATE TABLE IF NOT EXISTS entries (tab TEXT, key TEXT, value BLOB, "
             "PRIMARY KEY (tab, key)) WITHOUT ROWID"
         )
     return db
+
+
+@contextlib.contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """One transaction: everything or nothing is written (and in one go, not row by row)."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
 
 
 def _drop(folder: Path) -> bool:
