@@ -11,10 +11,11 @@ Hugo, Pelican and MkDocs site. Generating is not timed. Each round then runs, in
 cold; briefsite cold, with nothing changed, and after one note is edited; Pelican; MkDocs.
 Every build is a fresh process into a fresh output folder (briefsite's "nothing changed"
 and "one note" builds reuse the output and cache of the cold build before them), timed by
-wall clock, with the peak RSS the kernel reports for that process and what it waited for.
-The median of the rounds is compared with Hugo's median cold build of the same run and
-printed beside the project's goal; nothing is judged and the exit code says only whether
-every build succeeded. `--scale` adds 10,000-brief cold builds of Hugo and briefsite.
+wall clock after a sync, with the peak RSS the kernel reports for that process and the
+workers it waited for; each run's figures go to stderr as it ends. The median of the
+rounds is compared with Hugo's median cold build of the same run and printed beside the
+project's goal; nothing is judged, and the exit code says only whether every build
+succeeded. `--scale` adds one 10,000-brief cold build each of Hugo and briefsite.
 """
 
 from __future__ import annotations
@@ -104,6 +105,7 @@ def timed(command: Sequence[str], cwd: Path, log: Path) -> tuple[float, int]:
     The peak is the kernel's for this process and the processes it waited for (briefsite's
     workers), not the benchmark's own children as a whole.
     """
+    os.sync()  # no build pays for writing back the files of the one before
     with log.open("wb") as sink:
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -156,6 +158,7 @@ class Bench:
         if pages < sites.count:
             sys.exit(f"compare.py: error: {name} wrote {pages} pages for {sites.count} briefs")
         self.runs.setdefault(f"{name}@{sites.count}", []).append(Run(seconds, peak, pages))
+        print(f"    {name}: {seconds:.3f} s, {peak / 1024:.0f} MiB", file=sys.stderr)
 
     def briefsite_command(self, sites: Sites) -> list[str]:
         """The briefsite build command for these sites."""
@@ -170,7 +173,6 @@ class Bench:
             if tool not in tools:
                 continue
             out = sites.output(tool)
-            print(f"  {sites.count} briefs: {tool} ...", file=sys.stderr)
             if tool == "hugo":
                 cache = sites.work / "hugo-cache"
                 _fresh(out, cache)
