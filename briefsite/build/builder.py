@@ -251,11 +251,12 @@ class Builder:
 
     def placed(self, slug: str) -> Placed:
         """A brief of the last run read in full, with its notes' places."""
-        from briefsite.build.steps import placed_brief
+        from briefsite.build.briefs import placed_from
 
         assert self._knowledge is not None, "placed() needs a run first"
         assert self._listing is not None
-        return placed_brief(self._knowledge, self._listing, slug)
+        sources = {(s.what, s.slug): s for s in self._listing.sources}
+        return placed_from(self._knowledge, sources, slug)
 
     def passage(self, slug: str, start: int, end: int) -> str:
         """The words of a brief's seed between two offsets of its document text."""
