@@ -7,6 +7,7 @@ Markdown of a note is converted once however many pages show it.
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
@@ -98,10 +99,12 @@ def inline_html(result: Html) -> Html:
 
 # Python-Markdown tries every inline pattern on every run of text, and most cannot match a
 # text that lacks a certain character: links need `[`, emphasis `*` or `_`, inline HTML `<`.
-# Each text is converted by a converter without the patterns it cannot trigger, which gives
-# the very same HTML (tests/unit/test_markup.py checks it against the full converter) in
-# about three quarters of the time. A tab or carriage return may become the two spaces of a
-# line break once the text is normalised, so it counts as a trigger of that pattern too.
+# Each text is converted by a converter without the patterns and processors it cannot
+# trigger, which gives the very same HTML (tests/unit/test_markup.py checks it against the
+# full converter) in about two thirds of the time. A tab or carriage return may become the
+# two spaces of a line break once the text is normalised, so it counts as a trigger of that
+# pattern too. `html_block` parses the text for raw HTML and character references;
+# `unescape` restores what the `escape` pattern put aside.
 _TRIGGERS: dict[str, tuple[str, ...]] = {
     "backtick": ("`",),
     "escape": ("\\",),
@@ -117,7 +120,11 @@ _TRIGGERS: dict[str, tuple[str, ...]] = {
     "html": ("<",),
     "entity": ("&",),
     "em_strong": ("*", "_"),
+    "html_block": ("<", "&"),
+    "unescape": ("\\",),
 }
+_SINGLE = frozenset(mark for marks in _TRIGGERS.values() for mark in marks if len(mark) == 1)
+_DOUBLE = tuple({mark for marks in _TRIGGERS.values() for mark in marks if len(mark) > 1})
 
 
 class _Converter:
@@ -128,7 +135,9 @@ class _Converter:
         # typical note (benchmarks/build_speed.py); annotators type the typography they want.
         self.md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
         for name in dropped:
-            self.md.inlinePatterns.deregister(name)
+            for registry in (self.md.inlinePatterns, self.md.preprocessors, self.md.treeprocessors):
+                if name in registry:
+                    registry.deregister(name)
         self.rewriter = _LinkRewriter(self.md)
         # Run after inline patterns have made the <a> elements (priority below "inline").
         self.md.treeprocessors.register(self.rewriter, "briefsite_links", 5)
@@ -164,10 +173,15 @@ class MarkdownRenderer:
         return inline_html(result) if inline else result
 
 
+@functools.cache
+def _dropped(present: frozenset[str]) -> frozenset[str]:
+    return frozenset(name for name, marks in _TRIGGERS.items() if not present.intersection(marks))
+
+
 def _untriggered(text: str) -> frozenset[str]:
-    return frozenset(
-        name for name, marks in _TRIGGERS.items() if not any(mark in text for mark in marks)
-    )
+    """What converting `text` can leave out: the patterns and processors it cannot trigger."""
+    present = _SINGLE.intersection(text).union(m for m in _DOUBLE if m in text)
+    return _dropped(frozenset(present))
 
 
 def localize(html: str, root: str, owner_brief: str | None, here_brief: str | None) -> str:
