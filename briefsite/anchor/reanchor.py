@@ -39,10 +39,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
-
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from typing import Any, Literal
 
 SHORT_QUOTE = 15
 QUOTE_FLOOR = 0.75
@@ -109,9 +106,17 @@ class Boundaries:
         self.ends = sorted({m.start() for m in _WORD_END.finditer(text)})
 
 
+def _levenshtein() -> Any:
+    # Imported when a quote is first not found as it is: most builds place every note
+    # exactly and need not load the library at all.
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein
+
+
 def similarity(a: str, b: str) -> float:
     """Normalised Levenshtein similarity: 1 for equal strings, 0 for nothing in common."""
-    return float(Levenshtein.normalized_similarity(a, b))
+    return float(_levenshtein().normalized_similarity(a, b))
 
 
 def approximate(
@@ -123,8 +128,10 @@ def approximate(
     if not m or budget < 0:
         return []
     windows = [text[s : s + m] for s in bounds.starts]
+    from rapidfuzz import process
+
     hits = process.extract(
-        pattern, windows, scorer=Levenshtein.distance, limit=None, score_cutoff=budget
+        pattern, windows, scorer=_levenshtein().distance, limit=None, score_cutoff=budget
     )
     hits.sort(key=lambda hit: (hit[1], hit[2]))
     found: list[tuple[int, int, int]] = []
@@ -147,7 +154,7 @@ def _refine(
     best: tuple[int, int, int] | None = None
     for a in starts:
         for b in _between(bounds.ends, a + max(m - budget, 1), a + m + budget):
-            d = Levenshtein.distance(pattern, text[a:b], score_cutoff=budget)
+            d = _levenshtein().distance(pattern, text[a:b], score_cutoff=budget)
             if d > budget:
                 continue
             if best is None or (d, abs(b - a - m)) < (best[2], abs(best[1] - best[0] - m)):

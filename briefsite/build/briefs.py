@@ -153,6 +153,8 @@ def _forget_cache() -> None:
     run = _runs[-1]
     none = Store.none()
     run.knowledge.store = run.knowledge.files.store = run.memo.store = none
+    if run.layouts is not None:
+        run.layouts.store = none
 
 
 def derive_share(slugs: tuple[str, ...]) -> Derived:

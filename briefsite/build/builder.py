@@ -84,7 +84,7 @@ class Builder:
             found = self.store.get("page", fingerprint)
             return PageEntry(fingerprint, found, None) if isinstance(found, str) else None
 
-        result = self._run(changed, fresh, None)
+        result = self._run(changed, fresh, None, None)
         self._save()
         return result
 
@@ -96,16 +96,19 @@ class Builder:
         started = time.perf_counter()
         with output_lock(output, "waiting for another build of this output to finish"):
             manifest = self._live(output)
-            if manifest is not None and self._up_to_date(manifest, output):
-                seconds = time.perf_counter() - started
-                return _unchanged(manifest, seconds, strict)
+            listing: Listing | None = None
+            if changed is None:  # no watcher says what changed: look at every file
+                listing = list_project(self.root)
+                if manifest is not None and _up_to_date(manifest, listing, output):
+                    seconds = time.perf_counter() - started
+                    return _unchanged(manifest, seconds, strict)
             for attempt in range(_RETRIES):
                 staging = Staging(output, self.root)
                 try:
-                    return self._build(output, manifest, staging, changed, strict, started)
+                    return self._build(output, manifest, staging, changed, listing, strict, started)
                 except Torn:
                     staging.discard()
-                    changed = None  # look at everything again
+                    changed, listing = None, None  # look at everything again
                     if attempt == _RETRIES - 1:
                         raise
                 except BaseException:
@@ -119,6 +122,7 @@ class Builder:
         manifest: Manifest | None,
         staging: Staging,
         changed: Collection[Path] | None,
+        listing: Listing | None,
         strict: bool,
         started: float,
     ) -> Built:
@@ -130,7 +134,7 @@ class Builder:
                 return None
             return entry if staging.intact(out, entry.stamp) else None
 
-        result = self._run(changed, fresh, staging)
+        result = self._run(changed, fresh, staging, listing)
         rebuilt = time.perf_counter()
         if not result.ok or (strict and result.diagnostics):
             staging.discard()
@@ -201,28 +205,12 @@ class Builder:
             return known
         return load_manifest(self.store, output, build)
 
-    def _up_to_date(self, manifest: Manifest, output: Path) -> bool:
-        """Whether every source is as the output was made from, and the output intact:
-        looked at by stamps alone, without reading a file."""
-        listing = list_project(self.root)
-        files = listing.files()
-        if files.keys() != manifest.files.keys():
-            return False
-        for shown, (_, path) in files.items():
-            stamp = stamp_of(path)
-            if stamp is None or not still_valid(manifest.files[shown], stamp):
-                return False
-        for out, entry in manifest.pages.items():
-            if entry.stamp is None or output_stamp(output / out) != entry.stamp:
-                return False
-        self._listing = listing
-        return True
-
     def _run(
         self,
         changed: Collection[Path] | None,
         fresh: object,
         staging: Staging | None,
+        listing: Listing | None,
     ) -> Run:
         # Imported here: the steps load YAML, Markdown, Jinja and the anchoring library,
         # which a build with nothing to do never needs (start-up time is most of its cost).
@@ -236,7 +224,9 @@ class Builder:
             self._layouts = steps.Layouts()
         assert self._memo is not None and self._layouts is not None
         only = self._hinted(changed)
-        if only is None or self._listing is None:
+        if listing is not None:
+            self._listing = listing
+        elif only is None or self._listing is None:
             self._listing = list_project(self.root)
         return steps.run(
             self._knowledge,
@@ -277,6 +267,22 @@ class Builder:
         if self._knowledge is not None:
             self._knowledge.save()
         self.store.commit()
+
+
+def _up_to_date(manifest: Manifest, listing: Listing, output: Path) -> bool:
+    """Whether every file is as the output was made from, and the output intact: looked at
+    by stamps alone, without reading a file."""
+    files = listing.files()
+    if files.keys() != manifest.files.keys():
+        return False
+    for shown, (_, path) in files.items():
+        stamp = stamp_of(path)
+        if stamp is None or not still_valid(manifest.files[shown], stamp):
+            return False
+    return all(
+        entry.stamp is not None and output_stamp(output / out) == entry.stamp
+        for out, entry in manifest.pages.items()
+    )
 
 
 def _digest(pages: Mapping[str, PageEntry], out: str) -> str | None:

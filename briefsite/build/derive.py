@@ -109,11 +109,16 @@ class Layouts:
     """The layouts' Jinja environment and what each template is made of, kept while no
     layout file changes."""
 
-    def __init__(self, dirs: list[Path], root: Path, digests: Mapping[str, str]) -> None:
+    def __init__(
+        self, dirs: list[Path], root: Path, digests: Mapping[str, str], store: Store
+    ) -> None:
         self.dirs = dirs
         self.root = root
         self.digests = dict(digests)
         self.env: jinja2.Environment = make_environment(dirs, root)
+        self.store = store
+        # What every layout file is now: a template's closure found for these is valid.
+        self._all = digest_text(*(f"{k}={v}" for k, v in sorted(self.digests.items())))
         self._closures: dict[str, str] = {}
 
     def template_digest(self, name: str, shown: Mapping[str, str]) -> str:
@@ -121,10 +126,14 @@ class Layouts:
         file path to the name its digest is kept under)."""
         found = self._closures.get(name)
         if found is None:
-            files = sorted(template_closure(self.env, name))
-            found = digest_text(
-                name, *(f"{f}={self.digests.get(shown.get(f, f), '')}" for f in files)
-            )
+            key = digest_text(self._all, name, *(f"{a}={b}" for a, b in sorted(shown.items())))
+            found = self.store.get("template", key)
+            if not isinstance(found, str):
+                files = sorted(template_closure(self.env, name))
+                found = digest_text(
+                    name, *(f"{f}={self.digests.get(shown.get(f, f), '')}" for f in files)
+                )
+                self.store.put("template", key, found)
             self._closures[name] = found
         return found
 

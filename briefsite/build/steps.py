@@ -232,7 +232,9 @@ def _layouts(layouts: Layouts, listing: Listing, knowledge: Knowledge) -> derive
     files = knowledge.files
     digests = {shown: files.digest(shown) or "" for shown, _ in listing.layouts}
     if layouts.current is None or layouts.current.digests != digests:
-        layouts.current = derive.Layouts(layout_dirs(files.root), files.root, digests)
+        layouts.current = derive.Layouts(
+            layout_dirs(files.root), files.root, digests, knowledge.store
+        )
     return layouts.current
 
 
