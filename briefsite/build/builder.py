@@ -29,7 +29,15 @@ from briefsite.build.manifest import (
 )
 from briefsite.build.stamps import stamp_of, still_valid
 from briefsite.build.store import Store
-from briefsite.build.write import Staging, WriteStats, live_build, output_lock, output_stamp
+from briefsite.build.write import (
+    OutputStamp,
+    Staging,
+    WriteStats,
+    live_build,
+    output_lock,
+    output_stamp,
+    spare_of,
+)
 from briefsite.errors import Diagnostic
 
 if TYPE_CHECKING:
@@ -103,9 +111,12 @@ class Builder:
                     seconds = time.perf_counter() - started
                     return _unchanged(manifest, seconds, strict)
             for attempt in range(_RETRIES):
-                staging = Staging(output, self.root)
+                spare = self._spare(output)
+                staging = Staging(output, self.root, _spare_files(spare))
                 try:
-                    return self._build(output, manifest, staging, changed, listing, strict, started)
+                    return self._build(
+                        output, manifest, spare, staging, changed, listing, strict, started
+                    )
                 except Torn:
                     staging.discard()
                     changed, listing = None, None  # look at everything again
@@ -120,6 +131,7 @@ class Builder:
         self,
         output: Path,
         manifest: Manifest | None,
+        spare: Manifest | None,
         staging: Staging,
         changed: Collection[Path] | None,
         listing: Listing | None,
@@ -137,7 +149,7 @@ class Builder:
         result = self._run(changed, fresh, staging, listing)
         rebuilt = time.perf_counter()
         if not result.ok or (strict and result.diagnostics):
-            staging.discard()
+            staging.abandon()
             self._save()
             return _failed(result, rebuilt - started, strict)
         pages = dict(result.pages)
@@ -145,7 +157,7 @@ class Builder:
         if manifest is not None and not made and pages.keys() == manifest.pages.keys():
             # Nothing to write: the sources were only touched, or changed back. The output
             # stays; its manifest learns the files' new stamps.
-            staging.discard()
+            staging.abandon()
             same = Manifest(
                 manifest.build,
                 dict(self.files.states),
@@ -162,8 +174,11 @@ class Builder:
         for out, entry in result.pages.items():
             if out not in made:
                 assert entry.stamp is not None
-                if staging.keep(out, entry.stamp) is None:
+                stamp = staging.keep(out, entry.digest, entry.stamp)
+                if stamp is None:
                     raise Torn(out)  # the output changed under us: start again
+                pages[out] = replace(entry, stamp=stamp)
+        staging.prune(pages)
         new = Manifest(
             build_id(pages),
             dict(self.files.states),
@@ -175,8 +190,9 @@ class Builder:
         save_manifest(self.store, output, new)
         self._save()  # the manifest is in the cache before the output that it describes
         staging.commit(new.build)
-        if manifest is not None and manifest.build != new.build:
-            forget_manifest(self.store, output, manifest.build)
+        # The live build before is the spare now; the spare before is gone.
+        if spare is not None and spare.build not in (new.build, manifest and manifest.build):
+            forget_manifest(self.store, output, spare.build)
             self.store.commit()
         self._manifests[output] = new
         old = manifest.pages if manifest is not None else {}
@@ -194,6 +210,11 @@ class Builder:
             rebuild_seconds=rebuilt - started,
             write_seconds=time.perf_counter() - rebuilt,
         )
+
+    def _spare(self, output: Path) -> Manifest | None:
+        """The manifest of the build kept beside the output as its spare, if any."""
+        build = live_build(spare_of(output))
+        return load_manifest(self.store, output, build) if build is not None else None
 
     def _live(self, output: Path) -> Manifest | None:
         """The manifest of the output as it is on disk, if the cache has it."""
@@ -267,6 +288,12 @@ class Builder:
         if self._knowledge is not None:
             self._knowledge.save()
         self.store.commit()
+
+
+def _spare_files(spare: Manifest | None) -> dict[str, tuple[str, OutputStamp | None]] | None:
+    if spare is None:
+        return None
+    return {out: (entry.digest, entry.stamp) for out, entry in spare.pages.items()}
 
 
 def _up_to_date(manifest: Manifest, listing: Listing, output: Path) -> bool:
