@@ -43,7 +43,8 @@ from briefsite.errors import Diagnostic
 if TYPE_CHECKING:
     from briefsite.build.knowledge import Knowledge
     from briefsite.build.memo import MarkdownMemo
-    from briefsite.build.steps import Layouts, Run
+    from briefsite.build.pages import Fresh
+    from briefsite.build.steps import Kept, Run
     from briefsite.site.pages import Placed
 
 # A watcher's list of changed files is used alone when it is this short and names known
@@ -80,7 +81,8 @@ class Builder:
         self.files = Files(self.root, store)
         self._knowledge: Knowledge | None = None
         self._memo: MarkdownMemo | None = None
-        self._layouts: Layouts | None = None
+        self._kept: Kept | None = None
+        self._wrote: dict[Path, str] = {}  # the build this builder last wrote into each output
         self._listing: Listing | None = None
         self._manifests: dict[Path, Manifest] = {}  # each output as this builder last saw it
 
@@ -146,7 +148,11 @@ class Builder:
                 return None
             return entry if staging.intact(out, entry.stamp) else None
 
-        result = self._run(changed, fresh, staging, listing)
+        # The output as this builder wrote it: its pages need no look to be trusted.
+        trusted = (
+            live if manifest is not None and self._wrote.get(output) == manifest.build else None
+        )
+        result = self._run(changed, fresh, staging, listing, trusted)
         rebuilt = time.perf_counter()
         if not result.ok or (strict and result.diagnostics):
             staging.abandon()
@@ -167,6 +173,7 @@ class Builder:
                 result.notes,
             )
             self._manifests[output] = same
+            self._wrote[output] = same.build
             save_manifest(self.store, output, same)
             self._save()
             seconds = time.perf_counter() - started
@@ -195,6 +202,7 @@ class Builder:
             forget_manifest(self.store, output, spare.build)
             self.store.commit()
         self._manifests[output] = new
+        self._wrote[output] = new.build
         old = manifest.pages if manifest is not None else {}
         return Built(
             ok=True,
@@ -229,9 +237,10 @@ class Builder:
     def _run(
         self,
         changed: Collection[Path] | None,
-        fresh: object,
+        fresh: Fresh,
         staging: Staging | None,
         listing: Listing | None,
+        trusted: Mapping[str, PageEntry] | None = None,
     ) -> Run:
         # Imported here: the steps load YAML, Markdown, Jinja and the anchoring library,
         # which a build with nothing to do never needs (start-up time is most of its cost).
@@ -242,8 +251,8 @@ class Builder:
         if self._knowledge is None:
             self._knowledge = load_knowledge(self.store, self.files)
             self._memo = MarkdownMemo(self.store)
-            self._layouts = steps.Layouts()
-        assert self._memo is not None and self._layouts is not None
+            self._kept = steps.Kept()
+        assert self._memo is not None and self._kept is not None
         only = self._hinted(changed)
         if listing is not None:
             self._listing = listing
@@ -253,10 +262,11 @@ class Builder:
             self._knowledge,
             self._listing,
             only,
-            fresh,  # type: ignore[arg-type]
+            fresh,
+            trusted,
             staging,
             self._memo,
-            self._layouts,
+            self._kept,
             self.jobs,
         )
 

@@ -10,30 +10,31 @@ handed to a `Crew` (`briefs.py`): this process, or forked workers on large runs.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from briefsite.anchor.anchoring import Anchor, Unplaced
 from briefsite.build import briefs, derive
-from briefsite.build.briefs import Checks, Crew, Sources, Task, brief_key, parsed_ok
+from briefsite.build.briefs import Checks, Crew, Sources, brief_key, parsed_ok
 from briefsite.build.files import Listing
 from briefsite.build.knowledge import Knowledge, Parsed
 from briefsite.build.manifest import PageEntry
 from briefsite.build.memo import MarkdownMemo
-from briefsite.build.render import Made, render_one
+from briefsite.build.pages import Fingerprints, Fresh, fingerprint, record_made, render_stale
+from briefsite.build.recall import Recall
 from briefsite.build.stamps import digest_text
+from briefsite.build.state import BriefState
 from briefsite.build.write import OutputStamp
-from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics, SourceLocation
-from briefsite.link.graph import NoteRef, alias_pattern, build_graph
+from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
+from briefsite.link.graph import BriefLinks, Graph, alias_pattern, build_graph
 from briefsite.model import Entity, Site, Topic
 from briefsite.read.records import DEFAULT_SITE, missing_site
 from briefsite.read.sources import Known, known_slugs
 from briefsite.render.layouts import layout_dirs
-from briefsite.site.inputs import ALIASES, page_inputs
-from briefsite.site.pages import PageKey, Placed, SiteIndex, check_outputs, page_keys
-from briefsite.site.plan import Planner
+from briefsite.site.inputs import ALIASES
+from briefsite.site.pages import PageKey, SiteIndex, check_outputs, page_keys
 
 
 @dataclass(frozen=True)
@@ -50,11 +51,6 @@ class Run:
     seconds: float
 
 
-# Whether a page made from `fingerprint` is already at `output` (build), or rendered before
-# without error (check): its entry, or None when it must be rendered.
-Fresh = Callable[[str, str], PageEntry | None]
-
-
 class Sink(Protocol):
     """Where a run puts the files it makes (`build` and `serve`: a staging folder)."""
 
@@ -68,10 +64,12 @@ class Sink(Protocol):
 
 
 @dataclass
-class Layouts:
-    """The run's view of the layouts, kept by the builder while no layout changes."""
+class Kept:
+    """What a builder keeps in memory from one run to the next: the layouts' environment
+    (while no layout changes), and the recall of its last complete run."""
 
-    current: derive.Layouts | None = None
+    layouts: derive.Layouts | None = None
+    recall: Recall | None = None
 
 
 def run(
@@ -79,13 +77,16 @@ def run(
     listing: Listing,
     only: Collection[str] | None,
     fresh: Fresh,
+    trusted: Mapping[str, PageEntry] | None,
     sink: Sink | None,
     memo: MarkdownMemo,
-    layouts: Layouts,
+    kept: Kept,
     jobs: int,
 ) -> Run:
     """Run once: `only` names the files the watcher saw change (None: look at all); pages
-    that `fresh` does not vouch for are rendered into `sink`."""
+    that `fresh` does not vouch for are rendered into `sink`. `trusted` is the output as
+    this builder's last run wrote it: a page whose fingerprint this run did not work out
+    anew is taken from it as it is."""
     started = time.perf_counter()
     files = knowledge.files
     files.scan(listing.files(), only)
@@ -97,25 +98,78 @@ def run(
     aliases = alias_pattern(entities.values())
     diagnostics.extend(aliases.problems)
     names = derive.entity_names(entities.values())
-    current = _layouts(layouts, listing, knowledge)
+    layouts = _layouts(kept, listing, knowledge)
+    recall, kept.recall = kept.recall, None  # kept again only if this run completes
+    if recall is not None and (
+        only is None
+        or recall.listing is not listing
+        or recall.names != names
+        or recall.layouts != layouts.digests
+        or recall.entities != frozenset(entities)
+        or recall.topics != frozenset(topics)
+    ):
+        recall = None
+    changed: set[str] | None = None
     slugs = sorted(slug for what, slug in sources if what == "brief")
-    todo = [slug for slug in slugs if _stale_state(knowledge, sources, slug, names)]
-    context = briefs.Run(
-        knowledge,
-        memo,
-        sources,
-        names,
-        aliases,
-        entities,
-        current,
-        sink.write if sink is not None else None,
-    )
+    candidates = slugs
+    if recall is not None and only is not None:
+        changed = {s for s in only if files.digest(s) != recall.digests.get(s)}
+        candidates = _touched(recall, listing, changed)
+    todo = [slug for slug in candidates if _stale_state(knowledge, sources, slug, names)]
+    write = sink.write if sink is not None else None
+    context = briefs.Run(knowledge, memo, sources, names, aliases, entities, layouts, write)
     crew = Crew(context, slugs, jobs if len(todo) >= briefs.MIN_BRIEFS_FOR_A_TEAM else 1)
+    scope = Scope(recall, changed, candidates)
     try:
-        return _run(knowledge, listing, sources, crew, todo, site, entities, topics,
-                    fresh, sink, diagnostics, started)  # fmt: skip
+        records = Records(site, entities, topics)
+        outputs = Outputs(fresh, trusted, sink, kept)
+        return _run(
+            knowledge, listing, sources, crew, todo, scope, records, outputs, diagnostics, started
+        )
     finally:
         crew.close()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a run may have to work out again: everything, or (with a recall) what the
+    changed files touch."""
+
+    recall: Recall | None
+    changed: set[str] | None  # the files whose digest changed since the recall
+    briefs: list[str]  # the briefs that may have changed
+
+
+def _touched(recall: Recall, listing: Listing, changed: set[str]) -> list[str]:
+    """The briefs that changed files are part of: briefs changed, and those of a seed."""
+    found: set[str] = set()
+    for source in listing.sources:
+        if source.shown not in changed:
+            continue
+        if source.what == "brief":
+            found.add(source.slug)
+        elif source.what == "seed":
+            found |= recall.seeds.get(source.slug, set())
+    return sorted(found)
+
+
+@dataclass(frozen=True)
+class Records:
+    """The small records every run reads whole."""
+
+    site: Site
+    entities: dict[str, Entity]
+    topics: dict[str, Topic]
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """What a run is told about the output, and where it puts what it makes."""
+
+    fresh: Fresh
+    trusted: Mapping[str, PageEntry] | None
+    sink: Sink | None
+    kept: Kept
 
 
 def _run(
@@ -124,68 +178,107 @@ def _run(
     sources: Sources,
     crew: Crew,
     todo: list[str],
-    site: Site,
-    entities: dict[str, Entity],
-    topics: dict[str, Topic],
-    fresh: Fresh,
-    sink: Sink | None,
+    scope: Scope,
+    records: Records,
+    outputs: Outputs,
     diagnostics: Diagnostics,
     started: float,
 ) -> Run:
     context = crew.run
+    site, entities, topics = records.site, records.entities, records.topics
+    fresh, trusted, sink = outputs.fresh, outputs.trusted, outputs.sink
+    recall = scope.recall
+    before = {slug: knowledge.briefs.get(slug) for slug in todo}
     derived = crew.derive(todo)
     knowledge.parsed.update(derived.parsed)
     for slug, state in derived.states.items():
         knowledge.set_brief(slug, state)
     _parse_the_rest(knowledge, listing, diagnostics)
-    for slug in [s for s in knowledge.briefs if not _brief_ok(knowledge, sources, s)]:
+    looked_at = scope.briefs if recall is not None else list(knowledge.briefs)
+    dropped = [
+        s for s in looked_at if s in knowledge.briefs and not _brief_ok(knowledge, sources, s)
+    ]
+    for slug in dropped:
+        before.setdefault(slug, knowledge.briefs.get(slug))
         knowledge.drop_brief(slug)
     states = knowledge.briefs
     for slug in sorted(states):
         diagnostics.extend(states[slug].problems)
     known = known_slugs(list(listing.sources))
-    _check(knowledge, sources, crew, known, entities, topics, context.memo, diagnostics)
-    links = {slug: s.links for slug, s in states.items() if s.links is not None}
-    graph = build_graph(links, entities, topics)
+    kinds = ("seeds", "briefs", "entities", "topics")
+    known_digest = digest_text(*(f"{k}:{','.join(sorted(getattr(known, k)))}" for k in kinds))
+    to_check = _to_check(knowledge, scope, before)
+    _check(
+        knowledge, sources, crew, known, known_digest, to_check, records, context.memo, diagnostics
+    )
+    links_changed = recall is None or any(
+        (states[s].links if s in states else None) != recall.links.get(s) for s in before
+    )
+    if recall is not None and not links_changed:
+        links, graph, keys = recall.links, recall.graph, recall.keys
+    else:
+        links = {slug: s.links for slug, s in states.items() if s.links is not None}
+        graph = build_graph(links, entities, topics)
     index = SiteIndex(site, links, entities, topics, graph)
-    keys = page_keys(index)
+    if recall is None or links_changed:
+        keys = page_keys(index)
     statics = check_outputs(index, keys, list(listing.statics), diagnostics)
     anchors = {slug: s.anchors for slug, s in sorted(states.items()) if s.links is not None}
     notes = sum(s.notes for s in states.values())
     if diagnostics.errors:
         return _result(False, diagnostics, {}, (), len(states), notes, anchors, started)
 
-    assert context.layouts is not None
+    layouts = context.layouts
+    assert layouts is not None
     shown = {str(Path(path)): name for name, path in listing.layouts}
-    digests = _digests(knowledge, context.names)
+    if recall is not None and not links_changed and scope.changed is not None:
+        digests = recall.digests
+        changed_inputs = _update_digests(knowledge, digests, scope.changed, before)
+        prints = fingerprint(keys, index, layouts, shown, digests, recall, changed_inputs)
+    else:
+        digests = _digests(knowledge, context.names)
+        prints = fingerprint(keys, index, layouts, shown, digests, None, None)
     pages: dict[str, PageEntry] = {}
     stale: list[tuple[PageKey, str]] = []
     for key in keys:
-        fingerprint = digest_text(
-            context.layouts.template_digest(key.template, shown),
-            *sorted(f"{i}={digests.get(i, '')}" for i in page_inputs(key, index)),
-        )
-        entry = fresh(key.output, fingerprint)
+        out = key.output
+        print_ = prints.fingerprints[out]
+        entry = trusted.get(out) if trusted is not None and out not in prints.changed else None
+        if entry is None or entry.fingerprint != print_:
+            entry = fresh(out, print_)
         if entry is not None:
-            pages[key.output] = entry
+            pages[out] = entry
         else:
-            stale.append((key, fingerprint))
-    made = _render(knowledge, crew, index, stale, shown, digests)
-    rendered = _record_made(knowledge, made, pages, diagnostics)
+            stale.append((key, print_))
+    made = render_stale(knowledge, crew, index, stale, shown, digests)
+    rendered = record_made(knowledge, made, pages, diagnostics)
     for static in statics:
-        fingerprint = f"static:{knowledge.files.digest(static.source)}"
-        entry = fresh(static.output, fingerprint)
+        print_ = f"static:{knowledge.files.digest(static.source)}"
+        entry = fresh(static.output, print_)
         if entry is not None:
             pages[static.output] = entry
             continue
         stamp = sink.copy(static.output, static.path) if sink is not None else None
         digest = knowledge.files.digest(static.source) or ""
-        pages[static.output] = PageEntry(fingerprint, digest, stamp)
+        pages[static.output] = PageEntry(print_, digest, stamp)
         rendered.append(static.output)
     context.memo.keep()
     ok = not diagnostics.errors
-    return _result(ok, diagnostics, pages if ok else {}, tuple(rendered), len(states), notes,
-                   anchors, started)  # fmt: skip
+    if ok:
+        outputs.kept.recall = _recall(
+            recall,
+            listing,
+            Whole(context.names, known_digest, layouts, digests, links, graph, keys),
+            entities,
+            topics,
+            prints,
+            states,
+            before,
+        )
+    made_pages = pages if ok else {}
+    return _result(
+        ok, diagnostics, made_pages, tuple(rendered), len(states), notes, anchors, started
+    )
 
 
 def _result(
@@ -227,15 +320,13 @@ def _small_records(
     return site, entities, topics
 
 
-def _layouts(layouts: Layouts, listing: Listing, knowledge: Knowledge) -> derive.Layouts:
+def _layouts(kept: Kept, listing: Listing, knowledge: Knowledge) -> derive.Layouts:
     """The layouts' environment, made again when a layout file changed."""
     files = knowledge.files
     digests = {shown: files.digest(shown) or "" for shown, _ in listing.layouts}
-    if layouts.current is None or layouts.current.digests != digests:
-        layouts.current = derive.Layouts(
-            layout_dirs(files.root), files.root, digests, knowledge.store
-        )
-    return layouts.current
+    if kept.layouts is None or kept.layouts.digests != digests:
+        kept.layouts = derive.Layouts(layout_dirs(files.root), files.root, digests, knowledge.store)
+    return kept.layouts
 
 
 def _stale_state(knowledge: Knowledge, sources: Sources, slug: str, names: str) -> bool:
@@ -286,30 +377,44 @@ def _parse_the_rest(knowledge: Knowledge, listing: Listing, diagnostics: Diagnos
         diagnostics.extend(parsed.problems)
 
 
+def _to_check(
+    knowledge: Knowledge, scope: Scope, before: Mapping[str, BriefState | None]
+) -> set[str] | None:
+    """The briefs whose references may have changed: those that changed, and those linking
+    to a note of a brief whose notes changed. None: every brief (no recall)."""
+    if scope.recall is None:
+        return None
+    found = set(before)
+    for slug, old in before.items():
+        new = knowledge.briefs.get(slug)
+        if (old.note_ids if old else None) != (new.note_ids if new else None):
+            found |= scope.recall.linkers.get(slug, set())
+    return found
+
+
 def _check(
     knowledge: Knowledge,
     sources: Sources,
     crew: Crew,
     known: Known,
-    entities: Mapping[str, Entity],
-    topics: Mapping[str, Topic],
+    known_digest: str,
+    scope: set[str] | None,
+    records: Records,
     memo: MarkdownMemo,
     diagnostics: Diagnostics,
 ) -> None:
     """Report every brief's dangling references, checking again only those whose brief,
-    set of files, or linked briefs' notes changed."""
+    set of files, or linked briefs' notes changed (among `scope`, when given)."""
     states = knowledge.briefs
     note_ids = {slug: s.note_ids for slug, s in states.items()}
-    kinds = ("seeds", "briefs", "entities", "topics")
-    known_digest = digest_text(*(f"{k}:{','.join(sorted(getattr(known, k)))}" for k in kinds))
     for slug in [s for s in knowledge.checked if s not in states]:
         knowledge.drop_brief(slug)
     keys: dict[str, str] = {}
-    for slug, state in states.items():
+    for slug in states if scope is None else [s for s in scope if s in states]:
         key = digest_text(
             knowledge.files.digest(sources[("brief", slug)].shown) or "",
             known_digest,
-            *(f"{t}={','.join(sorted(note_ids.get(t, ())))}" for t in state.linked),
+            *(f"{t}={','.join(sorted(note_ids.get(t, ())))}" for t in states[slug].linked),
         )
         checked = knowledge.checked.get(slug)
         if checked is None or checked.key != key:
@@ -320,9 +425,8 @@ def _check(
         knowledge.set_checked(slug, checked)
     for slug in sorted(states):
         diagnostics.extend(knowledge.checked[slug].problems)
-    diagnostics.extend(
-        derive.summary_references(entities.values(), topics.values(), known, note_ids, memo)
-    )
+    entities, topics = records.entities.values(), records.topics.values()
+    diagnostics.extend(derive.summary_references(entities, topics, known, note_ids, memo))
 
 
 def _digests(knowledge: Knowledge, names: str) -> dict[str, str]:
@@ -334,90 +438,99 @@ def _digests(knowledge: Knowledge, names: str) -> dict[str, str]:
     return found
 
 
-def _render(
+def _update_digests(
     knowledge: Knowledge,
-    crew: Crew,
-    index: SiteIndex,
-    stale: list[tuple[PageKey, str]],
-    shown: Mapping[str, str],
-    digests: Mapping[str, str],
-) -> list[Made]:
-    """Render the stale pages: brief pages and the fragments lists need by their briefs'
-    owners, then the other pages here, joined from those fragments."""
-    context = crew.run
-    layouts = context.layouts
-    assert layouts is not None
-    cards = layouts.template_digest(derive.CARDS_TEMPLATE, shown)
-    own = [(k, f) for k, f in stale if k.kind == "brief"]
-    others = [(k, f) for k, f in stale if k.kind != "brief"]
-    wanted: list[tuple[str, object, str, int]] = []
-    collect = derive.Fragments(
-        layouts, knowledge.store, lambda f: digests.get(f, ""), cards, _no_planner, wanted
+    digests: dict[str, str],
+    files: set[str],
+    before: Mapping[str, BriefState | None],
+) -> set[str]:
+    """Bring a recall's digests up to date with the changed files and the briefs derived
+    again; the inputs whose digest changed."""
+    changed: set[str] = set()
+    for shown in files:
+        found = knowledge.files.digest(shown)
+        if found is None:
+            digests.pop(shown, None)
+        else:
+            digests[shown] = found
+        changed.add(shown)
+    for slug, old in before.items():
+        new = knowledge.briefs.get(slug)
+        old_facets = old.facets if old is not None else {}
+        new_facets = new.facets if new is not None else {}
+        for name in old_facets.keys() | new_facets.keys():
+            value = new_facets.get(name)
+            if value == old_facets.get(name):
+                continue
+            changed.add(name)
+            if value is None:
+                digests.pop(name, None)
+            else:
+                digests[name] = value
+    return changed
+
+
+@dataclass(frozen=True)
+class Whole:
+    """The whole-site values a run worked out, for its recall."""
+
+    names: str
+    known: str
+    layouts: derive.Layouts
+    digests: dict[str, str]
+    links: dict[str, BriefLinks]
+    graph: Graph
+    keys: list[PageKey]
+
+
+def _recall(
+    recall: Recall | None,
+    listing: Listing,
+    whole: Whole,
+    entities: Mapping[str, Entity],
+    topics: Mapping[str, Topic],
+    prints: Fingerprints,
+    states: Mapping[str, BriefState],
+    before: Mapping[str, BriefState | None],
+) -> Recall:
+    """The recall this run leaves for the next: the one it started from, brought up to date,
+    or a new one when it worked everything out."""
+    if recall is not None and recall.links is whole.links:
+        for slug, old in before.items():
+            _unlink(recall, slug, old)
+            _link(recall, slug, states.get(slug))
+        return recall
+    made = Recall(
+        listing=listing,
+        names=whole.names,
+        known=whole.known,
+        layouts=dict(whole.layouts.digests),
+        digests=whole.digests,
+        links=whole.links,
+        graph=whole.graph,
+        keys=whole.keys,
+        entities=frozenset(entities),
+        topics=frozenset(topics),
+        inputs=prints.inputs,
+        fingerprints=prints.fingerprints,
     )
-    collecting = Planner(index, _no_placed, context.memo, collect)
-    for key, _ in others:
-        collecting.plan(key)
-    by_brief: dict[str, list[tuple[str, object, str, int]]] = {}
-    for item in dict.fromkeys(wanted):
-        by_brief.setdefault(_brief_of(item), []).append(item)
-    by_slug = {k.slug: (k, f) for k, f in own}
-    facets = {k: v for k, v in digests.items() if k.startswith(("card:", "note:"))}
-    tasks = [
-        Task(
-            pages=tuple(by_slug[slug] for slug in page_share),
-            fragments=tuple(item for slug in fragment_share for item in by_brief[slug]),
-            index=index,
-            facets=facets,
-            cards_template=cards,
-        )
-        for page_share, fragment_share in zip(
-            crew.shares(sorted(by_slug)), crew.shares(sorted(by_brief)), strict=True
-        )
-    ]
-    finished = crew.finish(tasks)
-    context.memo.fresh.update(finished.markdown)
-    fragments = derive.Fragments(
-        layouts, knowledge.store, lambda f: digests.get(f, ""), cards, lambda: planner
-    )
-    fragments.made.update(finished.fragments)
-    planner = Planner(index, lambda slug: briefs.placed(context, slug), context.memo, fragments)
-    made = {m.output: m for m in finished.made}
-    made.update((k.output, render_one(planner, layouts, k, f, context.write)) for k, f in others)
-    for name, html in fragments.made.items():
-        knowledge.store.put("fragment", name, html)
-    return [made[key.output] for key, _ in stale]  # in the pages' order, whoever made them
+    made.index_pages()
+    for slug, state in states.items():
+        _link(made, slug, state)
+    return made
 
 
-def _brief_of(wanted: tuple[str, object, str, int]) -> str:
-    subject = wanted[1]
-    if isinstance(subject, NoteRef):
-        return subject.brief
-    assert isinstance(subject, str)
-    return subject
+def _link(recall: Recall, slug: str, state: BriefState | None) -> None:
+    if state is None:
+        return
+    recall.seeds.setdefault(state.seed, set()).add(slug)
+    for target in state.linked:
+        recall.linkers.setdefault(target, set()).add(slug)
 
 
-def _no_planner() -> Planner:
-    raise AssertionError("a collecting planner renders no fragment")
-
-
-def _no_placed(slug: str) -> Placed:
-    raise AssertionError(f"a list page read brief {slug} in full")
-
-
-def _record_made(
-    knowledge: Knowledge, made: list[Made], pages: dict[str, PageEntry], diagnostics: Diagnostics
-) -> list[str]:
-    """Keep what rendering gave; template errors are reported once per template line."""
-    seen: set[SourceLocation] = set()
-    rendered: list[str] = []
-    for page in made:
-        for d in page.problems:
-            if d.location not in seen:
-                seen.add(d.location)
-                diagnostics.extend([d])
-        if page.digest is None:
-            continue
-        pages[page.output] = PageEntry(page.fingerprint, page.digest, page.stamp)
-        knowledge.store.put("page", page.fingerprint, page.digest)  # rendered without error
-        rendered.append(page.output)
-    return rendered
+def _unlink(recall: Recall, slug: str, state: BriefState | None) -> None:
+    if state is None:
+        return
+    recall.seeds.get(state.seed, set()).discard(slug)
+    for target in state.linked:
+        recall.linkers.get(target, set()).discard(slug)
