@@ -74,10 +74,14 @@ class Built:
 class Builder:
     """Runs the pipeline over one project, again and again, redoing only what changed."""
 
-    def __init__(self, root: Path, store: Store, jobs: int = 1) -> None:
+    def __init__(self, root: Path, store: Store, jobs: int = 1, keep_each_run: bool = True) -> None:
         self.root = root.resolve()
         self.store = store
         self.jobs = jobs
+        # A build keeps what it learned, and its output's manifest, in the cache before it
+        # swaps the output in. A long-lived builder (serve) may keep them only when asked
+        # (`persist`): an output whose manifest the cache lacks is simply not trusted.
+        self.keep_each_run = keep_each_run
         self.files = Files(self.root, store)
         self._knowledge: Knowledge | None = None
         self._memo: MarkdownMemo | None = None
@@ -85,6 +89,7 @@ class Builder:
         self._wrote: dict[Path, str] = {}  # the build this builder last wrote into each output
         self._listing: Listing | None = None
         self._manifests: dict[Path, Manifest] = {}  # each output as this builder last saw it
+        self._spares: dict[Path, Manifest] = {}  # and the spare beside it
 
     def check(self, changed: Collection[Path] | None = None) -> Run:
         """Run every step but the write; pages rendered without error before are not
@@ -156,7 +161,8 @@ class Builder:
         rebuilt = time.perf_counter()
         if not result.ok or (strict and result.diagnostics):
             staging.abandon()
-            self._save()
+            if self.keep_each_run:
+                self._save()
             return _failed(result, rebuilt - started, strict)
         pages = dict(result.pages)
         made = set(result.rendered)
@@ -174,17 +180,26 @@ class Builder:
             )
             self._manifests[output] = same
             self._wrote[output] = same.build
-            save_manifest(self.store, output, same)
-            self._save()
+            if self.keep_each_run:
+                save_manifest(self.store, output, same)
+                self._save()
             seconds = time.perf_counter() - started
             return replace(_unchanged(same, seconds, strict), up_to_date=False)
+        # The spare being brought up to date, when this builder made it (no look needed).
+        base = staging.base if trusted is not None else {}
         for out, entry in result.pages.items():
-            if out not in made:
-                assert entry.stamp is not None
-                stamp = staging.keep(out, entry.digest, entry.stamp)
-                if stamp is None:
-                    raise Torn(out)  # the output changed under us: start again
-                pages[out] = replace(entry, stamp=stamp)
+            if out in made:
+                continue
+            kept = base.get(out)
+            if kept is not None and kept[0] == entry.digest and kept[1] is not None:
+                # The spare holds the page as it is: nothing to do.
+                pages[out] = PageEntry(entry.fingerprint, entry.digest, kept[1])
+                continue
+            assert entry.stamp is not None
+            stamp = staging.keep(out, entry.digest, entry.stamp)
+            if stamp is None:
+                raise Torn(out)  # the output changed under us: start again
+            pages[out] = PageEntry(entry.fingerprint, entry.digest, stamp)
         staging.prune(pages)
         new = Manifest(
             build_id(pages),
@@ -194,13 +209,17 @@ class Builder:
             result.briefs,
             result.notes,
         )
-        save_manifest(self.store, output, new)
-        self._save()  # the manifest is in the cache before the output that it describes
+        if self.keep_each_run:
+            save_manifest(self.store, output, new)
+            self._save()  # the manifest is in the cache before the output that it describes
         staging.commit(new.build)
         # The live build before is the spare now; the spare before is gone.
         if spare is not None and spare.build not in (new.build, manifest and manifest.build):
             forget_manifest(self.store, output, spare.build)
-            self.store.commit()
+            if self.keep_each_run:
+                self.store.commit()
+        if manifest is not None:
+            self._spares[output] = manifest
         self._manifests[output] = new
         self._wrote[output] = new.build
         old = manifest.pages if manifest is not None else {}
@@ -222,6 +241,9 @@ class Builder:
     def _spare(self, output: Path) -> Manifest | None:
         """The manifest of the build kept beside the output as its spare, if any."""
         build = live_build(spare_of(output))
+        known = self._spares.get(output)
+        if known is not None and known.build == build:
+            return known
         return load_manifest(self.store, output, build) if build is not None else None
 
     def _live(self, output: Path) -> Manifest | None:
@@ -288,11 +310,22 @@ class Builder:
         still there; None when the whole project must be looked at."""
         if changed is None or self._listing is None or len(changed) > _HINTED_MAX:
             return None
-        by_path = {str(path): shown for shown, (_, path) in self._listing.files().items()}
+        by_path = self._listing.by_path
         named = [by_path.get(str(path)) for path in changed]
         if any(n is None for n in named) or not all(Path(p).is_file() for p in changed):
             return None
         return {n for n in named if n is not None}
+
+    def persist(self) -> None:
+        """Keep in the cache what this builder learned and the manifests of the outputs it
+        wrote (a long-lived builder's last act)."""
+        for output, manifest in self._manifests.items():
+            if live_build(output) == manifest.build:
+                save_manifest(self.store, output, manifest)
+            spare = self._spares.get(output)
+            if spare is not None and live_build(spare_of(output)) == spare.build:
+                save_manifest(self.store, output, spare)
+        self._save()
 
     def _save(self) -> None:
         if self._knowledge is not None:

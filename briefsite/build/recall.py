@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from briefsite.build.files import Listing
 from briefsite.link.graph import BriefLinks, Graph
+from briefsite.read.sources import StaticFile
 from briefsite.site.pages import PageKey
 
 
@@ -31,6 +32,7 @@ class Recall:
     links: dict[str, BriefLinks]
     graph: Graph
     keys: list[PageKey]
+    statics: list[StaticFile]  # the static files to copy (none clashing with a page)
     entities: frozenset[str]
     topics: frozenset[str]
     inputs: dict[str, frozenset[str]]  # each page's inputs, by output

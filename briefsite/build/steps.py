@@ -10,7 +10,7 @@ handed to a `Crew` (`briefs.py`): this process, or forked workers on large runs.
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -31,10 +31,26 @@ from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
 from briefsite.link.graph import BriefLinks, Graph, alias_pattern, build_graph
 from briefsite.model import Entity, Site, Topic
 from briefsite.read.records import DEFAULT_SITE, missing_site
-from briefsite.read.sources import Known, known_slugs
+from briefsite.read.sources import Known, StaticFile, known_slugs
 from briefsite.render.layouts import layout_dirs
 from briefsite.site.inputs import ALIASES
 from briefsite.site.pages import PageKey, SiteIndex, check_outputs, page_keys
+
+
+class Placements(Mapping[str, tuple[Anchor | Unplaced, ...]]):
+    """Each placed brief's notes' places, read from the run's states when asked for."""
+
+    def __init__(self, states: Mapping[str, BriefState]) -> None:
+        self._states = {slug: s for slug, s in states.items() if s.links is not None}
+
+    def __getitem__(self, slug: str) -> tuple[Anchor | Unplaced, ...]:
+        return self._states[slug].anchors
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._states))
+
+    def __len__(self) -> int:
+        return len(self._states)
 
 
 @dataclass(frozen=True)
@@ -193,7 +209,8 @@ def _run(
     knowledge.parsed.update(derived.parsed)
     for slug, state in derived.states.items():
         knowledge.set_brief(slug, state)
-    _parse_the_rest(knowledge, listing, diagnostics)
+    _parse_the_rest(knowledge, listing, scope.changed if recall is not None else None)
+    diagnostics.extend(d for parsed in knowledge.parsed.values() for d in parsed.problems)
     looked_at = scope.briefs if recall is not None else list(knowledge.briefs)
     dropped = [
         s for s in looked_at if s in knowledge.briefs and not _brief_ok(knowledge, sources, s)
@@ -202,8 +219,7 @@ def _run(
         before.setdefault(slug, knowledge.briefs.get(slug))
         knowledge.drop_brief(slug)
     states = knowledge.briefs
-    for slug in sorted(states):
-        diagnostics.extend(states[slug].problems)
+    diagnostics.extend(d for state in states.values() for d in state.problems)
     known = known_slugs(list(listing.sources))
     kinds = ("seeds", "briefs", "entities", "topics")
     known_digest = digest_text(*(f"{k}:{','.join(sorted(getattr(known, k)))}" for k in kinds))
@@ -222,8 +238,11 @@ def _run(
     index = SiteIndex(site, links, entities, topics, graph)
     if recall is None or links_changed:
         keys = page_keys(index)
-    statics = check_outputs(index, keys, list(listing.statics), diagnostics)
-    anchors = {slug: s.anchors for slug, s in sorted(states.items()) if s.links is not None}
+    if recall is not None and not links_changed:
+        statics = recall.statics  # the same pages and static files as then: no clash
+    else:
+        statics = check_outputs(index, keys, list(listing.statics), diagnostics)
+    anchors = Placements(states)
     notes = sum(s.notes for s in states.values())
     if diagnostics.errors:
         return _result(False, diagnostics, {}, (), len(states), notes, anchors, started)
@@ -268,7 +287,7 @@ def _run(
         outputs.kept.recall = _recall(
             recall,
             listing,
-            Whole(context.names, known_digest, layouts, digests, links, graph, keys),
+            Whole(context.names, known_digest, layouts, digests, links, graph, keys, statics),
             entities,
             topics,
             prints,
@@ -357,14 +376,17 @@ def _brief_ok(knowledge: Knowledge, sources: Sources, slug: str) -> bool:
     return source is not None and parsed_ok(knowledge, source)
 
 
-def _parse_the_rest(knowledge: Knowledge, listing: Listing, diagnostics: Diagnostics) -> None:
-    """Parse the seeds no brief read (a seed without a brief is still checked), forget the
-    files that are gone, and report every seed's and brief's problems."""
-    listed = {s.shown for s in listing.sources}
-    for shown in [s for s in knowledge.parsed if s not in listed]:
-        del knowledge.parsed[shown]
+def _parse_the_rest(knowledge: Knowledge, listing: Listing, changed: set[str] | None) -> None:
+    """Parse the seeds no brief read (a seed without a brief is still checked), and forget
+    the files that are gone; with `changed`, look at those files only."""
+    if changed is None:
+        listed = {s.shown for s in listing.sources}
+        for shown in [s for s in knowledge.parsed if s not in listed]:
+            del knowledge.parsed[shown]
     for source in listing.sources:
-        if source.what not in ("seed", "brief"):
+        if source.what not in ("seed", "brief") or (
+            changed is not None and source.shown not in changed
+        ):
             continue
         found = knowledge.files.digest(source.shown)
         if found is None:
@@ -373,8 +395,7 @@ def _parse_the_rest(knowledge: Knowledge, listing: Listing, diagnostics: Diagnos
         parsed = knowledge.parsed.get(source.shown)
         if parsed is None or parsed.digest != found:
             item, problems = knowledge.files.record(source)
-            parsed = knowledge.parsed[source.shown] = Parsed(found, item is not None, problems)
-        diagnostics.extend(parsed.problems)
+            knowledge.parsed[source.shown] = Parsed(found, item is not None, problems)
 
 
 def _to_check(
@@ -423,8 +444,7 @@ def _check(
     checks = [Checks(tuple((s, keys[s]) for s in share), known, note_ids) for share in shares]
     for slug, checked in crew.check(checks).items():
         knowledge.set_checked(slug, checked)
-    for slug in sorted(states):
-        diagnostics.extend(knowledge.checked[slug].problems)
+    diagnostics.extend(d for slug in states for d in knowledge.checked[slug].problems)
     entities, topics = records.entities.values(), records.topics.values()
     diagnostics.extend(derive.summary_references(entities, topics, known, note_ids, memo))
 
@@ -481,6 +501,7 @@ class Whole:
     links: dict[str, BriefLinks]
     graph: Graph
     keys: list[PageKey]
+    statics: list[StaticFile]
 
 
 def _recall(
@@ -509,6 +530,7 @@ def _recall(
         links=whole.links,
         graph=whole.graph,
         keys=whole.keys,
+        statics=whole.statics,
         entities=frozenset(entities),
         topics=frozenset(topics),
         inputs=prints.inputs,
