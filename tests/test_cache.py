@@ -18,8 +18,9 @@ from pathlib import Path
 import pytest
 
 from briefsite.build.builder import Builder
+from briefsite.build.output import output_lock
 from briefsite.build.store import FOLDER, Store
-from briefsite.build.write import FAULT_VARIABLE, output_lock
+from briefsite.build.write import FAULT_VARIABLE
 from briefsite.cli import main as cli
 from tests.helpers import site_files
 

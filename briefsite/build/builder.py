@@ -27,17 +27,10 @@ from briefsite.build.manifest import (
     load_manifest,
     save_manifest,
 )
+from briefsite.build.output import live_build, output_lock
 from briefsite.build.stamps import stamp_of, still_valid
 from briefsite.build.store import Store
-from briefsite.build.write import (
-    OutputStamp,
-    Staging,
-    WriteStats,
-    live_build,
-    output_lock,
-    output_stamp,
-    spare_of,
-)
+from briefsite.build.write import OutputStamp, Staging, WriteStats, output_stamp, spare_of
 from briefsite.errors import Diagnostic
 
 if TYPE_CHECKING:

@@ -14,9 +14,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from briefsite.build import derive
 from briefsite.build.files import Listing
+from briefsite.build.knowledge import Knowledge
+from briefsite.build.state import BriefState
 from briefsite.link.graph import BriefLinks, Graph
+from briefsite.model import Entity, Topic
 from briefsite.read.sources import StaticFile
+from briefsite.site.inputs import ALIASES
 from briefsite.site.pages import PageKey
 
 
@@ -62,3 +67,125 @@ class Recall:
         for name in inputs:
             self.users.setdefault(name, set()).add(output)
         self.inputs[output] = inputs
+
+
+def touched_briefs(recall: Recall, listing: Listing, changed: set[str]) -> list[str]:
+    """The briefs that changed files are part of: briefs changed, and those of a seed."""
+    found: set[str] = set()
+    for source in listing.sources:
+        if source.shown not in changed:
+            continue
+        if source.what == "brief":
+            found.add(source.slug)
+        elif source.what == "seed":
+            found |= recall.seeds.get(source.slug, set())
+    return sorted(found)
+
+
+def all_digests(knowledge: Knowledge, names: str) -> dict[str, str]:
+    """The digest of every input a page can have: files, facets, the alias pattern."""
+    found = {shown: f.digest for shown, f in knowledge.files.states.items()}
+    for state in knowledge.briefs.values():
+        found.update(state.facets)
+    found[ALIASES] = names
+    return found
+
+
+def update_digests(
+    knowledge: Knowledge,
+    digests: dict[str, str],
+    files: set[str],
+    before: Mapping[str, BriefState | None],
+) -> set[str]:
+    """Bring a recall's digests up to date with the changed files and the briefs derived
+    again; the inputs whose digest changed."""
+    changed: set[str] = set()
+    for shown in files:
+        found = knowledge.files.digest(shown)
+        if found is None:
+            digests.pop(shown, None)
+        else:
+            digests[shown] = found
+        changed.add(shown)
+    for slug, old in before.items():
+        new = knowledge.briefs.get(slug)
+        old_facets = old.facets if old is not None else {}
+        new_facets = new.facets if new is not None else {}
+        for name in old_facets.keys() | new_facets.keys():
+            value = new_facets.get(name)
+            if value == old_facets.get(name):
+                continue
+            changed.add(name)
+            if value is None:
+                digests.pop(name, None)
+            else:
+                digests[name] = value
+    return changed
+
+
+@dataclass(frozen=True)
+class Whole:
+    """The whole-site values a run worked out, for its recall."""
+
+    names: str
+    known: str
+    layouts: derive.Layouts
+    digests: dict[str, str]
+    links: dict[str, BriefLinks]
+    graph: Graph
+    keys: list[PageKey]
+    statics: list[StaticFile]
+
+
+def recall_of(
+    recall: Recall | None,
+    listing: Listing,
+    whole: Whole,
+    entities: Mapping[str, Entity],
+    topics: Mapping[str, Topic],
+    prints: tuple[dict[str, frozenset[str]], dict[str, str]],
+    states: Mapping[str, BriefState],
+    before: Mapping[str, BriefState | None],
+) -> Recall:
+    """The recall this run leaves for the next: the one it started from, brought up to date,
+    or a new one when it worked everything out."""
+    if recall is not None and recall.links is whole.links:
+        for slug, old in before.items():
+            _unlink(recall, slug, old)
+            _link(recall, slug, states.get(slug))
+        return recall
+    made = Recall(
+        listing=listing,
+        names=whole.names,
+        known=whole.known,
+        layouts=dict(whole.layouts.digests),
+        digests=whole.digests,
+        links=whole.links,
+        graph=whole.graph,
+        keys=whole.keys,
+        statics=whole.statics,
+        entities=frozenset(entities),
+        topics=frozenset(topics),
+        inputs=prints[0],
+        fingerprints=prints[1],
+    )
+    made.index_pages()
+    for slug, state in states.items():
+        _link(made, slug, state)
+    return made
+
+
+def _link(recall: Recall, slug: str, state: BriefState | None) -> None:
+    if state is None:
+        return
+    recall.seeds.setdefault(state.seed, set()).add(slug)
+    for target in state.linked:
+        recall.linkers.setdefault(target, set()).add(slug)
+
+
+def _unlink(recall: Recall, slug: str, state: BriefState | None) -> None:
+    if state is None:
+        return
+    recall.seeds.get(state.seed, set()).discard(slug)
+    for target in state.linked:
+        recall.linkers.get(target, set()).discard(slug)

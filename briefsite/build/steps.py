@@ -17,23 +17,30 @@ from typing import Protocol
 
 from briefsite.anchor.anchoring import Anchor, Unplaced
 from briefsite.build import briefs, derive
-from briefsite.build.briefs import Checks, Crew, Sources, brief_key, parsed_ok
+from briefsite.build.briefs import Crew, Sources, brief_key, parsed_ok
+from briefsite.build.checks import briefs_to_check, check_references
 from briefsite.build.files import Listing
 from briefsite.build.knowledge import Knowledge, Parsed
 from briefsite.build.manifest import PageEntry
 from briefsite.build.memo import MarkdownMemo
-from briefsite.build.pages import Fingerprints, Fresh, fingerprint, record_made, render_stale
-from briefsite.build.recall import Recall
+from briefsite.build.pages import Fresh, fingerprint, record_made, render_stale
+from briefsite.build.recall import (
+    Recall,
+    Whole,
+    all_digests,
+    recall_of,
+    touched_briefs,
+    update_digests,
+)
 from briefsite.build.stamps import digest_text
 from briefsite.build.state import BriefState
 from briefsite.build.write import OutputStamp
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
-from briefsite.link.graph import BriefLinks, Graph, alias_pattern, build_graph
+from briefsite.link.graph import alias_pattern, build_graph
 from briefsite.model import Entity, Site, Topic
 from briefsite.read.records import DEFAULT_SITE, missing_site
-from briefsite.read.sources import Known, StaticFile, known_slugs
+from briefsite.read.sources import known_slugs
 from briefsite.render.layouts import layout_dirs
-from briefsite.site.inputs import ALIASES
 from briefsite.site.pages import PageKey, SiteIndex, check_outputs, page_keys
 
 
@@ -130,7 +137,7 @@ def run(
     candidates = slugs
     if recall is not None and only is not None:
         changed = {s for s in only if files.digest(s) != recall.digests.get(s)}
-        candidates = _touched(recall, listing, changed)
+        candidates = touched_briefs(recall, listing, changed)
     todo = [slug for slug in candidates if _stale_state(knowledge, sources, slug, names)]
     write = sink.write if sink is not None else None
     context = briefs.Run(knowledge, memo, sources, names, aliases, entities, layouts, write)
@@ -154,19 +161,6 @@ class Scope:
     recall: Recall | None
     changed: set[str] | None  # the files whose digest changed since the recall
     briefs: list[str]  # the briefs that may have changed
-
-
-def _touched(recall: Recall, listing: Listing, changed: set[str]) -> list[str]:
-    """The briefs that changed files are part of: briefs changed, and those of a seed."""
-    found: set[str] = set()
-    for source in listing.sources:
-        if source.shown not in changed:
-            continue
-        if source.what == "brief":
-            found.add(source.slug)
-        elif source.what == "seed":
-            found |= recall.seeds.get(source.slug, set())
-    return sorted(found)
 
 
 @dataclass(frozen=True)
@@ -223,9 +217,18 @@ def _run(
     known = known_slugs(list(listing.sources))
     kinds = ("seeds", "briefs", "entities", "topics")
     known_digest = digest_text(*(f"{k}:{','.join(sorted(getattr(known, k)))}" for k in kinds))
-    to_check = _to_check(knowledge, scope, before)
-    _check(
-        knowledge, sources, crew, known, known_digest, to_check, records, context.memo, diagnostics
+    to_check = briefs_to_check(knowledge, recall, before)
+    summaries = (entities.values(), topics.values())
+    check_references(
+        knowledge,
+        sources,
+        crew,
+        known,
+        known_digest,
+        to_check,
+        summaries,
+        context.memo,
+        diagnostics,
     )
     links_changed = recall is None or any(
         (states[s].links if s in states else None) != recall.links.get(s) for s in before
@@ -252,10 +255,10 @@ def _run(
     shown = {str(Path(path)): name for name, path in listing.layouts}
     if recall is not None and not links_changed and scope.changed is not None:
         digests = recall.digests
-        changed_inputs = _update_digests(knowledge, digests, scope.changed, before)
+        changed_inputs = update_digests(knowledge, digests, scope.changed, before)
         prints = fingerprint(keys, index, layouts, shown, digests, recall, changed_inputs)
     else:
-        digests = _digests(knowledge, context.names)
+        digests = all_digests(knowledge, context.names)
         prints = fingerprint(keys, index, layouts, shown, digests, None, None)
     pages: dict[str, PageEntry] = {}
     stale: list[tuple[PageKey, str]] = []
@@ -284,13 +287,13 @@ def _run(
     context.memo.keep()
     ok = not diagnostics.errors
     if ok:
-        outputs.kept.recall = _recall(
+        outputs.kept.recall = recall_of(
             recall,
             listing,
             Whole(context.names, known_digest, layouts, digests, links, graph, keys, statics),
             entities,
             topics,
-            prints,
+            (prints.inputs, prints.fingerprints),
             states,
             before,
         )
@@ -396,163 +399,3 @@ def _parse_the_rest(knowledge: Knowledge, listing: Listing, changed: set[str] | 
         if parsed is None or parsed.digest != found:
             item, problems = knowledge.files.record(source)
             knowledge.parsed[source.shown] = Parsed(found, item is not None, problems)
-
-
-def _to_check(
-    knowledge: Knowledge, scope: Scope, before: Mapping[str, BriefState | None]
-) -> set[str] | None:
-    """The briefs whose references may have changed: those that changed, and those linking
-    to a note of a brief whose notes changed. None: every brief (no recall)."""
-    if scope.recall is None:
-        return None
-    found = set(before)
-    for slug, old in before.items():
-        new = knowledge.briefs.get(slug)
-        if (old.note_ids if old else None) != (new.note_ids if new else None):
-            found |= scope.recall.linkers.get(slug, set())
-    return found
-
-
-def _check(
-    knowledge: Knowledge,
-    sources: Sources,
-    crew: Crew,
-    known: Known,
-    known_digest: str,
-    scope: set[str] | None,
-    records: Records,
-    memo: MarkdownMemo,
-    diagnostics: Diagnostics,
-) -> None:
-    """Report every brief's dangling references, checking again only those whose brief,
-    set of files, or linked briefs' notes changed (among `scope`, when given)."""
-    states = knowledge.briefs
-    note_ids = {slug: s.note_ids for slug, s in states.items()}
-    for slug in [s for s in knowledge.checked if s not in states]:
-        knowledge.drop_brief(slug)
-    keys: dict[str, str] = {}
-    for slug in states if scope is None else [s for s in scope if s in states]:
-        key = digest_text(
-            knowledge.files.digest(sources[("brief", slug)].shown) or "",
-            known_digest,
-            *(f"{t}={','.join(sorted(note_ids.get(t, ())))}" for t in states[slug].linked),
-        )
-        checked = knowledge.checked.get(slug)
-        if checked is None or checked.key != key:
-            keys[slug] = key
-    shares = crew.shares(sorted(keys))
-    checks = [Checks(tuple((s, keys[s]) for s in share), known, note_ids) for share in shares]
-    for slug, checked in crew.check(checks).items():
-        knowledge.set_checked(slug, checked)
-    diagnostics.extend(d for slug in states for d in knowledge.checked[slug].problems)
-    entities, topics = records.entities.values(), records.topics.values()
-    diagnostics.extend(derive.summary_references(entities, topics, known, note_ids, memo))
-
-
-def _digests(knowledge: Knowledge, names: str) -> dict[str, str]:
-    """The digest of every input a page can have: files, facets, the alias pattern."""
-    found = {shown: f.digest for shown, f in knowledge.files.states.items()}
-    for state in knowledge.briefs.values():
-        found.update(state.facets)
-    found[ALIASES] = names
-    return found
-
-
-def _update_digests(
-    knowledge: Knowledge,
-    digests: dict[str, str],
-    files: set[str],
-    before: Mapping[str, BriefState | None],
-) -> set[str]:
-    """Bring a recall's digests up to date with the changed files and the briefs derived
-    again; the inputs whose digest changed."""
-    changed: set[str] = set()
-    for shown in files:
-        found = knowledge.files.digest(shown)
-        if found is None:
-            digests.pop(shown, None)
-        else:
-            digests[shown] = found
-        changed.add(shown)
-    for slug, old in before.items():
-        new = knowledge.briefs.get(slug)
-        old_facets = old.facets if old is not None else {}
-        new_facets = new.facets if new is not None else {}
-        for name in old_facets.keys() | new_facets.keys():
-            value = new_facets.get(name)
-            if value == old_facets.get(name):
-                continue
-            changed.add(name)
-            if value is None:
-                digests.pop(name, None)
-            else:
-                digests[name] = value
-    return changed
-
-
-@dataclass(frozen=True)
-class Whole:
-    """The whole-site values a run worked out, for its recall."""
-
-    names: str
-    known: str
-    layouts: derive.Layouts
-    digests: dict[str, str]
-    links: dict[str, BriefLinks]
-    graph: Graph
-    keys: list[PageKey]
-    statics: list[StaticFile]
-
-
-def _recall(
-    recall: Recall | None,
-    listing: Listing,
-    whole: Whole,
-    entities: Mapping[str, Entity],
-    topics: Mapping[str, Topic],
-    prints: Fingerprints,
-    states: Mapping[str, BriefState],
-    before: Mapping[str, BriefState | None],
-) -> Recall:
-    """The recall this run leaves for the next: the one it started from, brought up to date,
-    or a new one when it worked everything out."""
-    if recall is not None and recall.links is whole.links:
-        for slug, old in before.items():
-            _unlink(recall, slug, old)
-            _link(recall, slug, states.get(slug))
-        return recall
-    made = Recall(
-        listing=listing,
-        names=whole.names,
-        known=whole.known,
-        layouts=dict(whole.layouts.digests),
-        digests=whole.digests,
-        links=whole.links,
-        graph=whole.graph,
-        keys=whole.keys,
-        statics=whole.statics,
-        entities=frozenset(entities),
-        topics=frozenset(topics),
-        inputs=prints.inputs,
-        fingerprints=prints.fingerprints,
-    )
-    made.index_pages()
-    for slug, state in states.items():
-        _link(made, slug, state)
-    return made
-
-
-def _link(recall: Recall, slug: str, state: BriefState | None) -> None:
-    if state is None:
-        return
-    recall.seeds.setdefault(state.seed, set()).add(slug)
-    for target in state.linked:
-        recall.linkers.setdefault(target, set()).add(slug)
-
-
-def _unlink(recall: Recall, slug: str, state: BriefState | None) -> None:
-    if state is None:
-        return
-    recall.seeds.get(state.seed, set()).discard(slug)
-    for target in state.linked:
-        recall.linkers.get(target, set()).discard(slug)

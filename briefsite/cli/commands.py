@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from briefsite.build.builder import Builder, promoted
+from briefsite.build.output import output_problem, write_file_atomically
 from briefsite.build.store import Store, drop
-from briefsite.build.write import output_problem, write_file_atomically
 from briefsite.cli.report import (
     UsageError,
     check_report,

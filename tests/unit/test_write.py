@@ -10,15 +10,8 @@ from pathlib import Path
 import pytest
 
 from briefsite.build import write
-from briefsite.build.write import (
-    MARKER,
-    OutputStamp,
-    Spare,
-    Staging,
-    WriteStats,
-    output_lock,
-    output_problem,
-)
+from briefsite.build.output import MARKER, output_lock, output_problem
+from briefsite.build.write import OutputStamp, Spare, Staging, WriteStats
 from briefsite.errors import BriefsiteError
 
 # What each output folder and its spare hold, as the builder's manifests record it.
