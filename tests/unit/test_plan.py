@@ -476,6 +476,20 @@ def test_claims_pages_list_every_claim_newest_brief_first(make_project: ProjectF
     assert pages["claims/false/index.html"].context["title"] == "Claims rated false"
 
 
+def test_claims_pages_are_linked_from_the_index_and_each_briefs_claims(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    site = build_site(_two_briefs(make_project), tmp_path / "out")
+    index = site["index.html"].decode()
+    assert '<a href="claims/">Every claim checked</a>' in index
+    brief = site["briefs/second/index.html"].decode()
+    start = brief.index('id="claims_title"')
+    table = brief[start : brief.index("</section>", start)]
+    assert '<a href="../../claims/">Every claim checked in every brief</a>' in table
+    # A brief without claims has no claims table to link from.
+    assert 'id="claims_title"' not in site["briefs/old/index.html"].decode()
+
+
 def test_each_page_has_its_own_description(make_project: ProjectFactory) -> None:
     root = _two_briefs(make_project)
     write_project(
