@@ -389,3 +389,22 @@ def test_nothing_is_hidden_without_a_control_to_show_it(
                     ).map(el => el.outerHTML.slice(0, 80))"""
                 )
                 assert hidden == [], (viewport, js, path)
+
+
+def test_without_javascript_a_highlight_opens_its_whole_note_in_the_margin(
+    sites: dict[str, Site], open_page: Opener
+) -> None:
+    page = open_page(sites["example"].url + BRIEF, WIDE, js=False).page
+    note = page.locator("#bortac")
+    short = note.bounding_box()
+    link = page.locator('.article-text a.hl-link[href="#bortac"]').first
+    link.focus()
+    page.keyboard.press("Enter")
+    whole = note.bounding_box()
+    assert short and whole and whole["height"] > short["height"] + 40
+    about = "getComputedStyle(document.querySelector('#bortac .note-about')).display"
+    assert page.evaluate(about) != "none"
+    assert page.evaluate("location.hash") == "#bortac"
+    # The rest of its text was clamped, not dropped: it is all on the page.
+    body = page.locator("#bortac .note-body").inner_text()
+    assert "drug raids" in body
