@@ -291,7 +291,7 @@ def test_only_pages_whose_inputs_changed_are_rendered(tmp_path: Path) -> None:
     builder = Builder(root, Store.none())
     first = builder.build(tmp_path / "output")
     html = [p for p in first.pages if p.endswith(".html")]
-    assert first.ok and len(first.rendered) == len(first.pages) and len(html) == 14
+    assert first.ok and len(first.rendered) == len(first.pages) and len(html) == 21
     EDITS["note text"](root)
     second = builder.build(tmp_path / "output")
     assert second.ok
