@@ -1,9 +1,11 @@
-"""Build the real site and take screenshots of its brief at desktop and phone width.
+"""Build the real site and take screenshots of its brief and claims page, wide and on a phone.
 
     .venv/bin/python scripts/screenshots.py [--out docs/screenshots] [--all]
 
 The README shows the PNG files this writes, so running it after a change to the layouts
-keeps them current. `--all` adds dark-mode, open-note and print views, for review.
+keeps them current: a wide brief's top and middle, a note cut short with its "More"
+button, a phone with a note open (light and dark), and the claims page. `--all` adds
+other pages, print and a phone without JavaScript, for review.
 Chromium is Debian's (`/usr/bin/chromium`); nothing is downloaded.
 """
 
@@ -68,6 +70,26 @@ def _shoot(page: Page, path: Path, clip_from: str | None = None) -> None:
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
 
 
+def _cut_note(page: Page, path: Path) -> None:
+    """A cut note with its "More" button, and the notes around it, beside their passages."""
+    note = page.locator(".article-text .note.cut").nth(2)
+    note.scroll_into_view_if_needed()
+    box = note.bounding_box()
+    assert box is not None, "no note is cut short on the page"
+    page.screenshot(
+        path=str(path),
+        clip={"x": box["x"] - 620, "y": box["y"] - 140, "width": 1060, "height": 360},
+    )
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+def _open_on_phone(page: Page, path: Path) -> None:
+    page.locator(".annotated").scroll_into_view_if_needed()
+    page.locator('.article-text a.ref[href="#bortac"]').tap()
+    page.wait_for_timeout(600)
+    _shoot(page, path)
+
+
 def take(out: Path, everything: bool) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
@@ -80,15 +102,24 @@ def take(out: Path, everything: bool) -> None:
             desktop.goto(base + BRIEF)
             _shoot(desktop, out / "brief-desktop-top.png")
             _shoot(desktop, out / "brief-desktop-article.png", ".annotated")
+            _shoot(desktop, out / "brief-desktop-middle.png", "#passage_border-decline")
+            _cut_note(desktop, out / "brief-desktop-more.png")
             phone = browser.new_page(
                 viewport={"width": 390, "height": 844}, device_scale_factor=2, has_touch=True
             )
             phone.goto(base + BRIEF)
             _shoot(phone, out / "brief-phone-top.png")
-            phone.locator(".annotated").scroll_into_view_if_needed()
-            phone.locator('.article-text a.ref[href="#bortac"]').tap()
-            phone.wait_for_timeout(600)
-            _shoot(phone, out / "brief-phone-note-open.png")
+            _open_on_phone(phone, out / "brief-phone-note-open.png")
+            dark = browser.new_page(
+                viewport={"width": 390, "height": 844},
+                device_scale_factor=2,
+                has_touch=True,
+                color_scheme="dark",
+            )
+            dark.goto(base + BRIEF)
+            _open_on_phone(dark, out / "brief-phone-dark-note-open.png")
+            desktop.goto(base + "claims/")
+            _shoot(desktop, out / "claims-desktop.png")
             if everything:
                 dark = browser.new_page(
                     viewport={"width": 1280, "height": 900}, color_scheme="dark"
@@ -96,6 +127,7 @@ def take(out: Path, everything: bool) -> None:
                 dark.goto(base + BRIEF)
                 _shoot(dark, out / "brief-desktop-dark.png", ".annotated")
                 _shoot(dark, out / "brief-desktop-dark-end.png", ".end-matter")
+                desktop.goto(base + BRIEF)
                 _shoot(desktop, out / "brief-desktop-end.png", ".end-matter")
                 desktop.emulate_media(media="print")
                 desktop.screenshot(path=str(out / "brief-print.png"), full_page=True)

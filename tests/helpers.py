@@ -91,6 +91,10 @@ class _Fragments:
         view = self.planner[0].entity_note_view(ref, root)
         return render_fragment(self.env, BUILTIN_LAYOUTS, "_cards.html", "entity_note", view)
 
+    def claims(self, slug: str, rating: str, root: str) -> Markup:
+        view = self.planner[0].claims_view(slug, rating, root)
+        return render_fragment(self.env, BUILTIN_LAYOUTS, "_cards.html", "claim_group", view)
+
 
 def plan(root: Path) -> Planned:
     """Read, anchor and link a project, and make its planner."""

@@ -29,6 +29,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from briefsite.build.builder import Built
+from briefsite.model import RATINGS
 from tests.helpers import build
 
 TESTS = Path(__file__).resolve().parent
@@ -105,6 +106,8 @@ def test_golden_fixture_builds_cleanly_with_every_page(tmp_path: Path) -> None:
         "entities/valeline/index.html",
         "topics/local-services/index.html",
         "topics/transport/index.html",
+        "claims/index.html",
+        *(f"claims/{rating}/index.html" for rating in RATINGS),
     }
 
 

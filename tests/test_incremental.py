@@ -180,6 +180,30 @@ EDITS: dict[str, Edit] = {
     "related brief added": _toggle(
         "content/briefs/parking-fees.yaml", "published:", "related: [bus-depot]\npublished:"
     ),
+    # What the claims pages show of a brief: each claim's quote, rating and verdict, and
+    # the brief's title (above) and date (the claims of the newest brief come first).
+    "verdict rating": _toggle(BUS, "rating: missing-context", "rating: misleading"),
+    "verdict summary": _toggle(
+        BUS, "summary: Valeline has published no figures.", "summary: No figures were given."
+    ),
+    "claim quote": _toggle(
+        BUS, "quote: cut empty running by 15 per cent", "quote: cut empty running"
+    ),
+    "note becomes a claim": _toggle(
+        BUS,
+        "    type: question\n    note: Which site",
+        "    type: claim\n    verdict: {rating: false, summary: No site.}\n    note: Which site",
+    ),
+    "claims of a brief reordered by its date": _toggle(
+        "content/briefs/library-sundays.yaml", "published: 2025-04-02", "published: 2024-04-02"
+    ),
+    "claim becomes a context note": _toggle(
+        "content/briefs/library-sundays.yaml",
+        "    type: claim\n    note: The survey asked only people already using the library.\n"
+        "    verdict:\n      rating: mostly-accurate\n"
+        "      summary: The figure is right, for the people who were asked.\n",
+        "    type: context\n    note: The survey asked only people already using the library.\n",
+    ),
 }
 
 # A fresh process with only the project's persistent cache to go on.
@@ -267,7 +291,7 @@ def test_only_pages_whose_inputs_changed_are_rendered(tmp_path: Path) -> None:
     builder = Builder(root, Store.none())
     first = builder.build(tmp_path / "output")
     html = [p for p in first.pages if p.endswith(".html")]
-    assert first.ok and len(first.rendered) == len(first.pages) and len(html) == 14
+    assert first.ok and len(first.rendered) == len(first.pages) and len(html) == 21
     EDITS["note text"](root)
     second = builder.build(tmp_path / "output")
     assert second.ok

@@ -25,7 +25,12 @@ PAGES = {
     "topic": "topics/sanctuary-jurisdictions/index.html",
     "topics": "topics/index.html",
     "404": "404.html",
+    "claims": "claims/index.html",
+    "claims of a rating": "claims/accurate/index.html",
 }
+# Everything a brief page does beyond reading (placing notes, opening them, filters) is one
+# unminified script of at most this many bytes.
+SCRIPT_BUDGET = 8_000
 
 
 class _Assets(HTMLParser):
@@ -71,3 +76,12 @@ def test_every_page_type_is_within_the_budget(site: Path, kind: str) -> None:
     total, files = weigh(site, PAGES[kind])
     print(f"{kind}: {total} bytes ({', '.join(files)})")
     assert total <= BUDGET, f"{kind} weighs {total} bytes: {files}"
+
+
+def test_the_brief_pages_script_is_within_its_budget(site: Path) -> None:
+    _, files = weigh(site, PAGES["brief"])
+    scripts = [f for f in files if f.endswith(".js")]
+    assert scripts == ["assets/brief.js"], "a brief page runs one script"
+    size = (site / scripts[0]).stat().st_size
+    print(f"brief.js: {size} bytes")
+    assert size <= SCRIPT_BUDGET

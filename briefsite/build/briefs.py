@@ -71,7 +71,7 @@ class Task:
     """Phase three for one share: its stale brief pages, and the fragments lists need."""
 
     pages: tuple[tuple[PageKey, str], ...]  # brief pages to render, with fingerprints
-    fragments: tuple[tuple[str, object, str, int], ...]  # as Fragments.wanted collects them
+    fragments: tuple[derive.Wanted, ...]  # as Fragments.wanted collects them
     index: SiteIndex
     facets: Mapping[str, str]
     cards_template: str
@@ -216,8 +216,11 @@ def finish_share(task: Task) -> Finished:
     planner = Planner(task.index, lambda slug: placed(run, slug), run.memo, fragments)
     for kind, subject, root, level in task.fragments:
         if kind == "card":
-            assert isinstance(subject, str)
+            assert isinstance(subject, str) and isinstance(level, int)
             fragments.card(subject, root, level)
+        elif kind == "claims":
+            assert isinstance(subject, str) and isinstance(level, str)
+            fragments.claims(subject, level, root)
         else:
             assert isinstance(subject, NoteRef)
             fragments.entity_note(subject, root)

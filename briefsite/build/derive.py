@@ -29,7 +29,7 @@ from briefsite.render.templates import (
     render_page,
     template_closure,
 )
-from briefsite.site.inputs import CARD, NOTE, brief_facets
+from briefsite.site.inputs import CARD, CLAIMS, NOTE, brief_facets
 from briefsite.site.pages import PageKey, Placed
 from briefsite.site.plan import Planner
 
@@ -138,6 +138,12 @@ class Layouts:
         return found
 
 
+# A fragment a page asks for, to be rendered by its brief's owner: its kind ("card", "note"
+# or "claims"), its subject (a brief's slug, or a NoteRef), the page's root, and the card's
+# heading level or the claims' rating.
+Wanted = tuple[str, object, str, int | str]
+
+
 class Fragments:
     """Cards and entity notes, rendered once for each value and kept in the cache.
 
@@ -153,7 +159,7 @@ class Fragments:
         facets: Callable[[str], str],
         template: str,
         planner: Callable[[], Planner],
-        wanted: list[tuple[str, object, str, int]] | None = None,
+        wanted: list[Wanted] | None = None,
     ) -> None:
         self.layouts = layouts
         self.store = store
@@ -186,6 +192,17 @@ class Fragments:
             self.wanted.append(("note", ref, root, 0))
             return Markup("")
         return self._render(key, "entity_note", self.planner().entity_note_view(ref, root))
+
+    def claims(self, slug: str, rating: str, root: str) -> Markup:
+        """A brief's claim checks as the claims pages list them, rendered or remembered."""
+        key = digest_text("claims", slug, self.facets(f"{CLAIMS}{slug}"), rating, root)
+        kept = self._kept(key)
+        if kept is not None:
+            return kept
+        if self.wanted is not None:
+            self.wanted.append(("claims", slug, root, rating))
+            return Markup("")
+        return self._render(key, "claim_group", self.planner().claims_view(slug, rating, root))
 
     def _kept(self, key: str) -> Markup | None:
         key = f"{self.template}:{key}"

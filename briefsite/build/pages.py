@@ -86,14 +86,14 @@ def render_stale(
     cards = layouts.template_digest(derive.CARDS_TEMPLATE, shown)
     own = [(k, f) for k, f in stale if k.kind == "brief"]
     others = [(k, f) for k, f in stale if k.kind != "brief"]
-    wanted: list[tuple[str, object, str, int]] = []
+    wanted: list[derive.Wanted] = []
     collect = derive.Fragments(
         layouts, knowledge.store, lambda f: digests.get(f, ""), cards, _no_planner, wanted
     )
     collecting = Planner(index, _no_placed, context.memo, collect)
     for key, _ in others:
         collecting.plan(key)
-    by_brief: dict[str, list[tuple[str, object, str, int]]] = {}
+    by_brief: dict[str, list[derive.Wanted]] = {}
     for item in dict.fromkeys(wanted):
         by_brief.setdefault(_brief_of(item), []).append(item)
     by_slug = {k.slug: (k, f) for k, f in own}
@@ -146,7 +146,7 @@ def record_made(
     return rendered
 
 
-def _brief_of(wanted: tuple[str, object, str, int]) -> str:
+def _brief_of(wanted: derive.Wanted) -> str:
     subject = wanted[1]
     if isinstance(subject, NoteRef):
         return subject.brief

@@ -66,6 +66,7 @@ def encode_brief(state: BriefState) -> Plain:
             links.related,
             links.about,
             links.notes,
+            links.ratings,
         )
         if links is not None
         else None,
@@ -107,7 +108,7 @@ def decode_checked(value: Plain) -> Checked:
 
 
 def _decode_links(value: Plain) -> BriefLinks:
-    slug, path, seed, title, published, topics, related, about, notes = value
+    slug, path, seed, title, published, topics, related, about, notes, ratings = value
     return BriefLinks(
         slug,
         path,
@@ -118,4 +119,5 @@ def _decode_links(value: Plain) -> BriefLinks:
         tuple(related),
         tuple(about),
         tuple((e, n) for e, n in notes),
+        tuple(ratings),
     )

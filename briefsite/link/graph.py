@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from briefsite.errors import Diagnostic, Diagnostics, SourceLocation
-from briefsite.model import Brief, Entity, Seed, brief_title, newest_first
+from briefsite.model import Brief, Entity, Rating, Seed, brief_title, newest_first
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,7 @@ class BriefLinks:
     # The entities its seed mentions or its notes are about, and its notes about entities.
     about: tuple[str, ...]
     notes: tuple[tuple[str, str], ...]  # (entity slug, note id), in the brief's note order
+    ratings: tuple[Rating, ...]  # its claim checks' verdicts, which the claims pages count
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ def brief_links(
         related=tuple(r.slug for r in brief.related),
         about=tuple(sorted(about)),
         notes=tuple(notes),
+        ratings=tuple(n.verdict.rating for n in brief.annotations if n.verdict is not None),
     )
 
 

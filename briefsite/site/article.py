@@ -1,11 +1,11 @@
-"""The annotated article: note spans split into flat segments, with entity links inside.
+"""The annotated article: note spans split into flat segments, with entity mentions inside.
 
 Overlapping and nested notes cannot be nested `<mark>` elements, so the text is cut at
-every note boundary; each segment knows all the notes that cover it. Every segment links
-to a note (the innermost one covering it); screen-reader text says where each note's
-passage starts, and a numbered link after its last segment says where it ends. Each block
-of the article also lists the notes whose passages start in it, so that a layout can set
-them beside (or under) that block.
+every note boundary; each segment knows all the notes that cover it. Every segment is one
+link to a note (the innermost one covering it), entity mentions inside it included;
+screen-reader text says where each note's passage starts, and a numbered link after its
+last segment says where it ends. Each block of the article also lists the notes whose
+passages start in it, so that a layout can set them beside (or under) that block.
 """
 
 from __future__ import annotations
@@ -148,22 +148,28 @@ def _with_mentions(
     entity_url: Callable[[str], str],
     link: str = "",
 ) -> str:
-    """Escaped text with its mentions linked; with `link`, the other runs are wrapped in it."""
-    out: list[str] = []
+    """Escaped text with its mentions marked. Outside a highlight a mention is a link to its
+    entity; inside one (`link` given) the whole run is one link to the note, and a mention
+    is only a style there: the note itself links to the entity (`mentioned_in`)."""
+    out: list[str] = [link]
     at = start
-
-    def plain(a: int, b: int) -> None:
-        if a < b:
-            run = escape(text[a:b])
-            out.append(f"{link}{run}</a>" if link else run)
-
     for mention in mentions:
         if mention.end <= start or mention.start >= end:
             continue
         a, b = max(mention.start, start), min(mention.end, end)
-        plain(at, a)
-        url = escape(entity_url(mention.entity))
-        out.append(f'<a class="mention" href="{url}">{escape(text[a:b])}</a>')
+        out.append(escape(text[at:a]))
+        if link:
+            out.append(f'<span class="mention">{escape(text[a:b])}</span>')
+        else:
+            url = escape(entity_url(mention.entity))
+            out.append(f'<a class="mention" href="{url}">{escape(text[a:b])}</a>')
         at = b
-    plain(at, end)
+    out.append(escape(text[at:end]))
+    if link:
+        out.append("</a>")
     return "".join(out)
+
+
+def mentioned_in(start: int, end: int, mentions: Sequence[Mention]) -> tuple[str, ...]:
+    """The entities mentioned (even in part) within a passage, once each, in text order."""
+    return tuple(dict.fromkeys(m.entity for m in mentions if m.start < end and m.end > start))

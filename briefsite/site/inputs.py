@@ -2,7 +2,8 @@
 
 An input is a project file (`content/briefs/x.yaml`), a *facet*, a part of one that a page
 shows, or the entities' alias pattern. `card:x` is what a list shows of brief x (title,
-summary, date, note counts); `note:x#id` is one note as an entity page shows it. A page
+summary, date, note counts); `note:x#id` is one note as an entity page shows it;
+`claims:x` is brief x's claim checks as the claims pages list them. A page
 listing a thousand briefs then depends on their cards, not on every word of every note, so
 an edit to a note renders again the brief and the pages that show that note, not every list.
 
@@ -22,6 +23,7 @@ from briefsite.site.pages import PageKey, Placed, SiteIndex
 
 CARD = "card:"
 NOTE = "note:"
+CLAIMS = "claims:"
 # Every brief page shows its seed's mentions, found with every entity's names and aliases.
 ALIASES = "aliases:"
 
@@ -37,6 +39,8 @@ def page_inputs(key: PageKey, index: SiteIndex) -> frozenset[str]:
         found.update(e.path for e in index.entities.values())
     elif key.kind == "topics":
         found.update(t.path for t in index.topics.values())
+    elif key.kind in ("claims", "rating"):
+        found.update(f"{CLAIMS}{slug}" for slug in index.briefs)
     elif key.kind == "brief":
         links = index.briefs[key.slug]
         found.update((links.path, seed_file(links.seed), ALIASES))
@@ -69,12 +73,14 @@ def card_value(links: BriefLinks, brief: Brief) -> Hashable:
 def brief_facets(
     placed: Placed, links: BriefLinks, entities: Mapping[str, Entity]
 ) -> dict[str, Hashable]:
-    """The value of every facet of one brief: its card, and each placed note as an entity
-    page shows it (with its brief's title and its entities' names)."""
+    """The value of every facet of one brief: its card, each placed note as an entity page
+    shows it (with its brief's title and its entities' names), and its claim checks as the
+    claims pages list them (in reading order, under the brief's title and date)."""
     brief, text = placed.brief, placed.seed.text
     values: dict[str, Hashable] = {f"{CARD}{brief.slug}": card_value(links, brief)}
     order = reading_order(placed.anchors)
     numbers = {a.note_id: (i, a.start, a.end) for i, a in enumerate(order, start=1)}
+    claims: list[tuple[int, str, str, str, str]] = []
     for note in brief.annotations:
         if note.id not in numbers:
             continue
@@ -90,4 +96,11 @@ def brief_facets(
             tuple((c.title, c.url, c.publisher, c.date, c.accessed) for c in note.sources),
             tuple((r.slug, entities[r.slug].name) for r in note.entities if r.slug in entities),
         )
+        if verdict is not None:
+            claims.append((number, note.id, text[start:end], verdict.rating, verdict.summary.value))
+    values[f"{CLAIMS}{brief.slug}"] = (
+        links.title,
+        brief.published.isoformat(),
+        tuple(sorted(claims)),
+    )
     return values

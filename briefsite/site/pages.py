@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Literal
 
 from briefsite.errors import Diagnostics, SourceLocation
 from briefsite.link.graph import BriefLinks, Graph, Mention
-from briefsite.model import Brief, Entity, Seed, Site, Topic, newest_first
+from briefsite.model import RATINGS, Brief, Entity, Seed, Site, Topic, newest_first
 from briefsite.read.sources import StaticFile
 
 if TYPE_CHECKING:  # the anchoring step is not needed to name pages
@@ -27,7 +27,9 @@ class SiteIndex:
     graph: Graph
 
 
-PageKind = Literal["index", "briefs", "404", "entities", "topics", "brief", "entity", "topic"]
+PageKind = Literal[
+    "index", "briefs", "404", "entities", "topics", "claims", "brief", "entity", "topic", "rating"
+]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -53,13 +55,16 @@ class PageKey:
         return _TEMPLATES[self.kind]
 
 
-_FOLDERS = {"brief": "briefs", "entity": "entities", "topic": "topics"}
+# Pages with a slug: a brief, entity or topic, and the claims of one rating.
+_FOLDERS = {"brief": "briefs", "entity": "entities", "topic": "topics", "rating": "claims"}
 _TEMPLATES = {
     "index": "index.html",
     "briefs": "briefs.html",
     "404": "404.html",
     "entities": "list.html",
     "topics": "list.html",
+    "claims": "claims.html",
+    "rating": "claims.html",
     "brief": "brief.html",
     "entity": "entity.html",
     "topic": "topic.html",
@@ -70,17 +75,21 @@ _LIST_OUTPUTS = {
     "briefs": "briefs/index.html",
     "entities": "entities/index.html",
     "topics": "topics/index.html",
+    "claims": "claims/index.html",
 }
 
 
 def page_keys(index: SiteIndex) -> list[PageKey]:
-    """Every page of the site: lists first, then briefs newest first, entities, topics."""
+    """Every page of the site: lists first (the claims of each rating among them), then
+    briefs newest first, entities, topics."""
     return [
         PageKey("index"),
         PageKey("briefs"),
         PageKey("404"),
         PageKey("entities"),
         PageKey("topics"),
+        PageKey("claims"),
+        *(PageKey("rating", rating) for rating in RATINGS),
         *(PageKey("brief", b.slug) for b in newest_first(index.briefs.values())),
         *(PageKey("entity", slug) for slug in sorted(index.entities)),
         *(PageKey("topic", slug) for slug in sorted(index.topics)),

@@ -11,20 +11,32 @@ from markupsafe import Markup
 from briefsite.anchor.anchoring import reading_order
 from briefsite.anchor.selectors import source_changed
 from briefsite.link.graph import NoteRef
-from briefsite.model import Annotation, Text, count_by_type, newest_first
+from briefsite.model import RATINGS, Annotation, Text, Verdict, count_by_type, newest_first
 from briefsite.read.markup import Markdown, localize
-from briefsite.site.article import Span, render_article
+from briefsite.site.article import Span, mentioned_in, render_article
+from briefsite.site.describe import describe
 from briefsite.site.pages import PageKey, Placed, SiteIndex
-from briefsite.site.reading import article_views, cite, legend, number_sources
+from briefsite.site.reading import (
+    article_views,
+    cite,
+    entity_groups,
+    legend,
+    number_sources,
+)
 from briefsite.site.views import (
+    ENTITIES_TITLE,
     NOTE_WORDS,
     RATING_LABELS,
     BriefCard,
     CitationView,
+    ClaimGroup,
+    ClaimView,
     CorrectionView,
     EntityNote,
     Link,
+    LinkGroup,
     NoteView,
+    RatingFilter,
     TypeCount,
     VerdictView,
 )
@@ -51,6 +63,10 @@ class Fragments(Protocol):
 
     def entity_note(self, ref: NoteRef, root: str) -> Markup:
         """A note as an entity page lists it."""
+        ...
+
+    def claims(self, slug: str, rating: str, root: str) -> Markup:
+        """A brief's claim checks as the claims pages list them: all, or one rating's."""
         ...
 
 
@@ -81,6 +97,8 @@ class Planner:
             return self.topic_page(key)
         if key.kind in ("entities", "topics"):
             return self.list_page(key)
+        if key.kind in ("claims", "rating"):
+            return self.claims_page(key)
         if key.kind == "index":
             return self.cards_page(key, "./", self.site.title, 3)
         if key.kind == "briefs":
@@ -109,9 +127,21 @@ class Planner:
         rendered = self.markdown.render(text.value, inline=inline).html
         return Markup(localize(rendered, root, owner, here))
 
-    def common(self, root: str, title: str) -> dict[str, object]:
-        """What every page's context has."""
-        return {"site": self.site, "root": root, "title": title}
+    def common(self, root: str, title: str, description: str | None = None) -> dict[str, object]:
+        """What every page's context has; a page without a description of its own is
+        described by the site's."""
+        return {
+            "site": self.site,
+            "root": root,
+            "title": title,
+            "description": description or self.site.description,
+        }
+
+    def describe(self, text: Text | None, fallback: str) -> str:
+        """A page's description: a Markdown text as plain words, or `fallback`."""
+        if text is None:
+            return fallback
+        return describe(self.markdown.render(text.value).html) or fallback
 
     def card_view(self, slug: str, root: str) -> BriefCard:
         """A brief as lists show it."""
@@ -138,11 +168,14 @@ class Planner:
         passage: str,
         root: str,
         here: str | None,
+        mentioned: tuple[str, ...] = (),
     ) -> NoteView:
-        """A note as its brief page and entity pages show it."""
+        """A note as its brief page and entity pages show it; `mentioned` are the entities
+        named in its passage."""
         slug = placed.brief.slug
         verdict = note.verdict
         entities = self.index.entities
+        about = [r.slug for r in note.entities if r.slug in entities]
         return NoteView(
             id=note.id,
             number=span.number,
@@ -151,22 +184,24 @@ class Planner:
             quote=placed.seed.text[span.start : span.end],
             body=self.html(note.note, root, slug, here),
             passage=passage,
-            verdict=VerdictView(
-                verdict.rating,
-                RATING_LABELS[verdict.rating],
-                self.html(verdict.summary, root, slug, here, inline=True),
-            )
-            if verdict
-            else None,
+            verdict=self.verdict_view(verdict, root, slug, here) if verdict else None,
             sources=tuple(
                 CitationView(c.title, c.url, c.publisher, c.date, c.accessed) for c in note.sources
             ),
-            entities=tuple(
-                Link(entities[r.slug].name, f"{root}entities/{r.slug}/")
-                for r in note.entities
-                if r.slug in entities
+            entities=tuple(Link(entities[e].name, f"{root}entities/{e}/") for e in about),
+            mentions=tuple(
+                Link(entities[e].name, f"{root}entities/{e}/")
+                for e in mentioned
+                if e in entities and e not in about
             ),
         )
+
+    def verdict_view(
+        self, verdict: Verdict, root: str, owner: str, here: str | None
+    ) -> VerdictView:
+        """A claim's verdict: its rating in words and why."""
+        summary = self.html(verdict.summary, root, owner, here, inline=True)
+        return VerdictView(verdict.rating, RATING_LABELS[verdict.rating], summary)
 
     def entity_note_view(self, ref: NoteRef, root: str) -> EntityNote:
         """A note as an entity page lists it, under its brief's title."""
@@ -189,7 +224,18 @@ class Planner:
             seed, [s for _, s in spans], placed.mentions, lambda slug: f"{root}entities/{slug}/"
         )
         notes, sources = number_sources(
-            [self.note_view(placed, n, s, passages[n.id], root, brief.slug) for n, s in spans]
+            [
+                self.note_view(
+                    placed,
+                    n,
+                    s,
+                    passages[n.id],
+                    root,
+                    brief.slug,
+                    mentioned_in(s.start, s.end, placed.mentions),
+                )
+                for n, s in spans
+            ]
         )
         entity_slugs = dict.fromkeys(
             [m.entity for m in placed.mentions]
@@ -198,7 +244,9 @@ class Planner:
         entities = [index.entities[e] for e in entity_slugs]
         topics = [index.topics[r.slug] for r in brief.topics if r.slug in index.topics]
         related = [index.briefs[s] for s in index.graph.related.get(key.slug, ())]
-        context = self.common(root, title) | {
+        about = brief.summary or (brief.key_points[0] if brief.key_points else None)
+        fallback = f"{seed.headline}: the article, annotated with {len(spans)} notes."
+        context = self.common(root, title, self.describe(about, fallback)) | {
             "brief": brief,
             "seed": seed,
             "summary": self.html(brief.summary, root, brief.slug, brief.slug),
@@ -211,7 +259,7 @@ class Planner:
             "sources": sources,
             "cite": cite(self.site, brief, title),
             "claims": [n for n in notes if n.verdict is not None],
-            "entities": [Link(e.name, f"{root}entities/{e.slug}/") for e in entities],
+            "entity_groups": entity_groups(entities, f"{root}entities/"),
             "topics": [Link(t.name, f"{root}topics/{t.slug}/") for t in topics],
             "related": [Link(b.title, f"{root}briefs/{b.slug}/") for b in related],
             # The date the notes were anchored, when the seed has changed since: a notice.
@@ -228,7 +276,8 @@ class Planner:
         root = "../../"
         entity = self.index.entities[key.slug]
         graph = self.index.graph
-        context = self.common(root, entity.name) | {
+        fallback = f"Briefs and notes that mention {entity.name}."
+        context = self.common(root, entity.name, self.describe(entity.summary, fallback)) | {
             "entity": entity,
             "summary": self.html(entity.summary, root, None, None),
             "briefs": self.cards(graph.entity_briefs.get(key.slug, ()), root, 3),
@@ -242,7 +291,8 @@ class Planner:
         """A topic: its briefs."""
         root = "../../"
         topic = self.index.topics[key.slug]
-        context = self.common(root, topic.name) | {
+        fallback = f"Briefs on {topic.name}."
+        context = self.common(root, topic.name, self.describe(topic.summary, fallback)) | {
             "topic": topic,
             "summary": self.html(topic.summary, root, None, None),
             "briefs": self.cards(self.index.graph.topic_briefs.get(key.slug, ()), root, 3),
@@ -264,13 +314,57 @@ class Planner:
         root = "../"
         if key.kind == "entities":
             items = sorted(self.index.entities.values(), key=lambda e: e.name.casefold())
-            links = [Link(e.name, f"{e.slug}/") for e in items]
-            title = "People and organisations"
+            groups = entity_groups(items, "")
+            title = ENTITIES_TITLE
         else:
             topics = sorted(self.index.topics.values(), key=lambda t: t.name.casefold())
-            links = [Link(t.name, f"{t.slug}/") for t in topics]
+            groups = [LinkGroup("", tuple(Link(t.name, f"{t.slug}/") for t in topics))]
             title = "Topics"
-        context = self.common(root, title) | {"items": links, "kind": key.kind}
+        context = self.common(root, title) | {"groups": groups, "kind": key.kind}
+        return Page(key.output, key.template, context, self.site.path)
+
+    def claims_view(self, slug: str, rating: str, root: str) -> ClaimGroup:
+        """A brief's claim checks under its title: all of them, or those of one rating."""
+        placed = self.placed(slug)
+        url = f"{root}briefs/{slug}/"
+        claims: list[ClaimView] = []
+        for note, span in self.spans(placed):
+            if note.verdict is None or (rating and note.verdict.rating != rating):
+                continue
+            verdict = self.verdict_view(note.verdict, root, slug, None)
+            quote = placed.seed.text[span.start : span.end]
+            claims.append(ClaimView(span.number, quote, verdict, f"{url}#{note.id}"))
+        return ClaimGroup(Link(self.index.briefs[slug].title, url), tuple(claims))
+
+    def claims_page(self, key: PageKey) -> Page:
+        """Every claim checked in every brief, newest brief first and in reading order
+        within each; the page of a rating lists the claims of that rating only."""
+        rating = next((r for r in RATINGS if r == key.slug), None)
+        root = "../../" if rating else "../"
+        counts = dict.fromkeys(RATINGS, 0)
+        groups: list[Markup] = []
+        for links in newest_first(self.index.briefs.values()):
+            for found in links.ratings:
+                counts[found] += 1
+            if rating in links.ratings or (rating is None and links.ratings):
+                groups.append(self.fragments.claims(links.slug, rating or "", root))
+        filters = [RatingFilter("", "All", f"{root}claims/", sum(counts.values()), not rating)]
+        filters += [
+            RatingFilter(r, RATING_LABELS[r], f"{root}claims/{r}/", counts[r], r == rating)
+            for r in RATINGS
+        ]
+        if rating:
+            label = RATING_LABELS[rating]
+            title = f"Claims rated {label.lower()}"
+            description = f"The claims checked in the briefs that were rated {label.lower()}."
+        else:
+            title = "Claims checked"
+            description = "Every claim checked in the briefs, with its verdict and why."
+        context = self.common(root, title, description) | {
+            "groups": groups,
+            "filters": filters,
+            "rating": rating,
+        }
         return Page(key.output, key.template, context, self.site.path)
 
     def not_found_page(self, key: PageKey) -> Page:

@@ -6,13 +6,17 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
-from briefsite.model import Brief, Site, count_by_type
+from briefsite.model import Brief, Entity, Site, count_by_type
 from briefsite.site.article import ArticleBlock
 from briefsite.site.views import (
+    ENTITY_GROUPS,
     NOTE_WORDS,
+    OTHER_ENTITIES,
     ArticleBlockView,
     CitationView,
     CiteView,
+    Link,
+    LinkGroup,
     NoteView,
     SourceEntry,
     TypeLegend,
@@ -62,6 +66,17 @@ def legend(notes: Sequence[NoteView]) -> list[TypeLegend]:
     return [TypeLegend(t, NOTE_WORDS[t].label, c) for t, c in counts.items()]
 
 
+def entity_groups(entities: Sequence[Entity], prefix: str) -> list[LinkGroup]:
+    """Entities under the heading of their kind's group, in the given order within each;
+    groups without entities are left out. Links are `prefix` + slug + `/`."""
+    groups: list[LinkGroup] = []
+    for heading, kinds in (*ENTITY_GROUPS, (OTHER_ENTITIES, (None,))):
+        links = tuple(Link(e.name, f"{prefix}{e.slug}/") for e in entities if e.kind in kinds)
+        if links:
+            groups.append(LinkGroup(heading, links))
+    return groups
+
+
 def brief_url(site: Site, slug: str) -> str | None:
     """The brief's absolute address, when the site has a base URL."""
     if not site.base_url:
@@ -69,18 +84,64 @@ def brief_url(site: Site, slug: str) -> str | None:
     return site.base_url.rstrip("/") + f"/briefs/{slug}/"
 
 
-def _bibtex_escape(value: str) -> str:
+# Quotation marks by language (CLDR's delimiters): outer open and close, inner open and
+# close. A language not listed is quoted as English is.
+QUOTES: dict[str, tuple[str, str, str, str]] = {
+    "en": ("“", "”", "‘", "’"),
+    "de": ("„", "“", "‚", "‘"),
+    "es": ("«", "»", "“", "”"),
+    "fr": ("«\u202f", "\u202f»", "“", "”"),
+    "it": ("«", "»", "“", "”"),
+}
+# Double quotation marks as typed in any language; whether one opens or closes a quotation
+# is told by what precedes it, as German closes with the mark English opens with.
+_DOUBLE_MARKS = '"“”„«»'
+_OPENS_AFTER = " \t\n([{—–-/"
+
+
+def _inner_quotes(text: str, opening: str, closing: str) -> str:
+    """`text` with its double quotation marks turned into the given pair."""
     out = []
-    for char in value:
-        if char == "\\":
-            out.append(r"\textbackslash{}")
-        elif char in "{}&%$#_":
-            out.append("\\" + char)
-        elif char in "^~":
-            out.append(f"\\{char}{{}}")
+    for i, char in enumerate(text):
+        if char in _DOUBLE_MARKS:
+            opens = i == 0 or text[i - 1] in _OPENS_AFTER
+            out.append(opening if opens else closing)
         else:
             out.append(char)
     return "".join(out)
+
+
+def quote_title(title: str, language: str) -> str:
+    """A title in quotation marks for a reference, with a full stop inside unless it ends in
+    one already; quotation marks inside it become the language's inner pair."""
+    outer_open, outer_close, inner_open, inner_close = QUOTES.get(
+        language.split("-")[0].casefold(), QUOTES["en"]
+    )
+    inner = _inner_quotes(title, inner_open, inner_close)
+    stop = "" if inner.rstrip(inner_close).endswith((".", "?", "!")) else "."
+    return f"{outer_open}{inner}{stop}{outer_close}"
+
+
+# Characters BibTeX or LaTeX read specially. Braces cannot be escaped as `\{`: BibTeX counts
+# braces without regard to backslashes, and one unmatched brace breaks the entry.
+_BIBTEX_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "^": r"\^{}",
+    "~": r"\~{}",
+    **{c: "\\" + c for c in "&%$#_"},
+    # Typographic quotation marks and dashes, as LaTeX spells them.
+    "‘": "`",
+    "’": "'",
+    "—": "---",
+    "–": "--",
+}
+
+
+def _bibtex_escape(value: str) -> str:
+    text = _inner_quotes(value, "``", "''")
+    return "".join(_BIBTEX_SPECIAL.get(char, char) for char in text)
 
 
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
@@ -92,7 +153,7 @@ def cite(site: Site, brief: Brief, title: str) -> CiteView:
     date: dt.date = brief.updated or brief.published
     day = f"{brief.published.day} {brief.published:%B %Y}"
     authors = ", ".join(brief.authors) if brief.authors else site.title
-    text = f"{authors}. “{title}.” {site.title}, {day}"
+    text = f"{authors}. {quote_title(title, site.language)} {site.title}, {day}"
     if brief.updated:
         text += f", updated {brief.updated.day} {brief.updated:%B %Y}"
     text += f". {url}" if url else "."

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from briefsite.model import NoteType, Rating
+from briefsite.model import EntityKind, NoteType, Rating
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,17 @@ RATING_LABELS: dict[Rating, str] = {
     "unsupported": "Unsupported",
 }
 
+# The headings entities are listed under, in this order, and the kinds each takes; agencies
+# are organisations. An entity of no kind is listed last, under OTHER_ENTITIES.
+ENTITY_GROUPS: tuple[tuple[str, tuple[EntityKind, ...]], ...] = (
+    ("People and organisations", ("person", "organization", "agency")),
+    ("Places", ("place",)),
+    ("Laws and programmes", ("law", "program")),
+)
+OTHER_ENTITIES = "Others"
+# The list of every entity, in the site's menu and as its page's title.
+ENTITIES_TITLE = "People, organisations and more"
+
 
 @dataclass(frozen=True, slots=True)
 class Link:
@@ -44,6 +55,14 @@ class Link:
 
     title: str
     url: str
+
+
+@dataclass(frozen=True, slots=True)
+class LinkGroup:
+    """Links under one heading, such as the entities of one group."""
+
+    heading: str
+    links: tuple[Link, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +120,10 @@ class NoteView:
     passage: str
     verdict: VerdictView | None
     sources: tuple[CitationView, ...]
-    entities: tuple[Link, ...]
+    entities: tuple[Link, ...]  # what the note is about
+    # Entities named in its passage that it is not about: the passage's highlight links to
+    # the note, so the note links to them.
+    mentions: tuple[Link, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,3 +175,33 @@ class CiteView:
 
     text: str
     bibtex: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimView:
+    """A claim check as the claims pages list it: the words checked, the verdict, and where
+    its note is."""
+
+    number: int
+    quote: str
+    verdict: VerdictView
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimGroup:
+    """A brief's claim checks, under its title."""
+
+    brief: Link
+    claims: tuple[ClaimView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class RatingFilter:
+    """One choice of the claims pages' filter: all claims, or those of one rating."""
+
+    rating: str  # empty for all claims
+    label: str
+    url: str
+    count: int
+    current: bool

@@ -47,6 +47,8 @@ PROJECTS = {
     "example": ROOT,
     "golden": ROOT / "tests" / "fixtures" / "golden",
     "hostile": ROOT / "tests" / "fixtures" / "hostile",
+    # Briefs made to test the margin: a dense paragraph, a tall note, overlapping quotes.
+    "margin": ROOT / "tests" / "fixtures" / "margin",
 }
 BRIEF = "briefs/border-patrol-sanctuary-cities/"
 WIDE = {"width": 1280, "height": 900}

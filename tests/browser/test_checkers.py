@@ -20,6 +20,8 @@ PAGE_TYPES = {
     "topic": "topics/sanctuary-jurisdictions/",
     "topics": "topics/",
     "404": "404.html",
+    "claims": "claims/",
+    "claims of a rating": "claims/missing-context/",
 }
 
 
@@ -54,6 +56,21 @@ def test_axe_finds_no_wcag_22_aa_violations(
             assert violations == [], f"{kind} {viewport} dark={dark}:\n{describe(violations)}"
 
 
+def test_axe_finds_no_violations_with_notes_cut_or_opened_in_the_margin(
+    sites: dict[str, Site], open_page: Opener
+) -> None:
+    need(AXE, "axe-core")
+    for dark in (False, True):
+        page = open_page(sites["example"].url + BRIEF, WIDE, dark=dark).page
+        assert page.locator(".article-text .note.cut .more").count() > 0
+        violations = run_axe(page)
+        assert violations == [], f"cut, dark={dark}:\n{describe(violations)}"
+        page.locator(".article-text .note.cut .more").first.click()
+        page.locator('.article-text a.hl-link[href="#bortac"]').first.hover()
+        violations = run_axe(page)
+        assert violations == [], f"opened, dark={dark}:\n{describe(violations)}"
+
+
 def test_axe_finds_no_violations_with_a_note_open_or_filtered(
     sites: dict[str, Site], open_page: Opener
 ) -> None:
@@ -65,7 +82,7 @@ def test_axe_finds_no_violations_with_a_note_open_or_filtered(
     assert violations == [], describe(violations)
 
 
-@pytest.mark.parametrize("name", ["golden", "hostile"])
+@pytest.mark.parametrize("name", ["golden", "hostile", "margin"])
 def test_axe_finds_no_violations_on_the_fixture_sites(
     sites: dict[str, Site], open_page: Opener, name: str
 ) -> None:
@@ -81,7 +98,7 @@ def test_nu_html_checker_finds_no_errors(sites: dict[str, Site]) -> None:
     """Every page of the example and golden sites. (The hostile fixture is left out on
     purpose: its URLs hold raw quotes to test escaping, which the checker rightly rejects.)"""
     need(VNU, "the Nu HTML checker (vnu-jar)")
-    folders = [str(sites[name].folder) for name in ("example", "golden")]
+    folders = [str(sites[name].folder) for name in ("example", "golden", "margin")]
     done = subprocess.run(
         [
             java(),

@@ -1,4 +1,5 @@
-"""Reading a brief in a browser: margin notes, inline notes, keyboard, print, no script."""
+"""Reading a brief in a browser: inline notes, keyboard, print, no script (the margin notes
+of wide screens are measured in test_margin.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from playwright.sync_api import Page
 
 from tests.browser.conftest import BRIEF, PHONE, WIDE, Opener, Site
+from tests.browser.layout import measure, settle
 
 Box = dict[str, float]
 # The bottom of the text of the paragraph (or headline) whose notes include note `id`.
@@ -49,40 +51,6 @@ def note_ids(page: Page) -> list[str]:
         "Array.from(document.querySelectorAll('.article-text .note')).map(n => n.id)"
     )
     return ids
-
-
-def test_margin_notes_sit_beside_their_passages_and_never_overlap(
-    sites: dict[str, Site], open_page: Opener
-) -> None:
-    for site, path in ((sites["example"], BRIEF), (sites["golden"], "briefs/bus-depot/")):
-        page = open_page(site.url + path, WIDE).page
-        notes = boxes(page, ".article-text .note")
-        assert len(notes) >= 4
-        last_bottom = -1e9
-        for note in notes:
-            assert note["shown"], note["id"]
-            passage = page.evaluate(
-                "id => document.getElementById(id).querySelector('.note-back a')"
-                ".getAttribute('href')",
-                note["id"],
-            )
-            mark = box_of(page, passage)
-            column = page.evaluate(
-                "id => { const p = document.getElementById(id).closest('.para');"
-                " const t = p.querySelector(':scope > p, :scope > h3').getBoundingClientRect();"
-                " return {top: p.getBoundingClientRect().top + scrollY, right: t.right}; }",
-                note["id"],
-            )
-            # In the margin: right of the text column, so right of the passage itself.
-            assert note["x"] >= column["right"] >= mark["right"] - 1, note["id"]
-            # Level with the passage's paragraph, or stacked right under the note before it.
-            assert note["y"] >= column["top"] - 1, note["id"]
-            stacked = abs(note["y"] - last_bottom) < 40
-            assert note["y"] <= mark["bottom"] or stacked, note["id"]
-            last_bottom = note["bottom"]
-        for i, a in enumerate(notes):
-            for b in notes[i + 1 :]:
-                assert not overlap(a, b), (a["id"], b["id"])
 
 
 def test_each_note_opens_under_its_paragraph_by_tab_then_enter(
@@ -229,10 +197,12 @@ def test_print_shows_numbered_endnotes_with_link_addresses(
         "'.article-text p, .article-text h3.headline')).filter(p => !p.closest('.note'))"
         ".map(p => p.getBoundingClientRect().bottom + scrollY))"
     )
-    title = box_of(page, ".endnotes-title")
+    title = page.evaluate(
+        "getComputedStyle(document.querySelector('.article-text'), '::before').content"
+    )
     notes = boxes(page, ".article-text .note")
-    assert title["shown"] and title["y"] >= last_text
-    assert all(n["shown"] and n["y"] > title["y"] for n in notes)
+    assert title == '"Notes"'
+    assert all(n["shown"] and n["y"] > last_text for n in notes)
     assert [n["y"] for n in notes] == sorted(n["y"] for n in notes)
     numbers = page.evaluate(
         "Array.from(document.querySelectorAll('.article-text .note-num')).map(n => n.innerText)"
@@ -280,3 +250,161 @@ def test_hostile_content_runs_no_script(sites: dict[str, Site], open_page: Opene
             assert watched.dialogs == [], (site.name, path)
             assert watched.errors == [], (site.name, path)
             assert page.url.startswith(site.url), (site.name, path, page.url)
+
+
+def test_a_long_note_is_cut_with_more_and_opens_in_place(
+    sites: dict[str, Site], open_page: Opener
+) -> None:
+    watched = open_page(sites["margin"].url + "briefs/tall/", WIDE)
+    page = watched.page
+    settle(page)
+    note = page.locator("#late-sailing")
+    button = note.locator(".more")
+    assert "cut" in (note.get_attribute("class") or "")
+    assert button.inner_text() == "More" and button.get_attribute("aria-expanded") == "false"
+    cut = note.bounding_box()
+    passage = page.locator("mark[data-notes~=late-sailing]").bounding_box()
+    assert cut and passage and cut["height"] < 80 and abs(cut["y"] - passage["y"]) <= 4
+    button.click()
+    settle(page)
+    opened = note.bounding_box()
+    assert opened and opened["height"] > 3 * cut["height"] and abs(opened["y"] - cut["y"]) <= 1
+    assert button.inner_text() == "Less" and button.get_attribute("aria-expanded") == "true"
+    assert page.evaluate("document.activeElement.classList.contains('more')")
+    after = measure(page)
+    assert after.overlaps == 0 and after.inversions == 0 and after.outside == 0
+    button.click()
+    settle(page)
+    again = note.bounding_box()
+    assert again and again["height"] == cut["height"]
+    assert watched.errors == []
+
+
+def test_tabbing_into_a_cut_note_opens_it(sites: dict[str, Site], open_page: Opener) -> None:
+    page = open_page(sites["example"].url + BRIEF, WIDE).page
+    settle(page)
+    cut_id = page.evaluate("document.querySelector('.article-text .note.cut').id")
+    page.locator(f"#{cut_id} .note-body a, #{cut_id} .note-sources a").first.focus()
+    settle(page)
+    assert "cut" not in (page.locator(f"#{cut_id}").get_attribute("class") or "")
+
+
+def test_a_highlight_lights_its_note_and_the_note_its_highlight(
+    sites: dict[str, Site], open_page: Opener
+) -> None:
+    page = open_page(sites["example"].url + BRIEF, WIDE).page
+    settle(page)
+
+    def lit(selector: str) -> bool:
+        found: bool = page.evaluate(
+            f"document.querySelector('{selector}').classList.contains('lit')"
+        )
+        return found
+
+    page.locator('.article-text a.hl-link[href="#detainers"]').first.hover()
+    assert lit("#detainers")
+    page.mouse.move(0, 0)
+    assert not lit("#detainers")
+    page.locator('.article-text a.ref[href="#bortac"]').focus()
+    assert lit("#bortac") and lit("mark[data-notes~=bortac]")
+    page.locator("#bortac .note-body a").first.focus()
+    assert lit("#bortac") and lit("mark[data-notes~=bortac]")
+
+
+WRAP_WIDTHS = range(320, 1441, 37)
+
+
+def test_a_badge_never_wraps_away_from_its_passage(
+    sites: dict[str, Site], open_page: Opener
+) -> None:
+    for site, path in ((sites["example"], BRIEF), (sites["margin"], "briefs/overlap/")):
+        page = open_page(site.url + path, WIDE).page
+        for width in WRAP_WIDTHS:
+            page.set_viewport_size({"width": width, "height": 900})
+            alone: list[str] = page.evaluate(
+                """() => Array.from(document.querySelectorAll('.article-text a.ref'))
+                .filter(ref => {
+                    let mark = ref.previousElementSibling;
+                    while (mark && mark.matches('a.ref')) mark = mark.previousElementSibling;
+                    const rects = mark.getClientRects(), last = rects[rects.length - 1];
+                    const own = ref.getClientRects()[0];
+                    return !(own.top < last.bottom && own.bottom > last.top);
+                }).map(ref => ref.getAttribute('href'))"""
+            )
+            assert alone == [], (path, width)
+
+
+NARROW = ({"width": 375, "height": 812}, {"width": 760, "height": 900})
+
+
+def test_narrow_screens_do_not_scroll_sideways(sites: dict[str, Site], open_page: Opener) -> None:
+    site = sites["example"]
+    paths = ("", "briefs/", BRIEF, "claims/", "claims/accurate/", "entities/", "entities/ice/")
+    for viewport in NARROW:
+        for path in paths:
+            page = open_page(site.url + path, viewport).page
+            wide = page.evaluate(
+                "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+            )
+            assert wide <= 0, (path, viewport)
+
+
+def test_on_narrow_screens_every_note_opens_with_enter_and_with_space(
+    sites: dict[str, Site], open_page: Opener
+) -> None:
+    for viewport in NARROW:
+        for js, keys in ((True, ("Enter", " ")), (False, ("Enter",))):
+            for site, path in ((sites["example"], BRIEF), (sites["margin"], "briefs/dense/")):
+                watched = open_page(site.url + path, viewport, js=js)
+                page = watched.page
+                for note_id in note_ids(page):
+                    for key in keys:
+                        page.locator(f'.article-text a.ref[href="#{note_id}"]').focus()
+                        page.keyboard.press(key)
+                        note = box_of(page, f"#{note_id}")
+                        assert note["shown"], (viewport, js, key, note_id)
+                        assert note["x"] >= 0 and note["right"] <= viewport["width"], note_id
+                        if js:
+                            page.keyboard.press("Escape")
+                            assert not box_of(page, f"#{note_id}")["shown"], (key, note_id)
+                assert watched.errors == []
+
+
+def test_nothing_is_hidden_without_a_control_to_show_it(
+    sites: dict[str, Site], open_page: Opener
+) -> None:
+    """On narrow screens every element left out (`display: none`) is a note, with a link
+    to it on screen that opens it."""
+    for viewport in NARROW:
+        for js in (True, False):
+            for site, path in ((sites["example"], BRIEF), (sites["margin"], "briefs/overlap/")):
+                page = open_page(site.url + path, viewport, js=js).page
+                hidden: list[str] = page.evaluate(
+                    """() => Array.from(document.body.querySelectorAll('*')).filter(el =>
+                        getComputedStyle(el).display === 'none'
+                        && !el.closest('script, template')
+                        && !(el.id && Array.from(document.querySelectorAll(
+                                `a[href="#${CSS.escape(el.id)}"]`))
+                             .some(a => a.offsetParent !== null && !el.contains(a)))
+                    ).map(el => el.outerHTML.slice(0, 80))"""
+                )
+                assert hidden == [], (viewport, js, path)
+
+
+def test_without_javascript_a_highlight_opens_its_whole_note_in_the_margin(
+    sites: dict[str, Site], open_page: Opener
+) -> None:
+    page = open_page(sites["example"].url + BRIEF, WIDE, js=False).page
+    note = page.locator("#bortac")
+    short = note.bounding_box()
+    link = page.locator('.article-text a.hl-link[href="#bortac"]').first
+    link.focus()
+    page.keyboard.press("Enter")
+    whole = note.bounding_box()
+    assert short and whole and whole["height"] > short["height"] + 40
+    about = "getComputedStyle(document.querySelector('#bortac .note-about')).display"
+    assert page.evaluate(about) != "none"
+    assert page.evaluate("location.hash") == "#bortac"
+    # The rest of its text was clamped, not dropped: it is all on the page.
+    body = page.locator("#bortac .note-body").inner_text()
+    assert "drug raids" in body

@@ -15,6 +15,7 @@ from briefsite.site.article import (
     ArticleBlock,
     Segment,
     Span,
+    mentioned_in,
     passage_id,
     render_article,
     segment_block,
@@ -333,30 +334,46 @@ def test_mentions_outside_marks_are_links() -> None:
     assert 'the <a class="mention" href="../../entities/agency/">Agency</a> had' in html
 
 
-def test_mentions_inside_marks_are_links_inside_the_mark() -> None:
+def test_inside_a_mark_the_note_link_wins_and_a_mention_is_only_a_style() -> None:
     seed = _seed()
     mention = Mention("agency", *_at(seed, "Agency", 2))
     span = _span("n", *_at(seed, "The Agency said"))
     html, _ = _render(seed, [span], [mention])
     assert (
-        '<a class="hl-link" href="#n">The </a>'
-        '<a class="mention" href="../../entities/agency/">Agency</a>'
-        '<a class="hl-link" href="#n"> said</a></mark>'
+        '<a class="hl-link" href="#n">The <span class="mention">Agency</span> said</a></mark>'
+    ) in html
+    assert "entities/agency" not in html
+
+
+def test_a_quote_that_starts_with_a_mention_links_to_its_note() -> None:
+    seed = _seed()
+    mention = Mention("agency", *_at(seed, "Agency", 2))
+    span = _span("n", *_at(seed, "Agency said"))
+    html, _ = _render(seed, [span], [mention])
+    assert (
+        '<span class="sr">[start of passage for note 1, context] </span>'
+        '<a class="hl-link" href="#n"><span class="mention">Agency</span> said</a></mark>'
     ) in html
 
 
-def test_mention_split_by_a_mark_boundary_links_both_parts() -> None:
+def test_mention_split_by_a_mark_boundary_is_a_link_outside_and_a_style_inside() -> None:
     seed = _seed()
     mention = Mention("agency", *_at(seed, "Agency", 2))
     span = _span("n", *_at(seed, "ncy said"))
     html, _ = _render(seed, [span], [mention])
     links = re.findall(r'<a class="mention" href="([^"]+)">([^<]*)</a>', html)
-    assert links == [("../../entities/agency/", "Age"), ("../../entities/agency/", "ncy")]
+    assert links == [("../../entities/agency/", "Age")]
     assert (
         'id="passage_n"><span class="sr">[start of passage for note 1, context] </span>'
-        '<a class="mention" href="../../entities/agency/">ncy</a><a class="hl-link" href="#n">'
-        " said</a>"
+        '<a class="hl-link" href="#n"><span class="mention">ncy</span> said</a>'
     ) in html
+
+
+def test_the_entities_mentioned_in_a_passage_once_each_in_order() -> None:
+    mentions = [Mention("b", 0, 3), Mention("a", 5, 8), Mention("b", 10, 13), Mention("c", 20, 24)]
+    assert mentioned_in(2, 12, mentions) == ("b", "a")
+    assert mentioned_in(13, 20, mentions) == ()
+    assert mentioned_in(23, 30, mentions) == ("c",)
 
 
 def test_several_mentions_in_one_segment() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Hashable
 from pathlib import Path
@@ -10,10 +11,12 @@ from typing import Any
 import pytest
 
 from briefsite.errors import Diagnostics, SourceLocation
+from briefsite.model import ENTITY_KINDS, RATINGS
 from briefsite.read.sources import StaticFile
 from briefsite.site.inputs import brief_facets, page_inputs
 from briefsite.site.pages import check_outputs, page_keys
 from briefsite.site.plan import Page
+from briefsite.site.views import ENTITY_GROUPS
 from tests.conftest import ProjectFactory, write_project
 from tests.helpers import build_site, check, errors, plan
 
@@ -194,6 +197,14 @@ def test_index_and_list_page_inputs(make_project: ProjectFactory) -> None:
     assert inputs["404.html"] == {"content/site.yaml"}
 
 
+def test_claims_pages_inputs_are_every_briefs_claims(make_project: ProjectFactory) -> None:
+    inputs = _inputs(_two_briefs(make_project))
+    expected = {"content/site.yaml", "claims:agency-move", "claims:second", "claims:old"}
+    assert inputs["claims/index.html"] == expected
+    for rating in RATINGS:
+        assert inputs[f"claims/{rating}/index.html"] == expected
+
+
 def _apply(root: Path, path: str, change: Callable[[str], str]) -> None:
     file = root / path
     file.write_text(change(file.read_text(encoding="utf-8")), encoding="utf-8")
@@ -220,6 +231,33 @@ EDITS: list[tuple[str, str, Callable[[str], str]]] = [
     ),
     ("alias removed", "content/entities/agency.yaml", lambda t: t.replace("[Agency]", "[]")),
     ("note text", "content/briefs/second.yaml", lambda t: t.replace("They met.", "They did.")),
+    (
+        "verdict rating",
+        "content/briefs/second.yaml",
+        lambda t: t.replace("rating: accurate", "rating: false"),
+    ),
+    (
+        "verdict summary",
+        "content/briefs/second.yaml",
+        lambda t: t.replace('summary: "Yes,', 'summary: "Indeed,'),
+    ),
+    (
+        "claim quote",
+        "content/briefs/second.yaml",
+        lambda t: t.replace("quote: The Office and the Agency met", "quote: the Agency met"),
+    ),
+    (
+        "brief date reorders the claims",
+        "content/briefs/second.yaml",
+        lambda t: t.replace("published: 2024-06-01", "published: 2018-06-01"),
+    ),
+    (
+        "a note becomes a claim",
+        "content/briefs/agency-move.yaml",
+        lambda t: t.replace(
+            "type: context", "type: claim\n    verdict: {rating: false, summary: No.}"
+        ),
+    ),
 ]
 
 
@@ -359,13 +397,214 @@ def test_related_briefs_are_linked_both_ways(make_project: ProjectFactory) -> No
     ]
 
 
+def test_claims_pages_list_every_claim_newest_brief_first(make_project: ProjectFactory) -> None:
+    brief = BRIEF_B.replace("published: 2024-06-01", "published: 2024-04-01")
+    root = _two_briefs(make_project)
+    write_project(
+        root,
+        {
+            "content/briefs/second.yaml": brief,
+            "content/briefs/agency-move.yaml": """\
+                seed: agency-move
+                published: 2024-05-01
+                annotations:
+                  - id: cost
+                    quote: the cost
+                    type: claim
+                    note: n
+                    verdict: {rating: false, summary: "*Not* so."}
+                  - id: staff
+                    quote: move 40 staff
+                    type: claim
+                    note: n
+                    verdict: {rating: accurate, summary: Right.}
+                  - id: plan
+                    quote: the plan
+                    type: context
+                    note: n
+                """,
+        },
+    )
+    pages, _, _ = _plan(root)
+
+    def listed(output: str) -> list[tuple[str, str, list[tuple[int, str, str, str]]]]:
+        """Each brief's claims as its rendered group shows them."""
+        found = []
+        for group in _items(pages[output], "groups"):
+            head = re.search(r'<h2><a href="([^"]*)">([^<]*)</a></h2>', str(group))
+            assert head is not None, group
+            claims = [
+                (int(number), html.unescape(quote), rating, html.unescape(url))
+                for rating, quote, url, number in re.findall(
+                    r'<li class="verdict r-([a-z-]+)">\s*<blockquote class="note-quote"><p>'
+                    r'([^<]*)</p>.*?<p class="claim-note"><a href="([^"]*)">Note (\d+)<',
+                    str(group),
+                    re.S,
+                )
+            ]
+            found.append((html.unescape(head[2]), html.unescape(head[1]), claims))
+        return found
+
+    move = "../briefs/agency-move/"
+    assert listed("claims/index.html") == [
+        (
+            "Agency to move staff to the city",
+            move,
+            [
+                (1, "move 40 staff", "accurate", f"{move}#staff"),
+                (2, "the cost", "false", f"{move}#cost"),
+            ],
+        ),
+        (
+            "Second story about the Agency",
+            "../briefs/second/",
+            [(1, "The Office and the Agency met", "accurate", "../briefs/second/#met")],
+        ),
+    ]
+    assert listed("claims/false/index.html") == [
+        (
+            "Agency to move staff to the city",
+            "../../briefs/agency-move/",
+            [(2, "the cost", "false", "../../briefs/agency-move/#cost")],
+        )
+    ]
+    assert listed("claims/misleading/index.html") == []
+    filters = _items(pages["claims/false/index.html"], "filters")
+    assert [(f.label, f.url, f.count, f.current) for f in filters] == [
+        ("All", "../../claims/", 3, False),
+        ("Accurate", "../../claims/accurate/", 2, False),
+        ("Mostly accurate", "../../claims/mostly-accurate/", 0, False),
+        ("Missing context", "../../claims/missing-context/", 0, False),
+        ("Misleading", "../../claims/misleading/", 0, False),
+        ("False", "../../claims/false/", 1, True),
+        ("Unsupported", "../../claims/unsupported/", 0, False),
+    ]
+    (group, _) = _items(pages["claims/index.html"], "groups")
+    assert "<em>Not</em> so." in str(group)
+    assert pages["claims/false/index.html"].context["title"] == "Claims rated false"
+
+
+def test_claims_pages_are_linked_from_the_index_and_each_briefs_claims(
+    make_project: ProjectFactory, tmp_path: Path
+) -> None:
+    site = build_site(_two_briefs(make_project), tmp_path / "out")
+    index = site["index.html"].decode()
+    assert '<a href="claims/">Every claim checked</a>' in index
+    brief = site["briefs/second/index.html"].decode()
+    start = brief.index('id="claims_title"')
+    table = brief[start : brief.index("</section>", start)]
+    assert '<a href="../../claims/">Every claim checked in every brief</a>' in table
+    # A brief without claims has no claims table to link from.
+    assert 'id="claims_title"' not in site["briefs/old/index.html"].decode()
+
+
+def test_each_page_has_its_own_description(make_project: ProjectFactory) -> None:
+    root = _two_briefs(make_project)
+    write_project(
+        root,
+        {
+            "content/site.yaml": "title: T\ndescription: All the briefs.\n",
+            "content/entities/office.yaml": (
+                "name: The Office\naliases: [Office]\nsummary: |\n"
+                '  A [body](entity:agency) that\n\n  - *meets*\n  - & "talks"\n'
+            ),
+        },
+    )
+    pages, _, _ = _plan(root)
+
+    def described(output: str) -> object:
+        return pages[output].context["description"]
+
+    assert described("briefs/agency-move/index.html") == "The Agency is moving staff."
+    assert described("briefs/second/index.html") == "See the staff note and ours."
+    assert described("briefs/old/index.html") == (
+        "Second story about the Agency: the article, annotated with 0 notes."
+    )
+    assert described("entities/office/index.html") == 'A body that meets & "talks"'
+    assert described("entities/agency/index.html") == "Briefs and notes that mention The Agency."
+    assert described("topics/staffing/index.html") == "Who works where."
+    assert described("topics/empty/index.html") == "Briefs on Empty topic."
+    for output in ("index.html", "briefs/index.html", "entities/index.html", "404.html"):
+        assert described(output) == "All the briefs."
+    assert described("claims/index.html") == (
+        "Every claim checked in the briefs, with its verdict and why."
+    )
+
+
+def test_a_brief_lists_what_it_mentions_under_the_heading_of_each_kind(
+    make_project: ProjectFactory,
+) -> None:
+    root = make_project(
+        {
+            "seeds/agency-move.txt": (
+                "Agency to move staff\n\nThe Agency, Ann Lee, Paris, the Act and the Fund"
+                " and Thing met.\n"
+            ),
+            "content/entities/ann.yaml": "name: Ann Lee\nkind: person\n",
+            "content/entities/paris.yaml": "name: Paris\nkind: place\n",
+            "content/entities/act.yaml": "name: Act\nkind: law\n",
+            "content/entities/fund.yaml": "name: Fund\nkind: program\n",
+            "content/entities/thing.yaml": "name: Thing\n",
+            "content/briefs/agency-move.yaml": "seed: agency-move\npublished: 2024-05-01\n",
+        }
+    )
+    pages, _, _ = _plan(root)
+    groups = _items(pages["briefs/agency-move/index.html"], "entity_groups")
+    assert [(g.heading, [link.title for link in g.links]) for g in groups] == [
+        ("People and organisations", ["The Agency", "Ann Lee"]),
+        ("Places", ["Paris"]),
+        ("Laws and programmes", ["Act", "Fund"]),
+        ("Others", ["Thing"]),
+    ]
+
+
+def test_every_entity_kind_has_one_heading() -> None:
+    kinds = [kind for _, group in ENTITY_GROUPS for kind in group]
+    assert sorted(kinds) == sorted(ENTITY_KINDS)
+
+
+def test_a_note_links_to_the_entities_named_in_its_passage(make_project: ProjectFactory) -> None:
+    root = make_project(
+        {
+            "content/briefs/agency-move.yaml": """\
+                seed: agency-move
+                published: 2024-05-01
+                annotations:
+                  - id: said
+                    quote: The Agency said
+                    type: context
+                    note: n
+                  - id: about
+                    quote: Agency said on Friday
+                    type: context
+                    note: n
+                    entities: [agency]
+                """,
+        }
+    )
+    pages, _, _ = _plan(root)
+    notes = {n.id: n for n in _items(pages["briefs/agency-move/index.html"], "notes")}
+    assert [(e.title, e.url) for e in notes["said"].mentions] == [
+        ("The Agency", "../../entities/agency/")
+    ]
+    assert notes["said"].entities == ()
+    # Already linked as what the note is about: not listed twice.
+    assert notes["about"].mentions == ()
+    assert [e.title for e in notes["about"].entities] == ["The Agency"]
+
+
+def _groups(page: Page) -> list[tuple[str, list[tuple[str, str]]]]:
+    return [(g.heading, [(i.title, i.url) for i in g.links]) for g in _items(page, "groups")]
+
+
 def test_entity_and_topic_list_pages_are_sorted_by_name(make_project: ProjectFactory) -> None:
     pages, _, _ = _plan(_two_briefs(make_project))
-    items = _items(pages["entities/index.html"], "items")
-    assert [(i.title, i.url) for i in items] == [
-        ("Nobody Mentioned", "unused/"),
-        ("The Agency", "agency/"),
-        ("The Office", "office/"),
+    assert _groups(pages["entities/index.html"]) == [
+        ("People and organisations", [("The Agency", "agency/")]),
+        ("Others", [("Nobody Mentioned", "unused/"), ("The Office", "office/")]),
+    ]
+    assert _groups(pages["topics/index.html"]) == [
+        ("", [("Empty topic", "empty/"), ("Staffing", "staffing/")])
     ]
 
 

@@ -11,7 +11,14 @@ from briefsite.errors import SourceLocation
 from briefsite.model import Brief, NoteType, Ref, Site
 from briefsite.site.article import ArticleBlock
 from briefsite.site.pages import PageKey
-from briefsite.site.reading import article_views, brief_url, cite, legend, number_sources
+from briefsite.site.reading import (
+    article_views,
+    brief_url,
+    cite,
+    legend,
+    number_sources,
+    quote_title,
+)
 from briefsite.site.views import CitationView, NoteView
 from tests.conftest import ProjectFactory
 from tests.helpers import plan
@@ -25,7 +32,7 @@ def _note(
     note_id: str, number: int, *sources: CitationView, kind: NoteType = "context"
 ) -> NoteView:
     return NoteView(
-        note_id, number, kind, kind.title(), "q", Markup(""), "", None, tuple(sources), ()
+        note_id, number, kind, kind.title(), "q", Markup(""), "", None, tuple(sources), (), ()
     )
 
 
@@ -115,12 +122,44 @@ def test_citation_as_text_and_bibtex() -> None:
         "@misc{agency-move-2024,\n"
         "  author       = {{Ann Lee} and {Desk\\_Team \\#2}},\n"
         "  title        = {{Agency moves 40\\% of staff}},\n"
-        "  howpublished = {Policy \\{Briefs\\} \\& more},\n"
+        "  howpublished = {Policy \\textbraceleft{}Briefs\\textbraceright{} \\& more},\n"
         "  year         = {2024},\n"
         "  month        = may,\n"
         "  url          = {https://briefs.example.org/base/briefs/agency-move/}\n"
         "}"
     )
+
+
+def test_quotes_in_a_cited_title_nest_as_english_does() -> None:
+    for title in (
+        'White House: "Tariffs work" (April 2025)',
+        "White House: “Tariffs work” (April 2025)",
+    ):
+        view = cite(_site(), _brief(), title)
+        assert "“White House: ‘Tariffs work’ (April 2025).”" in view.text
+        assert "  title        = {{White House: ``Tariffs work'' (April 2025)}},\n" in view.bibtex
+
+
+def test_a_cited_title_ending_in_a_question_gets_no_second_stop() -> None:
+    assert quote_title('Do "tariffs" work?', "en") == "“Do ‘tariffs’ work?”"
+    assert quote_title("Tariffs ‘work’", "en-GB") == "“Tariffs ‘work’.”"
+
+
+def test_cited_titles_are_quoted_as_the_site_language_quotes() -> None:
+    assert quote_title("Das „Gesetz“ gilt", "de") == "„Das ‚Gesetz‘ gilt.“"
+    assert quote_title('La loi "travail"', "fr") == "«\u202fLa loi “travail”.\u202f»"
+    assert quote_title('Un "sí"', "es") == "«Un “sí”.»"
+    assert quote_title('Unlisted "language"', "xx") == "“Unlisted ‘language’.”"
+
+
+def test_bibtex_keeps_braces_balanced_and_spells_typography_as_latex() -> None:
+    view = cite(_site(), _brief(), "A { lone brace – and ‘quotes’ — 50% ~ ^")
+    title = next(line for line in view.bibtex.splitlines() if line.lstrip().startswith("title"))
+    assert title == (
+        "  title        = {{A \\textbraceleft{} lone brace -- and `quotes' --- 50\\% \\~{} \\^{}}},"
+    )
+    assert title.count("{") == title.count("}")
+    assert not set(title) & set("“”‘’–—")
 
 
 def test_citation_without_base_url_or_authors_but_updated() -> None:

@@ -70,11 +70,21 @@ def test_a_file_named_layouts_is_not_a_layouts_folder(tmp_path: Path) -> None:
 def test_builtin_404_renders_without_a_project_layouts_folder(tmp_path: Path) -> None:
     env = env_for(tmp_path)
     html = render_page(
-        env, _page("404.html", "404.html", site=SITE, root="/", title="Page not found"), tmp_path
+        env,
+        _page(
+            "404.html",
+            "404.html",
+            site=SITE,
+            root="/",
+            title="Page not found",
+            description="Gone.",
+        ),
+        tmp_path,
     )
     assert "<h1>Page not found</h1>" in html
     assert "My &lt;briefs&gt;" in html  # autoescaped
     assert 'href="/assets/site.css"' in html
+    assert '<meta name="description" content="Gone.">' in html
 
 
 def test_a_project_template_overrides_only_that_template(tmp_path: Path) -> None:
@@ -83,12 +93,12 @@ def test_a_project_template_overrides_only_that_template(tmp_path: Path) -> None
         {"404.html": '{% extends "base.html" %}{% block main %}<p>Custom 404</p>{% endblock %}'},
     )
     env = env_for(root)
-    context = {"site": SITE, "root": "/", "title": "x"}
+    context = {"site": SITE, "root": "/", "title": "x", "description": None}
     html = render_page(env, _page("404.html", "404.html", **context), root)
     assert "<p>Custom 404</p>" in html
     assert '<header class="site-header">' in html  # base.html still the built-in one
     listing = render_page(
-        env, _page("list.html", "topics/index.html", items=[], kind="topics", **context), root
+        env, _page("list.html", "topics/index.html", groups=[], kind="topics", **context), root
     )
     assert "<p>None yet.</p>" in listing
 
