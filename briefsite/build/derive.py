@@ -138,6 +138,12 @@ class Layouts:
         return found
 
 
+# A fragment a page asks for, to be rendered by its brief's owner: its kind ("card" or
+# "note"), its subject (a brief's slug, or a NoteRef), the page's root, and the card's
+# heading level.
+Wanted = tuple[str, object, str, int | str]
+
+
 class Fragments:
     """Cards and entity notes, rendered once for each value and kept in the cache.
 
@@ -153,7 +159,7 @@ class Fragments:
         facets: Callable[[str], str],
         template: str,
         planner: Callable[[], Planner],
-        wanted: list[tuple[str, object, str, int]] | None = None,
+        wanted: list[Wanted] | None = None,
     ) -> None:
         self.layouts = layouts
         self.store = store

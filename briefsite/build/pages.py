@@ -19,7 +19,6 @@ from briefsite.build.recall import Recall
 from briefsite.build.render import Made, render_one
 from briefsite.build.stamps import digest_text
 from briefsite.errors import Diagnostics, SourceLocation
-from briefsite.link.graph import NoteRef
 from briefsite.site.inputs import page_inputs
 from briefsite.site.pages import PageKey, Placed, SiteIndex
 from briefsite.site.plan import Planner
@@ -86,16 +85,16 @@ def render_stale(
     cards = layouts.template_digest(derive.CARDS_TEMPLATE, shown)
     own = [(k, f) for k, f in stale if k.kind == "brief"]
     others = [(k, f) for k, f in stale if k.kind != "brief"]
-    wanted: list[tuple[str, object, str, int]] = []
+    wanted: list[derive.Wanted] = []
     collect = derive.Fragments(
         layouts, knowledge.store, lambda f: digests.get(f, ""), cards, _no_planner, wanted
     )
     collecting = Planner(index, _no_placed, context.memo, collect)
     for key, _ in others:
         collecting.plan(key)
-    by_brief: dict[str, list[tuple[str, object, str, int]]] = {}
+    by_brief: dict[str, list[derive.Wanted]] = {}
     for item in dict.fromkeys(wanted):
-        by_brief.setdefault(_brief_of(item), []).append(item)
+        by_brief.setdefault(briefs.wanted_brief(item), []).append(item)
     by_slug = {k.slug: (k, f) for k, f in own}
     tasks = []
     for page_share, fragment_share in zip(
@@ -144,14 +143,6 @@ def record_made(
         knowledge.store.put("page", page.fingerprint, page.digest)  # rendered without error
         rendered.append(page.output)
     return rendered
-
-
-def _brief_of(wanted: tuple[str, object, str, int]) -> str:
-    subject = wanted[1]
-    if isinstance(subject, NoteRef):
-        return subject.brief
-    assert isinstance(subject, str)
-    return subject
 
 
 def _no_planner() -> Planner:
