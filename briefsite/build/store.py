@@ -44,10 +44,11 @@ _SWEPT = ("md", "fragment", "page", "record", "template")
 _KEPT_GENERATIONS = 64
 _SWEEP_EVERY = 16
 _TABLES = ", ".join("?" * len(_SWEPT))
-# Entries of those tables are valid on their own (keyed by what they were made from), so
-# they are written as they pile up, not all at the end: a cold build of a large project
-# would otherwise hold its whole cache in memory.
-_PENDING_BYTES = 16_000_000
+# Entries of those tables, and briefs' derived states and checks (each valid only with the
+# key it holds), stand on their own: they are written as they pile up, not all at the end,
+# or a cold build of a large project would hold its whole cache in memory.
+_ON_THEIR_OWN = (*_SWEPT, "brief", "checked")
+_PENDING_BYTES = 8_000_000
 
 
 def cache_key() -> str:
@@ -122,7 +123,7 @@ class Store:
         self._pending: dict[tuple[str, str], bytes] = {}
         self._gone: set[tuple[str, str]] = set()
         self._used: set[tuple[str, str]] = set()  # entries of swept tables read since commit
-        self._pending_bytes = 0  # of swept tables' entries
+        self._pending_bytes = 0  # of entries that stand on their own
         self._early = True  # whether to write them early: not after that failed once
 
     @classmethod
@@ -218,15 +219,15 @@ class Store:
 
     def _keep(self, table: str, key: str, blob: bytes) -> None:
         self._pending[(table, key)] = blob
-        if table in _SWEPT:
+        if table in _ON_THEIR_OWN:
             self._pending_bytes += len(blob)
             if self._pending_bytes > _PENDING_BYTES and self._early:
-                self._write_swept()
+                self._write_early()
 
-    def _write_swept(self) -> None:
-        """Write the swept tables' pending entries now, in a transaction of their own."""
+    def _write_early(self) -> None:
+        """Write the pending entries that stand on their own now, in a transaction."""
         assert self._db is not None
-        entries = [(t, k, v) for (t, k), v in self._pending.items() if t in _SWEPT]
+        entries = [(t, k, v) for (t, k), v in self._pending.items() if t in _ON_THEIR_OWN]
         self._pending_bytes = 0
         try:
             with _transaction(self._db):
