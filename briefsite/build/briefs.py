@@ -45,16 +45,26 @@ class Run:
     names: str  # digest of the entities' names and aliases
     aliases: AliasPattern
     entities: Mapping[str, Entity]
+    known: Known  # every file's slug, as the listing found them
+    known_digest: str
     layouts: derive.Layouts | None = None
     write: Write | None = None  # where rendered pages go (the staging folder), if anywhere
 
 
+def check_key(brief: str, known: str, linked: Mapping[str, frozenset[str]]) -> str:
+    """What a brief's references are checked against: its bytes' digest, the set of files,
+    and the notes of each brief it links a note of."""
+    return digest_text(brief, known, *(f"{t}={','.join(sorted(ids))}" for t, ids in linked.items()))
+
+
 @dataclass(frozen=True)
 class Derived:
-    """What phase one found for a share: files parsed anew, states derived anew."""
+    """What phase one found for a share: files parsed anew, states derived anew, and the
+    references of those that link no other brief's notes, checked while they were read."""
 
     parsed: dict[str, Parsed]
     states: dict[str, BriefState]
+    checked: dict[str, Checked]
 
 
 @dataclass(frozen=True)
@@ -114,10 +124,12 @@ class Crew:
         parts = self._call(derive_share, self.shares(slugs))
         parsed: dict[str, Parsed] = {}
         states: dict[str, BriefState] = {}
+        checked: dict[str, Checked] = {}
         for part in parts:
             parsed.update(part.parsed)
             states.update(part.states)
-        return Derived(parsed, states)
+            checked.update(part.checked)
+        return Derived(parsed, states, checked)
 
     def check(self, checks: Sequence[Checks]) -> dict[str, Checked]:
         """Phase two, one list of briefs per share."""
@@ -164,6 +176,7 @@ def derive_share(slugs: tuple[str, ...]) -> Derived:
     knowledge, sources = run.knowledge, run.sources
     parsed: dict[str, Parsed] = {}
     states: dict[str, BriefState] = {}
+    checked: dict[str, Checked] = {}
     for slug in slugs:
         source = sources[("brief", slug)]
         if not _parse(knowledge, source, parsed):
@@ -186,7 +199,11 @@ def derive_share(slugs: tuple[str, ...]) -> Derived:
             run.memo,
         )
         knowledge.briefs[slug] = states[slug]  # this process's copy, for phase two
-    return Derived(parsed, states)
+        if not states[slug].linked:  # checked now, while it is in memory
+            brief_digest = knowledge.files.digest(source.shown) or ""
+            problems = derive.references(brief, run.known, {}, run.memo)
+            checked[slug] = Checked(check_key(brief_digest, run.known_digest, {}), problems)
+    return Derived(parsed, states, checked)
 
 
 def check_share(checks: Checks) -> dict[str, Checked]:
@@ -214,22 +231,39 @@ def finish_share(task: Task) -> Finished:
         lambda: planner,
     )
     planner = Planner(task.index, lambda slug: placed(run, slug), run.memo, fragments)
-    for kind, subject, root, level in task.fragments:
-        if kind == "card":
-            assert isinstance(subject, str) and isinstance(level, int)
-            fragments.card(subject, root, level)
-        elif kind == "claims":
-            assert isinstance(subject, str) and isinstance(level, str)
-            fragments.claims(subject, level, root)
-        else:
-            assert isinstance(subject, NoteRef)
-            fragments.entity_note(subject, root)
+    # Brief by brief, its fragments and then its page: each brief is read in full once,
+    # however few of a large project's briefs stay in memory.
+    wanted: dict[str, list[derive.Wanted]] = {}
+    for item in task.fragments:
+        wanted.setdefault(wanted_brief(item), []).append(item)
+    pages = {key.slug: (key, fingerprint) for key, fingerprint in task.pages}
     done = Finished()
-    for key, fingerprint in task.pages:
-        done.made.append(render_one(planner, run.layouts, key, fingerprint, run.write))
+    for slug in sorted(wanted.keys() | pages.keys()):
+        for kind, subject, root, level in wanted.get(slug, ()):
+            if kind == "card":
+                assert isinstance(subject, str) and isinstance(level, int)
+                fragments.card(subject, root, level)
+            elif kind == "claims":
+                assert isinstance(subject, str) and isinstance(level, str)
+                fragments.claims(subject, level, root)
+            else:
+                assert isinstance(subject, NoteRef)
+                fragments.entity_note(subject, root)
+        if slug in pages:
+            key, fingerprint = pages[slug]
+            done.made.append(render_one(planner, run.layouts, key, fingerprint, run.write))
     done.fragments.update(fragments.made)
     done.markdown.update(run.memo.take_fresh())
     return done
+
+
+def wanted_brief(wanted: derive.Wanted) -> str:
+    """The brief a wanted fragment shows."""
+    subject = wanted[1]
+    if isinstance(subject, NoteRef):
+        return subject.brief
+    assert isinstance(subject, str)
+    return subject
 
 
 def placed(run: Run, slug: str) -> Placed:

@@ -30,7 +30,14 @@ from briefsite.build.manifest import (
 from briefsite.build.output import live_build, output_lock
 from briefsite.build.stamps import stamp_of, still_valid
 from briefsite.build.store import Store
-from briefsite.build.write import OutputStamp, Staging, WriteStats, output_stamp, spare_of
+from briefsite.build.write import (
+    OutputStamp,
+    Staging,
+    WriteStats,
+    output_stamp,
+    recover,
+    spare_of,
+)
 from briefsite.errors import Diagnostic
 
 if TYPE_CHECKING:
@@ -108,6 +115,7 @@ class Builder:
             if changed is None:  # no watcher says what changed: look at every file
                 listing = list_project(self.root)
                 if manifest is not None and _up_to_date(manifest, listing, output):
+                    recover(output)  # what a build killed after its swap left beside it
                     seconds = time.perf_counter() - started
                     return _unchanged(manifest, seconds, strict)
             for attempt in range(_RETRIES):

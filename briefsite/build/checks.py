@@ -6,11 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from briefsite.build import derive
-from briefsite.build.briefs import Checks, Crew, Sources
+from briefsite.build.briefs import Checks, Crew, Sources, check_key
 from briefsite.build.knowledge import Knowledge
 from briefsite.build.memo import MarkdownMemo
 from briefsite.build.recall import Recall
-from briefsite.build.stamps import digest_text
 from briefsite.build.state import BriefState
 from briefsite.errors import Diagnostics
 from briefsite.model import Entity, Topic
@@ -51,10 +50,10 @@ def check_references(
         knowledge.drop_brief(slug)
     keys: dict[str, str] = {}
     for slug in states if scope is None else [s for s in scope if s in states]:
-        key = digest_text(
+        key = check_key(
             knowledge.files.digest(sources[("brief", slug)].shown) or "",
             known_digest,
-            *(f"{t}={','.join(sorted(note_ids.get(t, ())))}" for t in states[slug].linked),
+            {t: note_ids.get(t, frozenset()) for t in states[slug].linked},
         )
         checked = knowledge.checked.get(slug)
         if checked is None or checked.key != key:

@@ -8,9 +8,9 @@ from briefsite.build.stamps import digest_text
 from briefsite.build.store import Store
 from briefsite.read.markup import Html, LinkTarget, MarkdownRenderer, inline_html
 
-# Converted texts kept in memory: every note of a project of a thousand briefs, whose
-# pages show each note two or three times; beyond that, texts come from the cache.
-TEXTS_KEPT = 50_000
+# Converted texts kept in memory: those of a thousand briefs, whose pages show each note
+# two or three times, brief by brief; beyond that, texts come from the cache.
+TEXTS_KEPT = 20_000
 Kept = tuple[str, tuple[tuple[str, str, str, str], ...]]  # a conversion as plain data
 
 

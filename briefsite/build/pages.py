@@ -19,7 +19,6 @@ from briefsite.build.recall import Recall
 from briefsite.build.render import Made, render_one
 from briefsite.build.stamps import digest_text
 from briefsite.errors import Diagnostics, SourceLocation
-from briefsite.link.graph import NoteRef
 from briefsite.site.inputs import page_inputs
 from briefsite.site.pages import PageKey, Placed, SiteIndex
 from briefsite.site.plan import Planner
@@ -95,7 +94,7 @@ def render_stale(
         collecting.plan(key)
     by_brief: dict[str, list[derive.Wanted]] = {}
     for item in dict.fromkeys(wanted):
-        by_brief.setdefault(_brief_of(item), []).append(item)
+        by_brief.setdefault(briefs.wanted_brief(item), []).append(item)
     by_slug = {k.slug: (k, f) for k, f in own}
     tasks = []
     for page_share, fragment_share in zip(
@@ -144,14 +143,6 @@ def record_made(
         knowledge.store.put("page", page.fingerprint, page.digest)  # rendered without error
         rendered.append(page.output)
     return rendered
-
-
-def _brief_of(wanted: derive.Wanted) -> str:
-    subject = wanted[1]
-    if isinstance(subject, NoteRef):
-        return subject.brief
-    assert isinstance(subject, str)
-    return subject
 
 
 def _no_planner() -> Planner:

@@ -140,7 +140,12 @@ def run(
         candidates = touched_briefs(recall, listing, changed)
     todo = [slug for slug in candidates if _stale_state(knowledge, sources, slug, names)]
     write = sink.write if sink is not None else None
-    context = briefs.Run(knowledge, memo, sources, names, aliases, entities, layouts, write)
+    known = known_slugs(list(listing.sources))
+    kinds = ("seeds", "briefs", "entities", "topics")
+    known_digest = digest_text(*(f"{k}:{','.join(sorted(getattr(known, k)))}" for k in kinds))
+    context = briefs.Run(
+        knowledge, memo, sources, names, aliases, entities, known, known_digest, layouts, write
+    )
     crew = Crew(context, slugs, jobs if len(todo) >= briefs.MIN_BRIEFS_FOR_A_TEAM else 1)
     scope = Scope(recall, changed, candidates)
     try:
@@ -203,6 +208,8 @@ def _run(
     knowledge.parsed.update(derived.parsed)
     for slug, state in derived.states.items():
         knowledge.set_brief(slug, state)
+    for slug, checked in derived.checked.items():
+        knowledge.set_checked(slug, checked)
     _parse_the_rest(knowledge, listing, scope.changed if recall is not None else None)
     diagnostics.extend(d for parsed in knowledge.parsed.values() for d in parsed.problems)
     looked_at = scope.briefs if recall is not None else list(knowledge.briefs)
@@ -214,9 +221,7 @@ def _run(
         knowledge.drop_brief(slug)
     states = knowledge.briefs
     diagnostics.extend(d for state in states.values() for d in state.problems)
-    known = known_slugs(list(listing.sources))
-    kinds = ("seeds", "briefs", "entities", "topics")
-    known_digest = digest_text(*(f"{k}:{','.join(sorted(getattr(known, k)))}" for k in kinds))
+    known, known_digest = context.known, context.known_digest
     to_check = briefs_to_check(knowledge, recall, before)
     summaries = (entities.values(), topics.values())
     check_references(

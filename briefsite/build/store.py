@@ -44,6 +44,11 @@ _SWEPT = ("md", "fragment", "page", "record", "template")
 _KEPT_GENERATIONS = 64
 _SWEEP_EVERY = 16
 _TABLES = ", ".join("?" * len(_SWEPT))
+# Entries of those tables, and briefs' derived states and checks (each valid only with the
+# key it holds), stand on their own: they are written as they pile up, not all at the end,
+# or a cold build of a large project would hold its whole cache in memory.
+_ON_THEIR_OWN = (*_SWEPT, "brief", "checked")
+_PENDING_BYTES = 8_000_000
 
 
 def cache_key() -> str:
@@ -118,6 +123,8 @@ class Store:
         self._pending: dict[tuple[str, str], bytes] = {}
         self._gone: set[tuple[str, str]] = set()
         self._used: set[tuple[str, str]] = set()  # entries of swept tables read since commit
+        self._pending_bytes = 0  # of entries that stand on their own
+        self._early = True  # whether to write them early: not after that failed once
 
     @classmethod
     def none(cls) -> Store:
@@ -203,12 +210,38 @@ class Store:
     def put(self, table: str, key: str, value: Any) -> None:
         """Keep a plain value (str, int, float, bytes, None, tuples, lists and dicts of them)."""
         if self._db is not None:
-            self._pending[(table, key)] = _pack(marshal.dumps(value))
+            self._keep(table, key, _pack(marshal.dumps(value)))
 
     def put_record(self, table: str, key: str, record: object) -> None:
         """Keep a record of briefsite's own types."""
         if self._db is not None:
-            self._pending[(table, key)] = _pack(pickle.dumps(record, protocol=5))
+            self._keep(table, key, _pack(pickle.dumps(record, protocol=5)))
+
+    def _keep(self, table: str, key: str, blob: bytes) -> None:
+        self._pending[(table, key)] = blob
+        if table in _ON_THEIR_OWN:
+            self._pending_bytes += len(blob)
+            if self._pending_bytes > _PENDING_BYTES and self._early:
+                self._write_early()
+
+    def _write_early(self) -> None:
+        """Write the pending entries that stand on their own now, in a transaction."""
+        assert self._db is not None
+        entries = [(t, k, v) for (t, k), v in self._pending.items() if t in _ON_THEIR_OWN]
+        self._pending_bytes = 0
+        try:
+            with _transaction(self._db):
+                found = self._db.execute("SELECT value FROM meta WHERE key = 'run'").fetchone()
+                run = int(found[0]) + 1 if found is not None else 1
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
+                    [(t, k, v, run) for t, k, v in entries],
+                )
+        except (sqlite3.Error, ValueError):
+            self._early = False  # kept pending: `commit` writes them, or says why it cannot
+            return
+        for t, k, _ in entries:
+            del self._pending[(t, k)]
 
     def delete(self, table: str, key: str) -> None:
         """Forget a value."""
@@ -222,6 +255,7 @@ class Store:
             return
         pending, gone, used = self._pending, self._gone, self._used
         self._pending, self._gone, self._used = {}, set(), set()
+        self._pending_bytes = 0
         try:
             with _transaction(self._db):
                 found = self._db.execute("SELECT value FROM meta WHERE key = 'run'").fetchone()
