@@ -19,6 +19,7 @@ from typing import Any, TextIO
 
 from briefsite.build.builder import Builder, Built
 from briefsite.errors import BriefsiteError, Diagnostic
+from briefsite.read.sources import SourceLines
 from briefsite.render.layouts import BUILTIN_LAYOUTS
 from briefsite.serve.server import OutputSite, PreviewServer, SiteState
 from briefsite.serve.watch import ChangeQueue, Watch, start_watching
@@ -49,28 +50,20 @@ class PortInUse(Exception):
 
 
 def error_entries(diagnostics: Sequence[Diagnostic], root: Path) -> list[dict[str, Any]]:
-    """Diagnostics as the error panel shows them, each with its offending source line."""
-    lines: dict[str, list[str] | None] = {}
+    """Diagnostics as the error panel shows them, each with its offending source line (never
+    a line of a file outside the project)."""
+    lines = SourceLines(root)
     entries = []
     for d in diagnostics:
-        path = d.location.path
-        if path not in lines:
-            try:
-                lines[path] = (root / path).read_text("utf-8-sig", errors="replace").splitlines()
-            except OSError:
-                lines[path] = None
-        text = lines[path]
-        line = d.location.line
-        source = text[line - 1] if text is not None and 0 < line <= len(text) else None
         entries.append(
             {
-                "path": path,
-                "line": line,
+                "path": d.location.path,
+                "line": d.location.line,
                 "col": d.location.col,
                 "severity": d.severity,
                 "message": d.message,
                 "hint": d.hint,
-                "source": source,
+                "source": lines.line(d.location.path, d.location.line),
             }
         )
     return entries
