@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING
 from briefsite.build.stamps import FileState, digest, file_state, stamp_of, still_valid
 from briefsite.build.store import Store
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics, SourceLocation
-from briefsite.read.sources import Source, StaticFile, boundary_error, list_sources, outside
+from briefsite.read.sources import (
+    Source,
+    StaticFile,
+    boundary_error,
+    boundary_problem,
+    list_sources,
+    outside,
+)
 from briefsite.read.textfile import read_bytes
 from briefsite.render.layouts import BUILTIN_LAYOUTS, layout_dirs
 
@@ -39,6 +46,8 @@ MAX_BYTES = {
 # and a bounded amount beyond it (the figure is measured in benchmarks/compare.py).
 RECORDS_KEPT = 4096
 _SMALL = ("site", "entity", "topic")
+_BUILTIN_KINDS = ("layout", "static")  # may be briefsite's own files, outside the project
+_BUILTIN_REAL = Path(os.path.realpath(BUILTIN_LAYOUTS))
 
 
 class Torn(Exception):
@@ -125,6 +134,13 @@ class Files:
             known = self.states.get(shown)
             if still_valid(known, stamp):
                 return
+            # Listed files were inside the project, but a watcher's hint skips the listing:
+            # a file replaced by a symlink since then is caught here, before it is read.
+            target = outside(self.root, path)
+            if target is not None and not _builtin(kind, target):
+                self.states.pop(shown, None)
+                self.problems[shown] = boundary_problem(shown, target)
+                return
             if stamp[1] > MAX_BYTES[kind]:
                 self.states.pop(shown, None)
                 self.problems[shown] = _too_large(shown, kind, stamp[1])
@@ -187,6 +203,10 @@ class Files:
     def fresh(self) -> set[str]:
         """The files whose bytes this run's scan read (new, or whose stamp changed)."""
         return set(self._fresh)
+
+
+def _builtin(kind: str, real: Path) -> bool:
+    return kind in _BUILTIN_KINDS and (real == _BUILTIN_REAL or _BUILTIN_REAL in real.parents)
 
 
 def _too_large(shown: str, kind: str, size: int) -> Diagnostic:
