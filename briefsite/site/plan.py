@@ -70,6 +70,7 @@ class Planner:
         self.placed = placed
         self.markdown = markdown
         self.fragments = fragments
+        self._spans: tuple[Placed, list[tuple[Annotation, Span]]] | None = None
 
     def plan(self, key: PageKey) -> Page:
         """Plan the page named by `key`."""
@@ -89,11 +90,16 @@ class Planner:
 
     def spans(self, placed: Placed) -> list[tuple[Annotation, Span]]:
         """The brief's placed notes in reading order, numbered."""
+        # Kept for the placed brief last asked about: an entity page asks once per note.
+        if self._spans is not None and self._spans[0] is placed:
+            return self._spans[1]
         notes = {n.id: n for n in placed.brief.annotations}
-        return [
+        spans = [
             (notes[a.note_id], Span(a.note_id, notes[a.note_id].type, i, a.start, a.end))
             for i, a in enumerate(reading_order(placed.anchors), start=1)
         ]
+        self._spans = (placed, spans)
+        return spans
 
     def html(
         self,
