@@ -161,9 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     f"{seconds / megabytes:>6.2f} {peak:>9.0f} {peak / megabytes:>7.1f}",
                     flush=True,
                 )
-                if runs[0]["errors"]:
+                errors = runs[0]["errors"]
+                if isinstance(errors, list) and errors:
                     failed = True
-                    print("  errors:", *runs[0]["errors"], sep="\n    ")
+                    print("  errors:", *errors, sep="\n    ")
                 shutil.rmtree(root)
     print(f"median of {args.repeat} runs each; command: {' '.join(sys.argv)}")
     return 1 if failed else 0
