@@ -5,6 +5,7 @@ error or a hang, and every error they cause is located inside its file (see
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.fuzzing import BAD_BYTES, OPERATIONS, SNIPPETS, TARGETS, Fuzzer, Mutation
+from tests.helpers import check, errors
 
 MUTATION = st.builds(
     Mutation,
@@ -67,3 +69,16 @@ def test_each_kind_of_damage_is_a_located_error(tmp_path: Path, mutation: Mutati
     assert outcome.internal_error is None and not outcome.hang
     assert outcome.mislocated == ()
     assert outcome.errors > 0
+
+
+# Found by fuzzing: urlsplit raises on a bracketed host that is no IPv6 address.
+
+
+def test_a_url_whose_host_is_not_an_address_is_an_error_not_a_crash(
+    make_project: Callable[..., Path],
+) -> None:
+    entity = "name: The Agency\nkind: agency\naliases: [Agency]\nurl: http://[x/\n"
+    root = make_project({"content/entities/agency.yaml": entity})
+    assert [
+        (e.location.path, e.location.line, e.location.col, e.message) for e in errors(check(root))
+    ] == [("content/entities/agency.yaml", 4, 6, "'url' 'http://[x/' is not a web address")]

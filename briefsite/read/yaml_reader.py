@@ -133,6 +133,15 @@ class Record:
         return [v.data for v in self.items(key) if isinstance(v.data, Record) and v.data.complete]
 
 
+def _web_address(raw: str) -> bool:
+    """Whether a URL is an http or https address with a host."""
+    try:
+        parts = urlsplit(raw)
+    except ValueError:  # e.g. a bracketed host that is not an IPv6 address
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
 def _text(value: Value) -> Text:
     return Text(str(value.data), value.at, value.block_indent, value.inline_col)
 
@@ -458,15 +467,13 @@ class _Checker:
         if spec.pattern is not None and not spec.pattern.fullmatch(raw):
             self.error(node, f"{what} '{raw}' is not valid: use {spec.pattern_hint}")
             return None
-        if spec.kind == "url":
-            parts = urlsplit(raw)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                self.error(
-                    node,
-                    f"{what} '{raw}' is not a web address",
-                    "use a full URL starting with https:// or http://",
-                )
-                return None
+        if spec.kind == "url" and not _web_address(raw):
+            self.error(
+                node,
+                f"{what} '{raw}' is not a web address",
+                "use a full URL starting with https:// or http://",
+            )
+            return None
         if node.style == "|":
             return Value(raw, at, block_indent=self.block_indent(node))
         return Value(raw, at, inline_col=self.inline_col(node, raw))
