@@ -1,5 +1,5 @@
 """The preview's HTTP/1.1 server: one asyncio event loop in a thread of its own, h11 for the
-protocol, and a few threads to read the files it serves.
+protocol, and two threads to read the files it serves the first time.
 
 Bounded by construction, so that no client can keep the server from stopping or from
 serving others: every connection has an idle timeout between requests, a deadline to send
@@ -22,7 +22,7 @@ from http import HTTPStatus
 
 import h11
 
-from briefsite.serve.server import Event, Reply, SiteState, is_events, route
+from briefsite.serve.server import Event, Reply, SiteState, is_events, reads_disk, route
 
 BACKLOG = 128  # connections the system queues before they are accepted
 MAX_CONNECTIONS = 512  # open at once; more are answered 503 and closed
@@ -33,7 +33,7 @@ HEARTBEAT_SECONDS = 15.0  # an idle event stream is sent a comment this often
 MAX_HEAD_BYTES = 64 * 1024  # request line and headers; more is answered 431
 MAX_BODY_BYTES = 1024 * 1024  # a GET or HEAD has no use for a body; more is answered 413
 READ_CHUNK = 64 * 1024
-READERS = 4  # threads reading served files, so that no read holds up the loop
+READERS = 2  # threads reading files not yet in memory, so that no read holds up the loop
 STOP_SECONDS = 0.5  # how long `stop` waits for the loop to end
 
 _BUSY = (
@@ -153,9 +153,11 @@ class PreviewServer:
                 return
             elif is_events(target):
                 reply = Reply(HTTPStatus.OK, _STREAM_HEADERS, b"")
-            else:
+            elif reads_disk(self.state, target):
                 loop = asyncio.get_running_loop()
                 reply = await loop.run_in_executor(self._readers, route, self.state, target)
+            else:
+                reply = route(self.state, target)
             await self._send(conn, writer, reply, method == "HEAD")
             self._log(writer, method, target, reply.status)
             if conn.our_state is h11.MUST_CLOSE or conn.their_state is h11.MUST_CLOSE:

@@ -22,6 +22,10 @@ from urllib.parse import unquote, urlsplit
 PREFIX = "/__briefsite/"
 EVENTS_PATH = PREFIX + "events"
 STATUS_PATH = PREFIX + "status"
+# What a built site keeps in memory once served: every page of a large project, not its
+# largest static files, which are read from disk each time.
+KEEP_BYTES = 64 * 1024 * 1024
+KEEP_ONE_BYTES = 1024 * 1024
 CLIENT_SCRIPT = (Path(__file__).resolve().parent / "livereload.js").read_text(encoding="utf-8")
 _NO_SITE = (
     b"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>No site yet</title>"
@@ -31,20 +35,30 @@ _NO_SITE = (
 
 
 class OutputSite(Mapping[str, bytes]):
-    """The files of a built output folder, read from disk when asked for; only the files the
-    build made can be named (the output is replaced whole by each build, never edited)."""
+    """The files of a built output folder, read from disk when first asked for and then kept
+    in memory up to a bound; only the files the build made can be named (the output is
+    replaced whole by each build, never edited, and each build gets a new OutputSite)."""
 
     def __init__(self, folder: Path, files: frozenset[str]) -> None:
         self.folder = folder
         self.files = files
+        self._kept: dict[str, bytes] = {}
+        self._kept_bytes = 0
 
     def __getitem__(self, key: str) -> bytes:
+        found = self._kept.get(key)
+        if found is not None:
+            return found
         if key not in self.files:
             raise KeyError(key)
         try:
-            return (self.folder / key).read_bytes()
+            data = (self.folder / key).read_bytes()
         except OSError as exc:  # replaced by a newer build between lookup and read
             raise KeyError(key) from exc
+        if len(data) <= KEEP_ONE_BYTES and self._kept_bytes + len(data) <= KEEP_BYTES:
+            self._kept[key] = data
+            self._kept_bytes += len(data)
+        return data
 
     def __contains__(self, key: object) -> bool:
         return key in self.files
@@ -54,6 +68,10 @@ class OutputSite(Mapping[str, bytes]):
 
     def __len__(self) -> int:
         return len(self.files)
+
+    def in_memory(self, key: str) -> bool:
+        """Whether a file can be had without reading the disk."""
+        return key in self._kept
 
 
 Event = tuple[str, str] | None  # (name, JSON data) for an open page, or None: stream ends
@@ -124,13 +142,24 @@ class SiteState:
             listener((name, text))
 
 
+def path_of(target: str) -> str | None:
+    """The path of a request target, or None for one that is not a URL at all (a bracketed
+    host that is no IPv6 address: urlsplit raises on it)."""
+    try:
+        return urlsplit(target).path
+    except ValueError:
+        return None
+
+
 def resolve(site: Mapping[str, bytes], raw_path: str) -> tuple[str, str | None]:
     """Map a request path to ("file", key), ("redirect", location) or ("missing", None).
 
     Only keys of the in-memory site can ever be served; a path with `..`, `.`, a NUL or a
     backslash in any (decoded) segment is missing, whatever it would point at on disk.
     """
-    path = urlsplit(raw_path).path
+    path = path_of(raw_path)
+    if path is None:
+        return "missing", None
     decoded = unquote(path)
     segments = decoded.split("/")
     if any(s in (".", "..") or "\x00" in s or "\\" in s for s in segments):
@@ -174,13 +203,13 @@ class Reply:
 
 def is_events(target: str) -> bool:
     """Whether a request target asks for the live-reload event stream."""
-    return urlsplit(target).path == EVENTS_PATH
+    return path_of(target) == EVENTS_PATH
 
 
 def route(state: SiteState, target: str) -> Reply:
     """The response to GET `target` (HEAD sends its headers alone); every path but the
     event stream. It reads the file it serves, so it is called off the server's loop."""
-    if urlsplit(target).path == STATUS_PATH:
+    if path_of(target) == STATUS_PATH:
         _, version, errors = state.snapshot()
         report = {"version": version, "builds": state.builds, "errors": errors}
         return _reply(HTTPStatus.OK, "application/json", json.dumps(report).encode())
@@ -196,6 +225,19 @@ def route(state: SiteState, target: str) -> Reply:
     if ctype.startswith("text/html"):
         body = inject(body, version)
     return _reply(status, ctype, body)
+
+
+def reads_disk(state: SiteState, target: str) -> bool:
+    """Whether answering GET `target` reads a file from disk; the server does that off its
+    loop, and everything else on it (a hand-over to another thread costs more)."""
+    site, _, _ = state.snapshot()
+    if not isinstance(site, OutputSite) or path_of(target) == STATUS_PATH:
+        return False
+    kind, key = resolve(site, target)
+    if kind == "redirect":
+        return False
+    key = key if kind == "file" and key is not None else "404.html"
+    return key in site and not site.in_memory(key)
 
 
 def _reply(status: HTTPStatus, ctype: str, body: bytes) -> Reply:

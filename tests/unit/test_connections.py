@@ -185,6 +185,17 @@ def test_connections_beyond_the_limit_are_turned_away(
     assert again.getresponse().status == 200
 
 
+def test_a_target_that_is_no_url_is_not_found(
+    server: PreviewServer, capsys: pytest.CaptureFixture[str]
+) -> None:
+    connection = http.client.HTTPConnection(*server.address, timeout=5)
+    connection.request("GET", "//[x/")
+    response = connection.getresponse()
+    assert response.status == 404
+    assert response.read().startswith(b"<html><body>missing<script")
+    assert capsys.readouterr().err == ""
+
+
 def test_a_client_that_goes_away_mid_download_is_forgotten_quietly(
     server: PreviewServer, capsys: pytest.CaptureFixture[str]
 ) -> None:
