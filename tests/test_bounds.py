@@ -13,7 +13,7 @@ import pytest
 from briefsite.build.files import MAX_BYTES
 from briefsite.errors import Diagnostics
 from briefsite.read.records import read_project
-from briefsite.read.yaml_reader import MAX_EXPANSION, MAX_SCALAR_CHARS
+from briefsite.read.yaml_bounds import MAX_EXPANSION, MAX_SCALAR_CHARS
 from tests.helpers import build_site, check, errors
 
 BRIEF_FILE = "content/briefs/agency-move.yaml"
