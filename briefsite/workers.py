@@ -1,24 +1,21 @@
-"""Spread independent work over processes: Markdown conversion and page rendering.
+"""Spread work over forked processes that keep their own memory between calls.
 
-The build stays a pure function of its inputs: children are forked after everything
-they read is in memory, they write nothing, and results come back in input order, so a
-parallel build is byte-identical to a serial one. Small jobs, platforms without `fork`,
-and processes that already run threads (the preview server) stay serial.
+The build stays a pure function of its inputs: workers are forked once the run knows what
+they need, they send back what they made, and results come back in worker order, so a
+parallel build is byte-identical to a serial one. Platforms without `fork`, and processes
+that already run threads (the preview server), stay serial.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
 
 _In = TypeVar("_In")
 _Out = TypeVar("_Out")
-
-# Below this many items per process, starting the processes costs more than it saves
-# (a fork and pickled results take tens of milliseconds; benchmarks/build_speed.py).
-MIN_ITEMS_PER_JOB = 200
 
 
 def default_jobs() -> int:
@@ -36,21 +33,73 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
 
 
-def map_chunks(
-    work: Callable[[Sequence[_In]], list[_Out]], items: Sequence[_In], jobs: int
-) -> list[_Out]:
-    """Run `work` over `items` in up to `jobs` forked processes; results keep input order.
+class WorkerFailed(Exception):
+    """A worker process raised: a bug; its traceback is the message."""
 
-    `work` must be a module-level function; it sees the parent's memory as it was at the
-    fork, which is how it reaches the project without pickling it.
+
+class Team:
+    """Forked processes that each keep their own memory from one call to the next, so work
+    can be given to the worker that already read what it needs (its share of the briefs).
+
+    A call sends each worker one argument and returns their results in worker order.
+    Functions must be module-level; each worker sees the parent's memory as it was at the
+    fork, and nothing of what it does afterwards reaches the parent but its results.
     """
-    jobs = min(jobs, len(items) // MIN_ITEMS_PER_JOB)
-    if jobs <= 1 or not can_fork():
-        return work(items)
-    size = -(-len(items) // (jobs * 4))  # a few chunks per process evens out slow pages
-    chunks = [items[i : i + size] for i in range(0, len(items), size)]
-    import multiprocessing
 
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        parts = pool.map(work, chunks, chunksize=1)
-    return [result for part in parts for result in part]
+    def __init__(self, size: int, setup: Callable[[], None]) -> None:
+        import multiprocessing
+
+        context = multiprocessing.get_context("fork")
+        self._pipes = []
+        self._processes = []
+        for _ in range(size):
+            parent, child = context.Pipe()
+            process = context.Process(target=_serve, args=(child, setup), daemon=True)
+            process.start()
+            child.close()
+            self._pipes.append(parent)
+            self._processes.append(process)
+
+    @property
+    def size(self) -> int:
+        """How many workers there are."""
+        return len(self._pipes)
+
+    def call(self, work: Callable[[_In], _Out], arguments: Sequence[_In]) -> list[_Out]:
+        """Run `work(arguments[i])` in worker i, all at once; their results, in order."""
+        for pipe, argument in zip(self._pipes, arguments, strict=True):
+            pipe.send((work, argument))
+        results: list[_Out] = []
+        for pipe in self._pipes:
+            ok, value = pipe.recv()
+            if not ok:
+                raise WorkerFailed(value)
+            results.append(value)
+        return results
+
+    def close(self) -> None:
+        """End the workers and wait for them."""
+        for pipe in self._pipes:
+            with contextlib.suppress(OSError):  # the worker is gone already
+                pipe.send(None)
+            pipe.close()
+        for process in self._processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+
+
+def _serve(pipe: Any, setup: Callable[[], None]) -> None:
+    import traceback
+
+    setup()
+    while True:
+        message = pipe.recv()
+        if message is None:
+            return
+        work, argument = message
+        try:
+            pipe.send((True, work(argument)))
+        except BaseException:
+            pipe.send((False, traceback.format_exc()))

@@ -10,9 +10,9 @@ from markupsafe import Markup
 
 from briefsite.anchor.anchoring import anchor_brief
 from briefsite.build.builder import Builder, Built
+from briefsite.build.output import MARKER
 from briefsite.build.steps import Run
 from briefsite.build.store import Store
-from briefsite.build.write import MARKER
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
 from briefsite.link.graph import (
     BriefLinks,

@@ -16,8 +16,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from rapidfuzz import fuzz
-
 from briefsite.anchor.folding import Normalized, fold, has_prefix, has_suffix, occurrences
 from briefsite.anchor.reanchor import (
     SHORT_QUOTE,
@@ -360,6 +358,8 @@ def _report_not_found(
 ) -> None:
     hint = "copy the quote exactly from the seed"
     if len(quote) <= len(doc.text):
+        from rapidfuzz import fuzz  # only for a quote that is not found
+
         best = fuzz.partial_ratio_alignment(quote, doc.text)
         if best is not None and best.score > 0:
             start, end = _whole_words(doc.text, best.dest_start, best.dest_end)

@@ -39,10 +39,7 @@ import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
-
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from typing import Any, Literal
 
 SHORT_QUOTE = 15
 QUOTE_FLOOR = 0.75
@@ -112,9 +109,17 @@ class Boundaries:
 _WINDOWS_AT_ONCE = 4096
 
 
+def _levenshtein() -> Any:
+    # Imported when a quote is first not found as it is: most builds place every note
+    # exactly and need not load the library at all.
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein
+
+
 def similarity(a: str, b: str) -> float:
     """Normalised Levenshtein similarity: 1 for equal strings, 0 for nothing in common."""
-    return float(Levenshtein.normalized_similarity(a, b))
+    return float(_levenshtein().normalized_similarity(a, b))
 
 
 def approximate(
@@ -125,16 +130,19 @@ def approximate(
     m = len(pattern)
     if not m or budget < 0:
         return []
+    from rapidfuzz import process
+
     # The windows are cut a bounded number at a time: all at once they took the seed's
     # size times the pattern's in memory (540 MiB for a 60-character quote in 10 MB).
     hits: list[tuple[int, int]] = []
+    distance = _levenshtein().distance
     for first in range(0, len(bounds.starts), _WINDOWS_AT_ONCE):
         starts = bounds.starts[first : first + _WINDOWS_AT_ONCE]
         windows = [text[s : s + m] for s in starts]
         found_here = process.extract(
-            pattern, windows, scorer=Levenshtein.distance, limit=None, score_cutoff=budget
+            pattern, windows, scorer=distance, limit=None, score_cutoff=budget
         )
-        hits.extend((int(distance), first + index) for _, distance, index in found_here)
+        hits.extend((int(score), first + index) for _, score, index in found_here)
     hits.sort()
     found: list[tuple[int, int, int]] = []
     for _, index in hits:
@@ -156,7 +164,7 @@ def _refine(
     best: tuple[int, int, int] | None = None
     for a in starts:
         for b in _between(bounds.ends, a + max(m - budget, 1), a + m + budget):
-            d = Levenshtein.distance(pattern, text[a:b], score_cutoff=budget)
+            d = _levenshtein().distance(pattern, text[a:b], score_cutoff=budget)
             if d > budget:
                 continue
             if best is None or (d, abs(b - a - m)) < (best[2], abs(best[1] - best[0] - m)):

@@ -27,15 +27,17 @@ from briefsite.build.manifest import (
     load_manifest,
     save_manifest,
 )
+from briefsite.build.output import live_build, output_lock
 from briefsite.build.stamps import stamp_of, still_valid
 from briefsite.build.store import Store
-from briefsite.build.write import Staging, WriteStats, live_build, output_lock, output_stamp
+from briefsite.build.write import OutputStamp, Staging, WriteStats, output_stamp, spare_of
 from briefsite.errors import Diagnostic
 
 if TYPE_CHECKING:
     from briefsite.build.knowledge import Knowledge
     from briefsite.build.memo import MarkdownMemo
-    from briefsite.build.steps import Layouts, Run
+    from briefsite.build.pages import Fresh
+    from briefsite.build.steps import Kept, Run
     from briefsite.site.pages import Placed
 
 # A watcher's list of changed files is used alone when it is this short and names known
@@ -65,16 +67,22 @@ class Built:
 class Builder:
     """Runs the pipeline over one project, again and again, redoing only what changed."""
 
-    def __init__(self, root: Path, store: Store, jobs: int = 1) -> None:
+    def __init__(self, root: Path, store: Store, jobs: int = 1, keep_each_run: bool = True) -> None:
         self.root = root.resolve()
         self.store = store
         self.jobs = jobs
+        # A build keeps what it learned, and its output's manifest, in the cache before it
+        # swaps the output in. A long-lived builder (serve) may keep them only when asked
+        # (`persist`): an output whose manifest the cache lacks is simply not trusted.
+        self.keep_each_run = keep_each_run
         self.files = Files(self.root, store)
         self._knowledge: Knowledge | None = None
         self._memo: MarkdownMemo | None = None
-        self._layouts: Layouts | None = None
+        self._kept: Kept | None = None
+        self._wrote: dict[Path, str] = {}  # the build this builder last wrote into each output
         self._listing: Listing | None = None
         self._manifests: dict[Path, Manifest] = {}  # each output as this builder last saw it
+        self._spares: dict[Path, Manifest] = {}  # and the spare beside it
 
     def check(self, changed: Collection[Path] | None = None) -> Run:
         """Run every step but the write; pages rendered without error before are not
@@ -84,7 +92,7 @@ class Builder:
             found = self.store.get("page", fingerprint)
             return PageEntry(fingerprint, found, None) if isinstance(found, str) else None
 
-        result = self._run(changed, fresh, None)
+        result = self._run(changed, fresh, None, None)
         self._save()
         return result
 
@@ -96,16 +104,22 @@ class Builder:
         started = time.perf_counter()
         with output_lock(output, "waiting for another build of this output to finish"):
             manifest = self._live(output)
-            if manifest is not None and self._up_to_date(manifest, output):
-                seconds = time.perf_counter() - started
-                return _unchanged(manifest, seconds, strict)
+            listing: Listing | None = None
+            if changed is None:  # no watcher says what changed: look at every file
+                listing = list_project(self.root)
+                if manifest is not None and _up_to_date(manifest, listing, output):
+                    seconds = time.perf_counter() - started
+                    return _unchanged(manifest, seconds, strict)
             for attempt in range(_RETRIES):
-                staging = Staging(output, self.root)
+                spare = self._spare(output)
+                staging = Staging(output, self.root, _spare_files(spare))
                 try:
-                    return self._build(output, manifest, staging, changed, strict, started)
+                    return self._build(
+                        output, manifest, spare, staging, changed, listing, strict, started
+                    )
                 except Torn:
                     staging.discard()
-                    changed = None  # look at everything again
+                    changed, listing = None, None  # look at everything again
                     if attempt == _RETRIES - 1:
                         raise
                 except KeyboardInterrupt:
@@ -122,8 +136,10 @@ class Builder:
         self,
         output: Path,
         manifest: Manifest | None,
+        spare: Manifest | None,
         staging: Staging,
         changed: Collection[Path] | None,
+        listing: Listing | None,
         strict: bool,
         started: float,
     ) -> Built:
@@ -135,18 +151,23 @@ class Builder:
                 return None
             return entry if staging.intact(out, entry.stamp) else None
 
-        result = self._run(changed, fresh, staging)
+        # The output as this builder wrote it: its pages need no look to be trusted.
+        trusted = (
+            live if manifest is not None and self._wrote.get(output) == manifest.build else None
+        )
+        result = self._run(changed, fresh, staging, listing, trusted)
         rebuilt = time.perf_counter()
         if not result.ok or (strict and result.diagnostics):
-            staging.discard()
-            self._save()
+            staging.abandon()
+            if self.keep_each_run:
+                self._save()
             return _failed(result, rebuilt - started, strict)
         pages = dict(result.pages)
         made = set(result.rendered)
         if manifest is not None and not made and pages.keys() == manifest.pages.keys():
             # Nothing to write: the sources were only touched, or changed back. The output
             # stays; its manifest learns the files' new stamps.
-            staging.discard()
+            staging.abandon()
             same = Manifest(
                 manifest.build,
                 dict(self.files.states),
@@ -156,15 +177,28 @@ class Builder:
                 result.notes,
             )
             self._manifests[output] = same
-            save_manifest(self.store, output, same)
-            self._save()
+            self._wrote[output] = same.build
+            if self.keep_each_run:
+                save_manifest(self.store, output, same)
+                self._save()
             seconds = time.perf_counter() - started
             return replace(_unchanged(same, seconds, strict), up_to_date=False)
+        # The spare being brought up to date, when this builder made it (no look needed).
+        base = staging.base if trusted is not None else {}
         for out, entry in result.pages.items():
-            if out not in made:
-                assert entry.stamp is not None
-                if staging.keep(out, entry.stamp) is None:
-                    raise Torn(out)  # the output changed under us: start again
+            if out in made:
+                continue
+            kept = base.get(out)
+            if kept is not None and kept[0] == entry.digest and kept[1] is not None:
+                # The spare holds the page as it is: nothing to do.
+                pages[out] = PageEntry(entry.fingerprint, entry.digest, kept[1])
+                continue
+            assert entry.stamp is not None
+            stamp = staging.keep(out, entry.digest, entry.stamp)
+            if stamp is None:
+                raise Torn(out)  # the output changed under us: start again
+            pages[out] = PageEntry(entry.fingerprint, entry.digest, stamp)
+        staging.prune(pages)
         new = Manifest(
             build_id(pages),
             dict(self.files.states),
@@ -173,13 +207,19 @@ class Builder:
             result.briefs,
             result.notes,
         )
-        save_manifest(self.store, output, new)
-        self._save()  # the manifest is in the cache before the output that it describes
+        if self.keep_each_run:
+            save_manifest(self.store, output, new)
+            self._save()  # the manifest is in the cache before the output that it describes
         staging.commit(new.build)
-        if manifest is not None and manifest.build != new.build:
-            forget_manifest(self.store, output, manifest.build)
-            self.store.commit()
+        # The live build before is the spare now; the spare before is gone.
+        if spare is not None and spare.build not in (new.build, manifest and manifest.build):
+            forget_manifest(self.store, output, spare.build)
+            if self.keep_each_run:
+                self.store.commit()
+        if manifest is not None:
+            self._spares[output] = manifest
         self._manifests[output] = new
+        self._wrote[output] = new.build
         old = manifest.pages if manifest is not None else {}
         return Built(
             ok=True,
@@ -196,6 +236,14 @@ class Builder:
             write_seconds=time.perf_counter() - rebuilt,
         )
 
+    def _spare(self, output: Path) -> Manifest | None:
+        """The manifest of the build kept beside the output as its spare, if any."""
+        build = live_build(spare_of(output))
+        known = self._spares.get(output)
+        if known is not None and known.build == build:
+            return known
+        return load_manifest(self.store, output, build) if build is not None else None
+
     def _live(self, output: Path) -> Manifest | None:
         """The manifest of the output as it is on disk, if the cache has it."""
         build = live_build(output)
@@ -206,28 +254,13 @@ class Builder:
             return known
         return load_manifest(self.store, output, build)
 
-    def _up_to_date(self, manifest: Manifest, output: Path) -> bool:
-        """Whether every source is as the output was made from, and the output intact:
-        looked at by stamps alone, without reading a file."""
-        listing = list_project(self.root)
-        files = listing.files()
-        if files.keys() != manifest.files.keys():
-            return False
-        for shown, (_, path) in files.items():
-            stamp = stamp_of(path)
-            if stamp is None or not still_valid(manifest.files[shown], stamp):
-                return False
-        for out, entry in manifest.pages.items():
-            if entry.stamp is None or output_stamp(output / out) != entry.stamp:
-                return False
-        self._listing = listing
-        return True
-
     def _run(
         self,
         changed: Collection[Path] | None,
-        fresh: object,
+        fresh: Fresh,
         staging: Staging | None,
+        listing: Listing | None,
+        trusted: Mapping[str, PageEntry] | None = None,
     ) -> Run:
         # Imported here: the steps load YAML, Markdown, Jinja and the anchoring library,
         # which a build with nothing to do never needs (start-up time is most of its cost).
@@ -238,29 +271,33 @@ class Builder:
         if self._knowledge is None:
             self._knowledge = load_knowledge(self.store, self.files)
             self._memo = MarkdownMemo(self.store)
-            self._layouts = steps.Layouts()
-        assert self._memo is not None and self._layouts is not None
+            self._kept = steps.Kept()
+        assert self._memo is not None and self._kept is not None
         only = self._hinted(changed)
-        if only is None or self._listing is None:
+        if listing is not None:
+            self._listing = listing
+        elif only is None or self._listing is None:
             self._listing = list_project(self.root)
         return steps.run(
             self._knowledge,
             self._listing,
             only,
-            fresh,  # type: ignore[arg-type]
+            fresh,
+            trusted,
             staging,
             self._memo,
-            self._layouts,
+            self._kept,
             self.jobs,
         )
 
     def placed(self, slug: str) -> Placed:
         """A brief of the last run read in full, with its notes' places."""
-        from briefsite.build.steps import placed_brief
+        from briefsite.build.briefs import placed_from
 
         assert self._knowledge is not None, "placed() needs a run first"
         assert self._listing is not None
-        return placed_brief(self._knowledge, self._listing, slug)
+        sources = {(s.what, s.slug): s for s in self._listing.sources}
+        return placed_from(self._knowledge, sources, slug)
 
     def passage(self, slug: str, start: int, end: int) -> str:
         """The words of a brief's seed between two offsets of its document text."""
@@ -271,16 +308,49 @@ class Builder:
         still there; None when the whole project must be looked at."""
         if changed is None or self._listing is None or len(changed) > _HINTED_MAX:
             return None
-        by_path = {str(path): shown for shown, (_, path) in self._listing.files().items()}
+        by_path = self._listing.by_path
         named = [by_path.get(str(path)) for path in changed]
         if any(n is None for n in named) or not all(Path(p).is_file() for p in changed):
             return None
         return {n for n in named if n is not None}
 
+    def persist(self) -> None:
+        """Keep in the cache what this builder learned and the manifests of the outputs it
+        wrote (a long-lived builder's last act)."""
+        for output, manifest in self._manifests.items():
+            if live_build(output) == manifest.build:
+                save_manifest(self.store, output, manifest)
+            spare = self._spares.get(output)
+            if spare is not None and live_build(spare_of(output)) == spare.build:
+                save_manifest(self.store, output, spare)
+        self._save()
+
     def _save(self) -> None:
         if self._knowledge is not None:
             self._knowledge.save()
         self.store.commit()
+
+
+def _spare_files(spare: Manifest | None) -> dict[str, tuple[str, OutputStamp | None]] | None:
+    if spare is None:
+        return None
+    return {out: (entry.digest, entry.stamp) for out, entry in spare.pages.items()}
+
+
+def _up_to_date(manifest: Manifest, listing: Listing, output: Path) -> bool:
+    """Whether every file is as the output was made from, and the output intact: looked at
+    by stamps alone, without reading a file."""
+    files = listing.files()
+    if files.keys() != manifest.files.keys():
+        return False
+    for shown, (_, path) in files.items():
+        stamp = stamp_of(path)
+        if stamp is None or not still_valid(manifest.files[shown], stamp):
+            return False
+    return all(
+        entry.stamp is not None and output_stamp(output / out) == entry.stamp
+        for out, entry in manifest.pages.items()
+    )
 
 
 def _digest(pages: Mapping[str, PageEntry], out: str) -> str | None:

@@ -109,11 +109,16 @@ class Layouts:
     """The layouts' Jinja environment and what each template is made of, kept while no
     layout file changes."""
 
-    def __init__(self, dirs: list[Path], root: Path, digests: Mapping[str, str]) -> None:
+    def __init__(
+        self, dirs: list[Path], root: Path, digests: Mapping[str, str], store: Store
+    ) -> None:
         self.dirs = dirs
         self.root = root
         self.digests = dict(digests)
         self.env: jinja2.Environment = make_environment(dirs, root)
+        self.store = store
+        # What every layout file is now: a template's closure found for these is valid.
+        self._all = digest_text(*(f"{k}={v}" for k, v in sorted(self.digests.items())))
         self._closures: dict[str, str] = {}
 
     def template_digest(self, name: str, shown: Mapping[str, str]) -> str:
@@ -121,16 +126,25 @@ class Layouts:
         file path to the name its digest is kept under)."""
         found = self._closures.get(name)
         if found is None:
-            files = sorted(template_closure(self.env, name))
-            found = digest_text(
-                name, *(f"{f}={self.digests.get(shown.get(f, f), '')}" for f in files)
-            )
+            key = digest_text(self._all, name, *(f"{a}={b}" for a, b in sorted(shown.items())))
+            found = self.store.get("template", key)
+            if not isinstance(found, str):
+                files = sorted(template_closure(self.env, name))
+                found = digest_text(
+                    name, *(f"{f}={self.digests.get(shown.get(f, f), '')}" for f in files)
+                )
+                self.store.put("template", key, found)
             self._closures[name] = found
         return found
 
 
 class Fragments:
-    """Cards and entity notes, rendered once for each value and kept in the cache."""
+    """Cards and entity notes, rendered once for each value and kept in the cache.
+
+    `wanted`, when given, collects the fragments asked for that are neither made nor kept,
+    instead of rendering them: the parent of a team learns so which fragments to have the
+    owners of their briefs render.
+    """
 
     def __init__(
         self,
@@ -139,6 +153,7 @@ class Fragments:
         facets: Callable[[str], str],
         template: str,
         planner: Callable[[], Planner],
+        wanted: list[tuple[str, object, str, int]] | None = None,
     ) -> None:
         self.layouts = layouts
         self.store = store
@@ -146,32 +161,42 @@ class Fragments:
         self.template = template  # digest of the cards template
         self.planner = planner
         self.made: dict[str, str] = {}  # rendered here, not yet kept in the cache
+        self.wanted = wanted
 
     def card(self, slug: str, root: str, level: int) -> Markup:
         """A brief's card, rendered or remembered."""
         key = digest_text("card", slug, self.facets(f"{CARD}{slug}"), root, str(level))
-        return self._fragment(
-            key, lambda: ("brief_card", (self.planner().card_view(slug, root), level))
-        )
+        kept = self._kept(key)
+        if kept is not None:
+            return kept
+        if self.wanted is not None:
+            self.wanted.append(("card", slug, root, level))
+            return Markup("")
+        view = self.planner().card_view(slug, root)
+        return self._render(key, "brief_card", view, level)
 
     def entity_note(self, ref: NoteRef, root: str) -> Markup:
         """A note as an entity page lists it, rendered or remembered."""
         facet = self.facets(f"{NOTE}{ref.brief}#{ref.note}")
         key = digest_text("note", ref.brief, ref.note, facet, root)
-        return self._fragment(
-            key, lambda: ("entity_note", (self.planner().entity_note_view(ref, root),))
-        )
+        kept = self._kept(key)
+        if kept is not None:
+            return kept
+        if self.wanted is not None:
+            self.wanted.append(("note", ref, root, 0))
+            return Markup("")
+        return self._render(key, "entity_note", self.planner().entity_note_view(ref, root))
 
-    def _fragment(self, key: str, make: Callable[[], tuple[str, tuple[object, ...]]]) -> Markup:
+    def _kept(self, key: str) -> Markup | None:
         key = f"{self.template}:{key}"
         kept = self.made.get(key)
         if kept is None:
             kept = self.store.get("fragment", key)
-        if isinstance(kept, str):
-            return Markup(kept)
-        macro, args = make()
+        return Markup(kept) if isinstance(kept, str) else None
+
+    def _render(self, key: str, macro: str, *args: object) -> Markup:
         html = render_fragment(self.layouts.env, self.layouts.root, CARDS_TEMPLATE, macro, *args)
-        self.made[key] = str(html)
+        self.made[f"{self.template}:{key}"] = str(html)
         return html
 
 

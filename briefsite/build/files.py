@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections import OrderedDict
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -62,13 +62,20 @@ class Listing:
     statics: tuple[StaticFile, ...]
     layouts: tuple[tuple[str, Path], ...]  # templates, as shown, and where they are
     problems: tuple[Diagnostic, ...]
+    # Every file by the name shown to the user, with its kind; and the name of each path.
+    by_shown: Mapping[str, tuple[str, Path]] = field(init=False, repr=False, compare=False)
+    by_path: Mapping[str, str] = field(init=False, repr=False, compare=False)
 
-    def files(self) -> dict[str, tuple[str, Path]]:
-        """Every file by the name shown to the user, with its kind."""
+    def __post_init__(self) -> None:
         found: dict[str, tuple[str, Path]] = {s.shown: (s.what, s.path) for s in self.sources}
         found.update((s.source, ("static", s.path)) for s in self.statics)
         found.update((shown, ("layout", path)) for shown, path in self.layouts)
-        return found
+        object.__setattr__(self, "by_shown", found)
+        object.__setattr__(self, "by_path", {str(p): shown for shown, (_, p) in found.items()})
+
+    def files(self) -> Mapping[str, tuple[str, Path]]:
+        """Every file by the name shown to the user, with its kind."""
+        return self.by_shown
 
 
 def list_project(root: Path) -> Listing:

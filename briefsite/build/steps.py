@@ -2,35 +2,62 @@
 
 Every step takes what the run knows and keeps what it made in `Knowledge`, keyed by the
 digests it was made from, so a step redoes only what an edit touched, whether the edit was
-made a second ago in a long-lived `serve` or before the last process ended.
+made a second ago in a long-lived `serve` or before the last process ended. Work done brief
+by brief (reading, deriving, checking references, rendering brief pages and their cards) is
+handed to a `Crew` (`briefs.py`): this process, or forked workers on large runs.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from briefsite.anchor.anchoring import Anchor, Unplaced
-from briefsite.build import derive
+from briefsite.build import briefs, derive
+from briefsite.build.briefs import Crew, Sources, brief_key, parsed_ok
+from briefsite.build.checks import briefs_to_check, check_references
 from briefsite.build.files import Listing
 from briefsite.build.knowledge import Knowledge, Parsed
 from briefsite.build.manifest import PageEntry
 from briefsite.build.memo import MarkdownMemo
-from briefsite.build.render import render_pages
+from briefsite.build.pages import Fresh, fingerprint, record_made, render_stale
+from briefsite.build.recall import (
+    Recall,
+    Whole,
+    all_digests,
+    recall_of,
+    touched_briefs,
+    update_digests,
+)
 from briefsite.build.stamps import digest_text
-from briefsite.build.state import Checked
+from briefsite.build.state import BriefState
 from briefsite.build.write import OutputStamp
-from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics, SourceLocation
-from briefsite.link.graph import AliasPattern, alias_pattern, build_graph
-from briefsite.model import Brief, Entity, Seed, Site, Topic
+from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
+from briefsite.link.graph import alias_pattern, build_graph
+from briefsite.model import Entity, Site, Topic
 from briefsite.read.records import DEFAULT_SITE, missing_site
-from briefsite.read.sources import Known, Source, SourceKind, known_slugs
+from briefsite.read.sources import known_slugs
 from briefsite.render.layouts import layout_dirs
-from briefsite.site.inputs import ALIASES, page_inputs
-from briefsite.site.pages import PageKey, Placed, SiteIndex, check_outputs, page_keys
+from briefsite.site.pages import PageKey, SiteIndex, check_outputs, page_keys
+
+
+class Placements(Mapping[str, tuple[Anchor | Unplaced, ...]]):
+    """Each placed brief's notes' places, read from the run's states when asked for."""
+
+    def __init__(self, states: Mapping[str, BriefState]) -> None:
+        self._states = {slug: s for slug, s in states.items() if s.links is not None}
+
+    def __getitem__(self, slug: str) -> tuple[Anchor | Unplaced, ...]:
+        return self._states[slug].anchors
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._states))
+
+    def __len__(self) -> int:
+        return len(self._states)
 
 
 @dataclass(frozen=True)
@@ -47,28 +74,25 @@ class Run:
     seconds: float
 
 
-# Whether a page made from `fingerprint` is already at `output` (build), or rendered before
-# without error (check): its entry, or None when it must be rendered.
-Fresh = Callable[[str, str], PageEntry | None]
-
-
 class Sink(Protocol):
     """Where a run puts the files it makes (`build` and `serve`: a staging folder)."""
 
-    def write(self, relative: str, data: bytes) -> OutputStamp | None:
+    def write(self, relative: str, data: bytes) -> OutputStamp:
         """Write a file of the new site."""
         ...
 
-    def copy(self, relative: str, path: Path) -> OutputStamp | None:
+    def copy(self, relative: str, path: Path) -> OutputStamp:
         """Copy a static file into the new site."""
         ...
 
 
 @dataclass
-class Layouts:
-    """The run's view of the layouts, kept by the builder while no layout changes."""
+class Kept:
+    """What a builder keeps in memory from one run to the next: the layouts' environment
+    (while no layout changes), and the recall of its last complete run."""
 
-    current: derive.Layouts | None = None
+    layouts: derive.Layouts | None = None
+    recall: Recall | None = None
 
 
 def run(
@@ -76,13 +100,16 @@ def run(
     listing: Listing,
     only: Collection[str] | None,
     fresh: Fresh,
+    trusted: Mapping[str, PageEntry] | None,
     sink: Sink | None,
     memo: MarkdownMemo,
-    layouts: Layouts,
+    kept: Kept,
     jobs: int,
 ) -> Run:
     """Run once: `only` names the files the watcher saw change (None: look at all); pages
-    that `fresh` does not vouch for are rendered into `sink`."""
+    that `fresh` does not vouch for are rendered into `sink`. `trusted` is the output as
+    this builder's last run wrote it: a page whose fingerprint this run did not work out
+    anew is taken from it as it is."""
     started = time.perf_counter()
     files = knowledge.files
     files.scan(listing.files(), only)
@@ -90,72 +117,189 @@ def run(
     diagnostics.extend(listing.problems)
     diagnostics.extend(files.problems.values())
     site, entities, topics = _small_records(knowledge, listing, diagnostics)
-    sources = {(s.what, s.slug): s for s in listing.sources}
-    _parse(knowledge, listing, diagnostics)
+    sources: Sources = {(s.what, s.slug): s for s in listing.sources}
     aliases = alias_pattern(entities.values())
     diagnostics.extend(aliases.problems)
     names = derive.entity_names(entities.values())
-    _derive(knowledge, sources, names, aliases, entities, memo, jobs)
-    known = known_slugs(list(listing.sources))
-    _check(knowledge, sources, known, entities, topics, memo, diagnostics)
+    layouts = _layouts(kept, listing, knowledge)
+    recall, kept.recall = kept.recall, None  # kept again only if this run completes
+    if recall is not None and (
+        only is None
+        or recall.listing is not listing
+        or recall.names != names
+        or recall.layouts != layouts.digests
+        or recall.entities != frozenset(entities)
+        or recall.topics != frozenset(topics)
+    ):
+        recall = None
+    changed: set[str] | None = None
+    slugs = sorted(slug for what, slug in sources if what == "brief")
+    candidates = slugs
+    if recall is not None and only is not None:
+        changed = {s for s in only if files.digest(s) != recall.digests.get(s)}
+        candidates = touched_briefs(recall, listing, changed)
+    todo = [slug for slug in candidates if _stale_state(knowledge, sources, slug, names)]
+    write = sink.write if sink is not None else None
+    context = briefs.Run(knowledge, memo, sources, names, aliases, entities, layouts, write)
+    crew = Crew(context, slugs, jobs if len(todo) >= briefs.MIN_BRIEFS_FOR_A_TEAM else 1)
+    scope = Scope(recall, changed, candidates)
+    try:
+        records = Records(site, entities, topics)
+        outputs = Outputs(fresh, trusted, sink, kept)
+        return _run(
+            knowledge, listing, sources, crew, todo, scope, records, outputs, diagnostics, started
+        )
+    finally:
+        crew.close()
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a run may have to work out again: everything, or (with a recall) what the
+    changed files touch."""
+
+    recall: Recall | None
+    changed: set[str] | None  # the files whose digest changed since the recall
+    briefs: list[str]  # the briefs that may have changed
+
+
+@dataclass(frozen=True)
+class Records:
+    """The small records every run reads whole."""
+
+    site: Site
+    entities: dict[str, Entity]
+    topics: dict[str, Topic]
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """What a run is told about the output, and where it puts what it makes."""
+
+    fresh: Fresh
+    trusted: Mapping[str, PageEntry] | None
+    sink: Sink | None
+    kept: Kept
+
+
+def _run(
+    knowledge: Knowledge,
+    listing: Listing,
+    sources: Sources,
+    crew: Crew,
+    todo: list[str],
+    scope: Scope,
+    records: Records,
+    outputs: Outputs,
+    diagnostics: Diagnostics,
+    started: float,
+) -> Run:
+    context = crew.run
+    site, entities, topics = records.site, records.entities, records.topics
+    fresh, trusted, sink = outputs.fresh, outputs.trusted, outputs.sink
+    recall = scope.recall
+    before = {slug: knowledge.briefs.get(slug) for slug in todo}
+    derived = crew.derive(todo)
+    knowledge.parsed.update(derived.parsed)
+    for slug, state in derived.states.items():
+        knowledge.set_brief(slug, state)
+    _parse_the_rest(knowledge, listing, scope.changed if recall is not None else None)
+    diagnostics.extend(d for parsed in knowledge.parsed.values() for d in parsed.problems)
+    looked_at = scope.briefs if recall is not None else list(knowledge.briefs)
+    dropped = [
+        s for s in looked_at if s in knowledge.briefs and not _brief_ok(knowledge, sources, s)
+    ]
+    for slug in dropped:
+        before.setdefault(slug, knowledge.briefs.get(slug))
+        knowledge.drop_brief(slug)
     states = knowledge.briefs
-    links = {slug: s.links for slug, s in states.items() if s.links is not None}
-    graph = build_graph(links, entities, topics)
+    diagnostics.extend(d for state in states.values() for d in state.problems)
+    known = known_slugs(list(listing.sources))
+    kinds = ("seeds", "briefs", "entities", "topics")
+    known_digest = digest_text(*(f"{k}:{','.join(sorted(getattr(known, k)))}" for k in kinds))
+    to_check = briefs_to_check(knowledge, recall, before)
+    summaries = (entities.values(), topics.values())
+    check_references(
+        knowledge,
+        sources,
+        crew,
+        known,
+        known_digest,
+        to_check,
+        summaries,
+        context.memo,
+        diagnostics,
+    )
+    links_changed = recall is None or any(
+        (states[s].links if s in states else None) != recall.links.get(s) for s in before
+    )
+    if recall is not None and not links_changed:
+        links, graph, keys = recall.links, recall.graph, recall.keys
+    else:
+        links = {slug: s.links for slug, s in states.items() if s.links is not None}
+        graph = build_graph(links, entities, topics)
     index = SiteIndex(site, links, entities, topics, graph)
-    keys = page_keys(index)
-    statics = check_outputs(index, keys, list(listing.statics), diagnostics)
-    anchors = {slug: s.anchors for slug, s in sorted(states.items()) if s.links is not None}
+    if recall is None or links_changed:
+        keys = page_keys(index)
+    if recall is not None and not links_changed:
+        statics = recall.statics  # the same pages and static files as then: no clash
+    else:
+        statics = check_outputs(index, keys, list(listing.statics), diagnostics)
+    anchors = Placements(states)
     notes = sum(s.notes for s in states.values())
     if diagnostics.errors:
         return _result(False, diagnostics, {}, (), len(states), notes, anchors, started)
 
-    layout_digests = {shown: files.digest(shown) or "" for shown, _ in listing.layouts}
-    if layouts.current is None or layouts.current.digests != layout_digests:
-        layouts.current = derive.Layouts(
-            layout_dirs(knowledge.files.root), files.root, layout_digests
-        )
-    current = layouts.current
+    layouts = context.layouts
+    assert layouts is not None
     shown = {str(Path(path)): name for name, path in listing.layouts}
-    digests = _digests(knowledge, listing, names)
+    if recall is not None and not links_changed and scope.changed is not None:
+        digests = recall.digests
+        changed_inputs = update_digests(knowledge, digests, scope.changed, before)
+        prints = fingerprint(keys, index, layouts, shown, digests, recall, changed_inputs)
+    else:
+        digests = all_digests(knowledge, context.names)
+        prints = fingerprint(keys, index, layouts, shown, digests, None, None)
     pages: dict[str, PageEntry] = {}
     stale: list[tuple[PageKey, str]] = []
     for key in keys:
-        inputs = page_inputs(key, index)
-        fingerprint = digest_text(
-            current.template_digest(key.template, shown),
-            *sorted(f"{i}={digests.get(i, '')}" for i in inputs),
-        )
-        entry = fresh(key.output, fingerprint)
+        out = key.output
+        print_ = prints.fingerprints[out]
+        entry = trusted.get(out) if trusted is not None and out not in prints.changed else None
+        if entry is None or entry.fingerprint != print_:
+            entry = fresh(out, print_)
         if entry is not None:
-            pages[key.output] = entry
+            pages[out] = entry
         else:
-            stale.append((key, fingerprint))
-    rendered = _render(
-        knowledge,
-        sources,
-        index,
-        stale,
-        memo,
-        current,
-        shown,
-        digests,
-        sink,
-        pages,
-        diagnostics,
-        jobs,
-    )
+            stale.append((key, print_))
+    made = render_stale(knowledge, crew, index, stale, shown, digests)
+    rendered = record_made(knowledge, made, pages, diagnostics)
     for static in statics:
-        fingerprint = f"static:{files.digest(static.source)}"
-        entry = fresh(static.output, fingerprint)
+        print_ = f"static:{knowledge.files.digest(static.source)}"
+        entry = fresh(static.output, print_)
         if entry is not None:
             pages[static.output] = entry
             continue
         stamp = sink.copy(static.output, static.path) if sink is not None else None
-        pages[static.output] = PageEntry(fingerprint, files.digest(static.source) or "", stamp)
+        digest = knowledge.files.digest(static.source) or ""
+        pages[static.output] = PageEntry(print_, digest, stamp)
         rendered.append(static.output)
+    context.memo.keep()
     ok = not diagnostics.errors
+    if ok:
+        outputs.kept.recall = recall_of(
+            recall,
+            listing,
+            Whole(context.names, known_digest, layouts, digests, links, graph, keys, statics),
+            entities,
+            topics,
+            (prints.inputs, prints.fingerprints),
+            states,
+            before,
+        )
+    made_pages = pages if ok else {}
     return _result(
-        ok, diagnostics, pages if ok else {}, tuple(rendered), len(states), notes, anchors, started
+        ok, diagnostics, made_pages, tuple(rendered), len(states), notes, anchors, started
     )
 
 
@@ -198,13 +342,54 @@ def _small_records(
     return site, entities, topics
 
 
-def _parse(knowledge: Knowledge, listing: Listing, diagnostics: Diagnostics) -> None:
-    """Parse the seeds and briefs whose bytes changed; report every file's problems."""
-    listed = {s.shown for s in listing.sources}
-    for shown in [s for s in knowledge.parsed if s not in listed]:
-        del knowledge.parsed[shown]
+def _layouts(kept: Kept, listing: Listing, knowledge: Knowledge) -> derive.Layouts:
+    """The layouts' environment, made again when a layout file changed."""
+    files = knowledge.files
+    digests = {shown: files.digest(shown) or "" for shown, _ in listing.layouts}
+    if kept.layouts is None or kept.layouts.digests != digests:
+        kept.layouts = derive.Layouts(layout_dirs(files.root), files.root, digests, knowledge.store)
+    return kept.layouts
+
+
+def _stale_state(knowledge: Knowledge, sources: Sources, slug: str, names: str) -> bool:
+    """Whether a brief must be read and derived again: its bytes, or its seed's, or the
+    entities' names changed since its state was derived (or it has none)."""
+    source = sources[("brief", slug)]
+    found = knowledge.files.digest(source.shown)
+    if found is None:
+        return False  # unreadable: reported by the scan
+    parsed = knowledge.parsed.get(source.shown)
+    if parsed is None or parsed.digest != found:
+        return True
+    state = knowledge.briefs.get(slug)
+    if not parsed.ok:
+        return False
+    if state is None:
+        return True
+    seed = sources.get(("seed", state.seed))
+    if seed is not None:
+        seed_parsed = knowledge.parsed.get(seed.shown)
+        if seed_parsed is None or seed_parsed.digest != knowledge.files.digest(seed.shown):
+            return True
+    return state.key != brief_key(knowledge, sources, slug, state.seed, names)
+
+
+def _brief_ok(knowledge: Knowledge, sources: Sources, slug: str) -> bool:
+    source = sources.get(("brief", slug))
+    return source is not None and parsed_ok(knowledge, source)
+
+
+def _parse_the_rest(knowledge: Knowledge, listing: Listing, changed: set[str] | None) -> None:
+    """Parse the seeds no brief read (a seed without a brief is still checked), and forget
+    the files that are gone; with `changed`, look at those files only."""
+    if changed is None:
+        listed = {s.shown for s in listing.sources}
+        for shown in [s for s in knowledge.parsed if s not in listed]:
+            del knowledge.parsed[shown]
     for source in listing.sources:
-        if source.what not in ("seed", "brief"):
+        if source.what not in ("seed", "brief") or (
+            changed is not None and source.shown not in changed
+        ):
             continue
         found = knowledge.files.digest(source.shown)
         if found is None:
@@ -213,182 +398,4 @@ def _parse(knowledge: Knowledge, listing: Listing, diagnostics: Diagnostics) -> 
         parsed = knowledge.parsed.get(source.shown)
         if parsed is None or parsed.digest != found:
             item, problems = knowledge.files.record(source)
-            parsed = knowledge.parsed[source.shown] = Parsed(found, item is not None, problems)
-        diagnostics.extend(parsed.problems)
-
-
-def placed_brief(knowledge: Knowledge, listing: Listing, slug: str) -> Placed:
-    """A brief read in full with its seed and what was derived from it."""
-    return _placed(knowledge, {(s.what, s.slug): s for s in listing.sources}, slug)
-
-
-def _placed(
-    knowledge: Knowledge, sources: Mapping[tuple[SourceKind, str], Source], slug: str
-) -> Placed:
-    state = knowledge.briefs[slug]
-    brief = _record(knowledge, sources[("brief", slug)])
-    seed = _record(knowledge, sources[("seed", state.seed)])
-    assert isinstance(brief, Brief) and isinstance(seed, Seed)
-    return Placed(brief, seed, state.anchors, state.mentions)
-
-
-def _record(knowledge: Knowledge, source: Source | None) -> Brief | Seed | None:
-    if source is None or not _ok(knowledge, source):
-        return None
-    item = knowledge.files.record(source)[0]
-    return item if isinstance(item, (Brief, Seed)) else None
-
-
-def _ok(knowledge: Knowledge, source: Source) -> bool:
-    parsed = knowledge.parsed.get(source.shown)
-    return (
-        parsed is not None and parsed.ok and parsed.digest == knowledge.files.digest(source.shown)
-    )
-
-
-def _derive(
-    knowledge: Knowledge,
-    sources: Mapping[tuple[SourceKind, str], Source],
-    names: str,
-    aliases: AliasPattern,
-    entities: Mapping[str, Entity],
-    memo: MarkdownMemo,
-    jobs: int,
-) -> None:
-    """Bring every brief's derived state up to date."""
-    files = knowledge.files
-    briefs = {
-        slug: s for (what, slug), s in sources.items() if what == "brief" and _ok(knowledge, s)
-    }
-    for slug in [s for s in knowledge.briefs if s not in briefs]:
-        knowledge.drop_brief(slug)
-    todo: list[tuple[str, Source]] = []
-    for slug, source in briefs.items():
-        state = knowledge.briefs.get(slug)
-        if state is None or state.key != _key(
-            files.digest(source.shown), state.seed, sources, knowledge, names
-        ):
-            todo.append((slug, source))
-    records = {slug: _record(knowledge, source) for slug, source in todo}
-    if len(todo) > 1:  # convert every text of the briefs to derive at once, in parallel
-        texts = [t for r in records.values() if isinstance(r, Brief) for t in derive.texts(r)]
-        texts += [e.summary.value for e in entities.values() if e.summary is not None]
-        memo.preload(texts, jobs)
-    for slug, source in todo:
-        brief = records[slug]
-        assert isinstance(brief, Brief)
-        seed_source = sources.get(("seed", brief.seed.slug))
-        seed = _record(knowledge, seed_source)
-        key = _key(files.digest(source.shown), brief.seed.slug, sources, knowledge, names)
-        state = derive.brief_state(
-            key, brief, seed if isinstance(seed, Seed) else None, aliases, entities, memo
-        )
-        knowledge.set_brief(slug, state)
-
-
-def _key(
-    brief_digest: str | None,
-    seed: str,
-    sources: Mapping[tuple[SourceKind, str], Source],
-    knowledge: Knowledge,
-    names: str,
-) -> str:
-    seed_source = sources.get(("seed", seed))
-    seed_digest = ""
-    if seed_source is not None and _ok(knowledge, seed_source):
-        seed_digest = knowledge.files.digest(seed_source.shown) or ""
-    return digest_text(brief_digest or "", seed, seed_digest, names)
-
-
-def _check(
-    knowledge: Knowledge,
-    sources: Mapping[tuple[SourceKind, str], Source],
-    known: Known,
-    entities: Mapping[str, Entity],
-    topics: Mapping[str, Topic],
-    memo: MarkdownMemo,
-    diagnostics: Diagnostics,
-) -> None:
-    """Report every brief's problems and dangling references, checking again only those
-    whose brief, set of files, or linked briefs' notes changed."""
-    states = knowledge.briefs
-    note_ids = {slug: s.note_ids for slug, s in states.items()}
-    known_digest = digest_text(
-        *(
-            f"{k}:{','.join(sorted(getattr(known, k)))}"
-            for k in ("seeds", "briefs", "entities", "topics")
-        )
-    )
-    for slug in [s for s in knowledge.checked if s not in states]:
-        knowledge.drop_brief(slug)
-    for slug, state in sorted(states.items()):
-        source = sources[("brief", slug)]
-        key = digest_text(
-            knowledge.files.digest(source.shown) or "",
-            known_digest,
-            *(f"{t}={','.join(sorted(note_ids.get(t, ())))}" for t in state.linked),
-        )
-        checked = knowledge.checked.get(slug)
-        if checked is None or checked.key != key:
-            brief = _record(knowledge, source)
-            assert isinstance(brief, Brief)
-            checked = Checked(key, derive.references(brief, known, note_ids, memo))
-            knowledge.set_checked(slug, checked)
-        diagnostics.extend(state.problems)
-        diagnostics.extend(checked.problems)
-    diagnostics.extend(
-        derive.summary_references(entities.values(), topics.values(), known, note_ids, memo)
-    )
-
-
-def _digests(knowledge: Knowledge, listing: Listing, names: str) -> dict[str, str]:
-    """The digest of every input a page can have: files, facets, the alias pattern."""
-    found = {shown: f.digest for shown, f in knowledge.files.states.items()}
-    for state in knowledge.briefs.values():
-        found.update(state.facets)
-    found[ALIASES] = names
-    return found
-
-
-def _render(
-    knowledge: Knowledge,
-    sources: Mapping[tuple[SourceKind, str], Source],
-    index: SiteIndex,
-    stale: list[tuple[PageKey, str]],
-    memo: MarkdownMemo,
-    layouts: derive.Layouts,
-    shown: Mapping[str, str],
-    digests: Mapping[str, str],
-    sink: Sink | None,
-    pages: dict[str, PageEntry],
-    diagnostics: Diagnostics,
-    jobs: int,
-) -> list[str]:
-    """Render the stale pages into `sink`; template errors are reported once per line."""
-    rendered = render_pages(
-        index,
-        lambda slug: _placed(knowledge, sources, slug),
-        stale,
-        memo,
-        layouts,
-        knowledge.store,
-        digests,
-        layouts.template_digest(derive.CARDS_TEMPLATE, shown),
-        sink.write if sink is not None else None,
-        jobs,
-    )
-    for key, html in rendered.fragments.items():
-        knowledge.store.put("fragment", key, html)
-    seen: set[SourceLocation] = set()
-    made: list[str] = []
-    for page in rendered.pages:
-        for d in page.problems:
-            if d.location not in seen:
-                seen.add(d.location)
-                diagnostics.extend([d])
-        if page.digest is None:
-            continue
-        pages[page.output] = PageEntry(page.fingerprint, page.digest, page.stamp)
-        knowledge.store.put("page", page.fingerprint, page.digest)  # rendered without error
-        made.append(page.output)
-    return made
+            knowledge.parsed[source.shown] = Parsed(found, item is not None, problems)

@@ -12,8 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from briefsite.build.builder import Builder, promoted
+from briefsite.build.output import output_problem, write_file_atomically
 from briefsite.build.store import Store, drop
-from briefsite.build.write import output_problem, write_file_atomically
 from briefsite.cli.report import (
     UsageError,
     check_report,
@@ -26,7 +26,9 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
 
 
 @contextmanager
-def open_builder(root: Path, args: argparse.Namespace) -> Iterator[Builder]:
+def open_builder(
+    root: Path, args: argparse.Namespace, keep_each_run: bool = True
+) -> Iterator[Builder]:
     """The project's builder, with its cache unless `--no-cache` dropped it; the cache is
     closed (and its journal folded in) when the command ends."""
     if args.no_cache:
@@ -38,7 +40,7 @@ def open_builder(root: Path, args: argparse.Namespace) -> Iterator[Builder]:
         for note in store.notes:
             print(f"note: {note}", file=sys.stderr)
     try:
-        yield Builder(root, store, args.jobs)
+        yield Builder(root, store, args.jobs, keep_each_run)
     finally:
         store.close()
 

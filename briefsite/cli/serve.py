@@ -22,5 +22,10 @@ def serve_command(root: Path, args: argparse.Namespace) -> int:
         quiet=args.quiet,
         verbose=args.verbose,
     )
-    with open_builder(root, args) as builder:
-        return serve(options, builder)
+    # The preview keeps what it learned in the cache when it stops, not after every save:
+    # a stop without it (a kill) only makes the next build redo more.
+    with open_builder(root, args, keep_each_run=False) as builder:
+        try:
+            return serve(options, builder)
+        finally:
+            builder.persist()

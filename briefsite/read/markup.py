@@ -7,6 +7,7 @@ Markdown of a note is converted once however many pages show it.
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass
@@ -109,16 +110,58 @@ def inline_html(result: Html) -> Html:
     return result
 
 
-class MarkdownRenderer:
-    """One reused Markdown converter and sanitiser."""
+# Python-Markdown tries every inline pattern on every run of text, and most cannot match a
+# text that lacks a certain character: links need `[`, emphasis `*` or `_`, inline HTML `<`.
+# Each text is converted by a converter without the patterns and processors it cannot
+# trigger, which gives the very same HTML (tests/unit/test_markup.py checks it against the
+# full converter) in about two thirds of the time. A tab or carriage return may become the
+# two spaces of a line break once the text is normalised, so it counts as a trigger of that
+# pattern too. `html_block` parses the text for raw HTML and character references;
+# `unescape` restores what the `escape` pattern put aside.
+_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "backtick": ("`",),
+    "escape": ("\\",),
+    "reference": ("[",),
+    "link": ("[",),
+    "image_link": ("!",),
+    "image_reference": ("!",),
+    "short_reference": ("[",),
+    "short_image_ref": ("!",),
+    "autolink": ("<",),
+    "automail": ("<",),
+    "linebreak": ("  ", "\t", "\r"),
+    "html": ("<",),
+    "entity": ("&",),
+    "em_strong": ("*", "_"),
+    "html_block": ("<", "&"),
+    "unescape": ("\\",),
+}
+_SINGLE = frozenset(mark for marks in _TRIGGERS.values() for mark in marks if len(mark) == 1)
+_DOUBLE = tuple({mark for marks in _TRIGGERS.values() for mark in marks if len(mark) > 1})
 
-    def __init__(self) -> None:
+
+class _Converter:
+    """One Python-Markdown instance, with the inline patterns `dropped` left out."""
+
+    def __init__(self, dropped: frozenset[str]) -> None:
         # No `smarty`: it runs a second inline pass and tripled the conversion time of a
         # typical note (benchmarks/build_speed.py); annotators type the typography they want.
-        self._md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
-        self._rewriter = _LinkRewriter(self._md)
+        self.md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+        for name in dropped:
+            for registry in (self.md.inlinePatterns, self.md.preprocessors, self.md.treeprocessors):
+                if name in registry:
+                    registry.deregister(name)
+        self.rewriter = _LinkRewriter(self.md)
         # Run after inline patterns have made the <a> elements (priority below "inline").
-        self._md.treeprocessors.register(self._rewriter, "briefsite_links", 5)
+        self.md.treeprocessors.register(self.rewriter, "briefsite_links", 5)
+
+
+class MarkdownRenderer:
+    """Markdown converters and the sanitiser, reused for every text."""
+
+    def __init__(self, full: bool = False) -> None:
+        self._full = full  # every pattern for every text: what the variants must equal
+        self._converters: dict[frozenset[str], _Converter] = {}
         self._cleaner = nh3.Cleaner(
             tags=set(ALLOWED_TAGS),
             attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
@@ -128,15 +171,30 @@ class MarkdownRenderer:
 
     def convert(self, text: str) -> Html:
         """Convert Markdown to sanitised HTML and collect its internal links."""
-        self._md.reset()
-        self._rewriter.found = []
-        html = self._cleaner.clean(self._md.convert(text))
-        return Html(html, tuple(self._rewriter.found))
+        dropped: frozenset[str] = frozenset() if self._full else _untriggered(text)
+        converter = self._converters.get(dropped)
+        if converter is None:
+            converter = self._converters[dropped] = _Converter(dropped)
+        converter.md.reset()
+        converter.rewriter.found = []
+        html = self._cleaner.clean(converter.md.convert(text))
+        return Html(html, tuple(converter.rewriter.found))
 
     def render(self, text: str, inline: bool = False) -> Html:
         """Convert `text`; `inline` drops a lone wrapping paragraph."""
         result = self.convert(text)
         return inline_html(result) if inline else result
+
+
+@functools.cache
+def _dropped(present: frozenset[str]) -> frozenset[str]:
+    return frozenset(name for name, marks in _TRIGGERS.items() if not present.intersection(marks))
+
+
+def _untriggered(text: str) -> frozenset[str]:
+    """What converting `text` can leave out: the patterns and processors it cannot trigger."""
+    present = _SINGLE.intersection(text).union(m for m in _DOUBLE if m in text)
+    return _dropped(frozenset(present))
 
 
 def localize(html: str, root: str, owner_brief: str | None, here_brief: str | None) -> str:

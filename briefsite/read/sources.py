@@ -165,12 +165,16 @@ def _list_folder(
         return []
     sources: list[Source] = []
     first_file: dict[str, str] = {}
-    for name in sorted(os.listdir(directory)):
+    with os.scandir(directory) as scan:
+        entries = sorted(scan, key=lambda e: e.name)
+    for entry in entries:
+        name = entry.name
         if not is_source_file(name, suffixes):
             continue
         path = directory / name
         slug, shown = name.rsplit(".", 1)[0], f"{folder}/{name}"
-        target = outside(root, path)
+        # The folder is inside the project: only a symlink in it can lead out.
+        target = outside(root, path) if entry.is_symlink() else None
         if target is not None:
             boundary_error(shown, target, diagnostics)
             continue

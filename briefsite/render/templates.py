@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
 import traceback
 from collections.abc import Callable, Sequence
@@ -47,7 +46,6 @@ class _BoundedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-@functools.cache
 def _records() -> frozenset[type]:
     """briefsite's own record and view types: plain data, whose public attributes are safe
     to read (a bound method of theirs reached this way is still checked when used)."""
@@ -59,12 +57,15 @@ def _records() -> frozenset[type]:
     return frozenset(found)
 
 
+_RECORDS = _records()
+
+
 class _Sandbox(jinja2.sandbox.SandboxedEnvironment):
     """Jinja's sandbox, with the attributes of briefsite's own records read directly: most
     of what a page reads, and the sandbox's checks on each read cost a tenth of a build."""
 
     def getattr(self, obj: Any, attribute: str) -> Any:
-        if type(obj) in _records() and not attribute.startswith("_"):
+        if type(obj) in _RECORDS and attribute[:1] != "_":
             try:
                 return getattr(obj, attribute)
             except AttributeError:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from briefsite.read.markup import (
     LinkTarget,
@@ -291,3 +293,25 @@ def test_a_reused_renderer_does_not_leak_state_between_texts(renderer: MarkdownR
     renderer.render("Text with a footnote-like [ref]\n\n[ref]: https://e.org/")
     fresh = MarkdownRenderer().render("[ref] here")
     assert renderer.render("[ref] here").html == fresh.html == "<p>[ref] here</p>"
+
+
+# Texts made of what Markdown reacts to: every inline mark, block starts, HTML, entities,
+# tabs and line breaks, between plain words.
+_PIECES = st.sampled_from(
+    [
+        "word", " ", "  ", "\n", "\n\n", "\t", "\r\n", "*", "**", "_", "__", "`", "``", "\\",
+        "[", "]", "(", ")", "[a](entity:x)", "[b](#n)", "[c]", "[c]: http://x.test",
+        "![i](http://x.test/i.png)", "!", "<", ">", "<b>", "</b>", "<http://x.test>",
+        "<me@x.test>", "&", "&amp;", "&#35;", "#", "# ", "- ", "1. ", "> ", "    ", "---",
+        "===", "<!-- c -->", "<div>", "</div>", "x", "é", "—", '"', "'",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PIECES, max_size=30).map("".join))
+def test_leaving_out_patterns_a_text_cannot_trigger_changes_nothing(text: str) -> None:
+    assert MarkdownRenderer().convert(text) == FULL.convert(text)
+
+
+FULL = MarkdownRenderer(full=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,38 +10,50 @@ from pathlib import Path
 import pytest
 
 from briefsite.build import write
-from briefsite.build.write import (
-    MARKER,
-    Staging,
-    WriteStats,
-    output_lock,
-    output_problem,
-    output_stamp,
-)
+from briefsite.build.output import MARKER, output_lock, output_problem
+from briefsite.build.write import OutputStamp, Spare, Staging, WriteStats
 from briefsite.errors import BriefsiteError
+
+# What each output folder and its spare hold, as the builder's manifests record it.
+_LIVE: dict[Path, Spare] = {}
+_SPARE: dict[Path, Spare] = {}
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def write_site(
     files: dict[str, bytes], copies: dict[str, Path], out: Path, project: Path
 ) -> WriteStats:
-    """Write a whole site as the builder does: stage it beside the output, keeping files
-    whose bytes did not change as hard links, then swap it in."""
+    """Write a whole site as the builder does: bring the spare (or a new staging folder)
+    up to date, keeping files whose bytes did not change, then swap it in."""
+    out = out.resolve()
+    live = _LIVE.get(out, {})
     with output_lock(out):
-        staging = Staging(out, project)
+        staging = Staging(out, project, _SPARE.get(out) if out.exists() else None)
+        made: dict[str, tuple[str, OutputStamp | None]] = {}
         try:
             for relative, data in files.items():
-                old, stamp = out / relative, output_stamp(out / relative)
-                same = stamp is not None and old.is_file() and old.read_bytes() == data
-                if same and stamp is not None and staging.keep(relative, stamp) is not None:
-                    continue
-                staging.write(relative, data)
+                digest, known = _digest(data), live.get(relative)
+                if known is not None and known[0] == digest and known[1] is not None:
+                    kept = staging.keep(relative, digest, known[1])
+                    if kept is not None:
+                        made[relative] = (digest, kept)
+                        continue
+                made[relative] = (digest, staging.write(relative, data))
             for relative, path in copies.items():
-                staging.copy(relative, path)
-            staging.commit("test")
+                stamp = staging.copy(relative, path)
+                made[relative] = (_digest(path.read_bytes()), stamp)
+            staging.prune(made)
+            staging.commit(_digest(repr(sorted(made.items())).encode()))
         except BaseException:
-            staging.discard()
+            staging.abandon()
             raise
-        return WriteStats(staging.written, staging.unchanged)
+    if out in _LIVE:
+        _SPARE[out] = _LIVE[out]
+    _LIVE[out] = made
+    return WriteStats(staging.written, staging.unchanged)
 
 
 @pytest.fixture
@@ -265,7 +278,7 @@ def test_writes_nothing_beside_the_output(project: Path) -> None:
     before = _entries(parent)
     write_site(SITE, {}, parent / "site", project)
     write_site({"index.html": b"again"}, {}, parent / "site", project)
-    assert _entries(parent) == before | {"site"}
+    assert _entries(parent) == before | {"site", ".site-spare"}  # the build before, kept
     assert (parent / "unrelated.txt").read_text(encoding="utf-8") == "keep me"
 
 
@@ -279,13 +292,57 @@ def test_writes_nothing_in_the_project_but_its_output(project: Path) -> None:
 
 def test_removes_leftovers_of_interrupted_builds(project: Path) -> None:
     out = project / "output"
+    write_site(SITE, {}, out, project)
     stale = [project / ".output-staging-abc123", project / ".output-old-xyz789"]
     for folder in stale:
         (folder / "briefs").mkdir(parents=True)
         (folder / "briefs/index.html").write_bytes(b"stale")
     write_site(SITE, {}, out, project)
     assert not any(folder.exists() for folder in stale)
-    assert _entries(project) == {"seeds", "content", "layouts", "output"}
+    assert _entries(project) == {"seeds", "content", "layouts", "output", ".output-spare"}
+
+
+def test_an_output_left_aside_by_a_killed_swap_is_put_back(project: Path) -> None:
+    out = project / "output"
+    write_site(SITE, {}, out, project)
+    before = _tree(out)
+    out.rename(project / ".output-old-killed")  # killed between the two renames of a swap
+    write_site({"index.html": b"new"}, {}, out, project)
+    assert not (project / ".output-old-killed").exists()
+    assert _tree(project / ".output-spare") == before  # put back, then swapped out whole
+    assert _tree(out)["index.html"] == b"new"
+
+
+def test_the_spare_is_brought_up_to_date_rather_than_made_again(project: Path) -> None:
+    out = project / "output"
+    for version in (b"1", b"2", b"3"):
+        stats = write_site({**SITE, "index.html": version}, {}, out, project)
+    assert stats.written == 1  # only the page that changed; the spare had the rest
+    assert _tree(out)["index.html"] == b"3"
+    assert _tree(project / ".output-spare")["index.html"] == b"2"
+    assert {k: v for k, v in _tree(out).items() if k != MARKER} == {**SITE, "index.html": b"3"}
+
+
+def test_a_spare_left_half_updated_is_not_trusted(project: Path) -> None:
+    out = project / "output"
+    for version in (b"1", b"2"):
+        write_site({**SITE, "index.html": version}, {}, out, project)
+    spare = project / ".output-spare"
+    (spare / ".briefsite-dirty").touch()  # a run was killed while updating it
+    (spare / "briefs/a/index.html").write_bytes(b"half-written")
+    write_site({**SITE, "index.html": b"3"}, {}, out, project)
+    assert {k: v for k, v in _tree(out).items() if k != MARKER} == {**SITE, "index.html": b"3"}
+
+
+def test_a_spare_file_changed_by_hand_is_not_kept(project: Path) -> None:
+    out = project / "output"
+    for version in (b"1", b"2"):
+        write_site({**SITE, "index.html": version}, {}, out, project)
+    tampered = project / ".output-spare/entities/x/index.html"
+    tampered.unlink()
+    tampered.write_bytes(b"<h1>Y</h1>")  # same size, different bytes and inode
+    write_site({**SITE, "index.html": b"3"}, {}, out, project)
+    assert _tree(out)["entities/x/index.html"] == SITE["entities/x/index.html"]
 
 
 def test_leaves_other_hidden_folders_alone(project: Path) -> None:
@@ -321,8 +378,8 @@ def test_refuses_to_replace_a_folder_it_did_not_make(project: Path) -> None:
 
 def _assert_old_site_intact(out: Path, old: dict[str, bytes]) -> None:
     assert _tree(out) == old
-    leftovers = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}-")]
-    assert leftovers == []
+    beside = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}-")]
+    assert set(beside) <= {f".{out.name}-spare"}, "no staging folder or temporary file left"
 
 
 def test_a_failed_write_leaves_the_old_site_whole(project: Path) -> None:

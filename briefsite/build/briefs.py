@@ -1,0 +1,274 @@
+"""The work done brief by brief, and who does it: this process, or a team of forked workers
+that each keep their share of the briefs in memory from one phase to the next.
+
+Phase one reads a share's briefs and seeds and derives each brief's state (places of its
+notes, mentions, links, facets). Phase two, once the whole site's index is known, checks
+the share's references and renders its brief pages and the cards and notes that the lists
+show of it. The same functions run in either case, so a parallel build is the serial one
+split up: byte for byte the same output, which tests/unit/test_workers.py checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from briefsite.build import derive
+from briefsite.build.knowledge import Knowledge, Parsed
+from briefsite.build.memo import Kept, MarkdownMemo
+from briefsite.build.render import Made, Write, render_one
+from briefsite.build.stamps import digest_text
+from briefsite.build.state import BriefState, Checked
+from briefsite.build.store import Store
+from briefsite.link.graph import AliasPattern, NoteRef
+from briefsite.model import Brief, Entity, Seed
+from briefsite.read.sources import Known, Source, SourceKind
+from briefsite.site.pages import PageKey, Placed, SiteIndex
+from briefsite.site.plan import Planner
+from briefsite.workers import Team, can_fork
+
+Sources = Mapping[tuple[SourceKind, str], Source]
+_A = TypeVar("_A")
+_R = TypeVar("_R")
+# Below this many briefs to work on, a team costs more to start than it saves.
+MIN_BRIEFS_FOR_A_TEAM = 200
+
+
+@dataclass
+class Run:
+    """What every worker needs for the per-brief work of one run, fixed before the fork."""
+
+    knowledge: Knowledge
+    memo: MarkdownMemo
+    sources: Sources
+    names: str  # digest of the entities' names and aliases
+    aliases: AliasPattern
+    entities: Mapping[str, Entity]
+    layouts: derive.Layouts | None = None
+    write: Write | None = None  # where rendered pages go (the staging folder), if anywhere
+
+
+@dataclass(frozen=True)
+class Derived:
+    """What phase one found for a share: files parsed anew, states derived anew."""
+
+    parsed: dict[str, Parsed]
+    states: dict[str, BriefState]
+
+
+@dataclass(frozen=True)
+class Checks:
+    """Phase two for one share: the briefs whose references are checked anew."""
+
+    briefs: tuple[tuple[str, str], ...]  # (brief, the key its check is made for)
+    known: Known
+    note_ids: Mapping[str, frozenset[str]]
+
+
+@dataclass(frozen=True)
+class Task:
+    """Phase three for one share: its stale brief pages, and the fragments lists need."""
+
+    pages: tuple[tuple[PageKey, str], ...]  # brief pages to render, with fingerprints
+    fragments: tuple[tuple[str, object, str, int], ...]  # as Fragments.wanted collects them
+    index: SiteIndex
+    facets: Mapping[str, str]
+    cards_template: str
+
+
+@dataclass
+class Finished:
+    """What phase three gave for a share."""
+
+    made: list[Made] = field(default_factory=list)
+    fragments: dict[str, str] = field(default_factory=dict)
+    markdown: dict[str, Kept] = field(default_factory=dict)
+
+
+_runs: list[Run] = []  # the current run, as this process (or a forked worker) sees it
+
+
+class Crew:
+    """Who does the per-brief work of a run: this process, or a team of forked workers."""
+
+    def __init__(self, run: Run, slugs: Sequence[str], jobs: int) -> None:
+        self.run = run
+        size = min(jobs, len(slugs) // MIN_BRIEFS_FOR_A_TEAM) if can_fork() else 1
+        self.size = max(size, 1)
+        # Each brief has one owner for the whole run: who read it keeps it in memory.
+        ordered = sorted(slugs)
+        self.owner = {slug: i % self.size for i, slug in enumerate(ordered)}
+        _runs.append(run)
+        self.team = Team(self.size, _forget_cache) if self.size > 1 else None
+
+    def shares(self, slugs: Sequence[str]) -> list[tuple[str, ...]]:
+        """The given briefs, split by owner."""
+        split: list[list[str]] = [[] for _ in range(self.size)]
+        for slug in slugs:
+            split[self.owner.get(slug, hash(slug) % self.size)].append(slug)
+        return [tuple(share) for share in split]
+
+    def derive(self, slugs: Sequence[str]) -> Derived:
+        """Phase one for these briefs."""
+        parts = self._call(derive_share, self.shares(slugs))
+        parsed: dict[str, Parsed] = {}
+        states: dict[str, BriefState] = {}
+        for part in parts:
+            parsed.update(part.parsed)
+            states.update(part.states)
+        return Derived(parsed, states)
+
+    def check(self, checks: Sequence[Checks]) -> dict[str, Checked]:
+        """Phase two, one list of briefs per share."""
+        checked: dict[str, Checked] = {}
+        for part in self._call(check_share, list(checks)):
+            checked.update(part)
+        return checked
+
+    def finish(self, tasks: Sequence[Task]) -> Finished:
+        """Phase three, one task per share."""
+        done = Finished()
+        for part in self._call(finish_share, list(tasks)):
+            done.made.extend(part.made)
+            done.fragments.update(part.fragments)
+            done.markdown.update(part.markdown)
+        return done
+
+    def close(self) -> None:
+        """End the workers, if any."""
+        if self.team is not None:
+            self.team.close()
+        _runs.pop()
+
+    def _call(self, work: Callable[[_A], _R], arguments: Sequence[_A]) -> list[_R]:
+        if self.team is None:
+            return [work(arguments[0])]
+        return self.team.call(work, arguments)
+
+
+def _forget_cache() -> None:
+    """In a forked worker: never touch the parent's SQLite connection (see SQLite's notes on
+    fork); what a worker learns goes back to the parent in its results."""
+    run = _runs[-1]
+    none = Store.none()
+    run.knowledge.store = run.knowledge.files.store = run.memo.store = none
+    if run.layouts is not None:
+        run.layouts.store = none
+
+
+def derive_share(slugs: tuple[str, ...]) -> Derived:
+    """Read each brief of the share and its seed where their bytes changed, and derive the
+    brief's state where what it is derived from changed."""
+    run = _runs[-1]
+    knowledge, sources = run.knowledge, run.sources
+    parsed: dict[str, Parsed] = {}
+    states: dict[str, BriefState] = {}
+    for slug in slugs:
+        source = sources[("brief", slug)]
+        if not _parse(knowledge, source, parsed):
+            continue
+        brief = knowledge.files.record(source)[0]
+        assert isinstance(brief, Brief)
+        seed_source = sources.get(("seed", brief.seed.slug))
+        seed_ok = seed_source is not None and _parse(knowledge, seed_source, parsed)
+        key = brief_key(knowledge, sources, slug, brief.seed.slug, run.names)
+        state = knowledge.briefs.get(slug)
+        if state is not None and state.key == key:
+            continue
+        seed = knowledge.files.record(seed_source)[0] if seed_ok and seed_source else None
+        states[slug] = derive.brief_state(
+            key,
+            brief,
+            seed if isinstance(seed, Seed) else None,
+            run.aliases,
+            run.entities,
+            run.memo,
+        )
+        knowledge.briefs[slug] = states[slug]  # this process's copy, for phase two
+    return Derived(parsed, states)
+
+
+def check_share(checks: Checks) -> dict[str, Checked]:
+    """Check the references of the share's briefs that need it."""
+    run = _runs[-1]
+    checked: dict[str, Checked] = {}
+    for slug, key in checks.briefs:
+        brief = run.knowledge.files.record(run.sources[("brief", slug)])[0]
+        assert isinstance(brief, Brief)
+        problems = derive.references(brief, checks.known, checks.note_ids, run.memo)
+        checked[slug] = Checked(key, problems)
+    return checked
+
+
+def finish_share(task: Task) -> Finished:
+    """Render the share's stale brief pages, and the fragments of its briefs that lists
+    need; send back the Markdown converted on the way, for the cache."""
+    run = _runs[-1]
+    assert run.layouts is not None
+    fragments = derive.Fragments(
+        run.layouts,
+        run.knowledge.store,
+        lambda facet: task.facets.get(facet, ""),
+        task.cards_template,
+        lambda: planner,
+    )
+    planner = Planner(task.index, lambda slug: placed(run, slug), run.memo, fragments)
+    for kind, subject, root, level in task.fragments:
+        if kind == "card":
+            assert isinstance(subject, str)
+            fragments.card(subject, root, level)
+        else:
+            assert isinstance(subject, NoteRef)
+            fragments.entity_note(subject, root)
+    done = Finished()
+    for key, fingerprint in task.pages:
+        done.made.append(render_one(planner, run.layouts, key, fingerprint, run.write))
+    done.fragments.update(fragments.made)
+    done.markdown.update(run.memo.take_fresh())
+    return done
+
+
+def placed(run: Run, slug: str) -> Placed:
+    """A brief read in full with its seed and what was derived from it."""
+    return placed_from(run.knowledge, run.sources, slug)
+
+
+def placed_from(knowledge: Knowledge, sources: Sources, slug: str) -> Placed:
+    """A brief read in full with its seed and what was derived from it."""
+    state = knowledge.briefs[slug]
+    brief = knowledge.files.record(sources[("brief", slug)])[0]
+    seed = knowledge.files.record(sources[("seed", state.seed)])[0]
+    assert isinstance(brief, Brief) and isinstance(seed, Seed)
+    return Placed(brief, seed, state.anchors, state.mentions)
+
+
+def brief_key(knowledge: Knowledge, sources: Sources, slug: str, seed: str, names: str) -> str:
+    """What a brief's state is derived from: its bytes, its seed's, the entities' names."""
+    brief_digest = knowledge.files.digest(sources[("brief", slug)].shown) or ""
+    seed_source = sources.get(("seed", seed))
+    seed_digest = ""
+    if seed_source is not None and parsed_ok(knowledge, seed_source):
+        seed_digest = knowledge.files.digest(seed_source.shown) or ""
+    return digest_text(brief_digest, seed, seed_digest, names)
+
+
+def parsed_ok(knowledge: Knowledge, source: Source) -> bool:
+    """Whether a file, as it is now, parsed into a record."""
+    parsed = knowledge.parsed.get(source.shown)
+    current = knowledge.files.digest(source.shown)
+    return parsed is not None and parsed.ok and parsed.digest == current
+
+
+def _parse(knowledge: Knowledge, source: Source, parsed: dict[str, Parsed]) -> bool:
+    """Parse a file if its bytes changed since it last was; whether it gave a record."""
+    found = knowledge.files.digest(source.shown)
+    if found is None:
+        return False
+    known = knowledge.parsed.get(source.shown)
+    if known is None or known.digest != found:
+        item, problems = knowledge.files.record(source)
+        known = knowledge.parsed[source.shown] = parsed[source.shown] = Parsed(
+            found, item is not None, problems
+        )
+    return known.ok

@@ -1,0 +1,68 @@
+"""Dangling references, checked again only for the briefs whose references may have
+changed: the brief itself, the set of files, or the notes of a brief it links to."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from briefsite.build import derive
+from briefsite.build.briefs import Checks, Crew, Sources
+from briefsite.build.knowledge import Knowledge
+from briefsite.build.memo import MarkdownMemo
+from briefsite.build.recall import Recall
+from briefsite.build.stamps import digest_text
+from briefsite.build.state import BriefState
+from briefsite.errors import Diagnostics
+from briefsite.model import Entity, Topic
+from briefsite.read.sources import Known
+
+
+def briefs_to_check(
+    knowledge: Knowledge, recall: Recall | None, before: Mapping[str, BriefState | None]
+) -> set[str] | None:
+    """The briefs whose references may have changed: those that changed, and those linking
+    to a note of a brief whose notes changed. None: every brief (no recall)."""
+    if recall is None:
+        return None
+    found = set(before)
+    for slug, old in before.items():
+        new = knowledge.briefs.get(slug)
+        if (old.note_ids if old else None) != (new.note_ids if new else None):
+            found |= recall.linkers.get(slug, set())
+    return found
+
+
+def check_references(
+    knowledge: Knowledge,
+    sources: Sources,
+    crew: Crew,
+    known: Known,
+    known_digest: str,
+    scope: set[str] | None,
+    summaries: tuple[Iterable[Entity], Iterable[Topic]],
+    memo: MarkdownMemo,
+    diagnostics: Diagnostics,
+) -> None:
+    """Report every brief's dangling references, checking again only those whose brief,
+    set of files, or linked briefs' notes changed (among `scope`, when given)."""
+    states = knowledge.briefs
+    note_ids = {slug: s.note_ids for slug, s in states.items()}
+    for slug in [s for s in knowledge.checked if s not in states]:
+        knowledge.drop_brief(slug)
+    keys: dict[str, str] = {}
+    for slug in states if scope is None else [s for s in scope if s in states]:
+        key = digest_text(
+            knowledge.files.digest(sources[("brief", slug)].shown) or "",
+            known_digest,
+            *(f"{t}={','.join(sorted(note_ids.get(t, ())))}" for t in states[slug].linked),
+        )
+        checked = knowledge.checked.get(slug)
+        if checked is None or checked.key != key:
+            keys[slug] = key
+    shares = crew.shares(sorted(keys))
+    checks = [Checks(tuple((s, keys[s]) for s in share), known, note_ids) for share in shares]
+    for slug, checked in crew.check(checks).items():
+        knowledge.set_checked(slug, checked)
+    diagnostics.extend(d for slug in states for d in knowledge.checked[slug].problems)
+    entities, topics = summaries
+    diagnostics.extend(derive.summary_references(entities, topics, known, note_ids, memo))

@@ -1,0 +1,162 @@
+"""The pages of a run: which are stale, rendering them, and keeping what rendering gave.
+
+A page is stale when its fingerprint (the digests of its inputs and of its templates) is
+not that of a page already in the output (or, for `check`, of a page rendered before
+without error). With a recall of the last run, only the pages using an input that changed
+get a new fingerprint; the others keep theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from briefsite.build import briefs, derive
+from briefsite.build.briefs import Crew, Task
+from briefsite.build.knowledge import Knowledge
+from briefsite.build.manifest import PageEntry
+from briefsite.build.recall import Recall
+from briefsite.build.render import Made, render_one
+from briefsite.build.stamps import digest_text
+from briefsite.errors import Diagnostics, SourceLocation
+from briefsite.link.graph import NoteRef
+from briefsite.site.inputs import page_inputs
+from briefsite.site.pages import PageKey, Placed, SiteIndex
+from briefsite.site.plan import Planner
+
+# Whether a page made from `fingerprint` is already at `output` (build), or rendered before
+# without error (check): its entry, or None when it must be rendered.
+Fresh = Callable[[str, str], PageEntry | None]
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    """Every page's inputs and fingerprint, and the pages whose fingerprint is new."""
+
+    inputs: dict[str, frozenset[str]]
+    fingerprints: dict[str, str]
+    changed: set[str]  # outputs whose fingerprint was worked out anew in this run
+
+
+def fingerprint(
+    keys: list[PageKey],
+    index: SiteIndex,
+    layouts: derive.Layouts,
+    shown: Mapping[str, str],
+    digests: Mapping[str, str],
+    recall: Recall | None,
+    changed: set[str] | None,
+) -> Fingerprints:
+    """Work out the pages' fingerprints: all of them, or, with a recall and the inputs that
+    changed since it was made (`changed`), those of the pages using any of them."""
+    if recall is None or changed is None:
+        todo = keys
+        inputs: dict[str, frozenset[str]] = {}
+        prints: dict[str, str] = {}
+    else:
+        using = recall.pages_using(changed)
+        todo = [key for key in keys if key.output in using]
+        inputs, prints = recall.inputs, recall.fingerprints
+    for key in todo:
+        found = page_inputs(key, index)
+        if recall is not None and changed is not None:
+            recall.set_inputs(key.output, found)
+        else:
+            inputs[key.output] = found
+        prints[key.output] = digest_text(
+            layouts.template_digest(key.template, shown),
+            *sorted(f"{i}={digests.get(i, '')}" for i in found),
+        )
+    return Fingerprints(inputs, prints, {key.output for key in todo})
+
+
+def render_stale(
+    knowledge: Knowledge,
+    crew: Crew,
+    index: SiteIndex,
+    stale: list[tuple[PageKey, str]],
+    shown: Mapping[str, str],
+    digests: Mapping[str, str],
+) -> list[Made]:
+    """Render the stale pages: brief pages and the fragments lists need by their briefs'
+    owners, then the other pages here, joined from those fragments."""
+    context = crew.run
+    layouts = context.layouts
+    assert layouts is not None
+    cards = layouts.template_digest(derive.CARDS_TEMPLATE, shown)
+    own = [(k, f) for k, f in stale if k.kind == "brief"]
+    others = [(k, f) for k, f in stale if k.kind != "brief"]
+    wanted: list[tuple[str, object, str, int]] = []
+    collect = derive.Fragments(
+        layouts, knowledge.store, lambda f: digests.get(f, ""), cards, _no_planner, wanted
+    )
+    collecting = Planner(index, _no_placed, context.memo, collect)
+    for key, _ in others:
+        collecting.plan(key)
+    by_brief: dict[str, list[tuple[str, object, str, int]]] = {}
+    for item in dict.fromkeys(wanted):
+        by_brief.setdefault(_brief_of(item), []).append(item)
+    by_slug = {k.slug: (k, f) for k, f in own}
+    tasks = []
+    for page_share, fragment_share in zip(
+        crew.shares(sorted(by_slug)), crew.shares(sorted(by_brief)), strict=True
+    ):
+        facets: dict[str, str] = {}
+        for slug in fragment_share:
+            facets.update(knowledge.briefs[slug].facets)
+        tasks.append(
+            Task(
+                pages=tuple(by_slug[slug] for slug in page_share),
+                fragments=tuple(item for slug in fragment_share for item in by_brief[slug]),
+                index=index,
+                facets=facets,
+                cards_template=cards,
+            )
+        )
+    finished = crew.finish(tasks)
+    context.memo.fresh.update(finished.markdown)
+    fragments = derive.Fragments(
+        layouts, knowledge.store, lambda f: digests.get(f, ""), cards, lambda: planner
+    )
+    fragments.made.update(finished.fragments)
+    planner = Planner(index, lambda slug: briefs.placed(context, slug), context.memo, fragments)
+    made = {m.output: m for m in finished.made}
+    made.update((k.output, render_one(planner, layouts, k, f, context.write)) for k, f in others)
+    for name, html in fragments.made.items():
+        knowledge.store.put("fragment", name, html)
+    return [made[key.output] for key, _ in stale]  # in the pages' order, whoever made them
+
+
+def record_made(
+    knowledge: Knowledge, made: list[Made], pages: dict[str, PageEntry], diagnostics: Diagnostics
+) -> list[str]:
+    """Keep what rendering gave; template errors are reported once per template line."""
+    seen: set[SourceLocation] = set()
+    rendered: list[str] = []
+    for page in made:
+        for d in page.problems:
+            if d.location not in seen:
+                seen.add(d.location)
+                diagnostics.extend([d])
+        if page.digest is None:
+            continue
+        pages[page.output] = PageEntry(page.fingerprint, page.digest, page.stamp)
+        knowledge.store.put("page", page.fingerprint, page.digest)  # rendered without error
+        rendered.append(page.output)
+    return rendered
+
+
+def _brief_of(wanted: tuple[str, object, str, int]) -> str:
+    subject = wanted[1]
+    if isinstance(subject, NoteRef):
+        return subject.brief
+    assert isinstance(subject, str)
+    return subject
+
+
+def _no_planner() -> Planner:
+    raise AssertionError("a collecting planner renders no fragment")
+
+
+def _no_placed(slug: str) -> Placed:
+    raise AssertionError(f"a list page read brief {slug} in full")
