@@ -19,6 +19,7 @@ import functools
 import os
 import shutil
 import signal
+import stat
 import tempfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
@@ -80,6 +81,7 @@ class Staging:
         if spare is not None and self.spare_path.is_dir() and not dirty.exists():
             self.path = self.spare_path
             self.base = spare
+            _follow_umask(self.spare_path)
         else:
             shutil.rmtree(self.spare_path, ignore_errors=True)
             self.path = Path(
@@ -214,6 +216,22 @@ class Staging:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(target.parent)
         return target
+
+
+def _follow_umask(spare: Path) -> None:
+    """Give a spare's folders the mode of the current umask, if it was made under another
+    (its files get theirs as they are kept or written). Every folder of a spare has the mode
+    its top folder has, set when it was last staged, so only a changed umask costs a walk."""
+    mode = 0o777 & ~_umask()
+    try:
+        if stat.S_IMODE(os.lstat(spare).st_mode) == mode:
+            return
+    except OSError:
+        return
+    for folder, _, _ in os.walk(spare):
+        with contextlib.suppress(OSError):
+            if stat.S_IMODE(os.lstat(folder).st_mode) != mode:
+                os.chmod(folder, mode)
 
 
 def spare_of(output: Path) -> Path:
