@@ -198,6 +198,7 @@ class Preview:
                     options.poll,
                 )
                 self._announce(server, watch)
+                unsaved = True
                 while True:
                     batch = self.changes.take(timeout=0.5)
                     if batch is not None:
@@ -205,6 +206,13 @@ class Preview:
                         if options.verbose:
                             self.say(f"Changed: {', '.join(sorted(paths))}")
                         self.rebuild(settle, paths)
+                        unsaved = True
+                    elif unsaved:
+                        # What the builder learned is kept in the cache once edits pause for
+                        # half a second, not when serve stops: keeping it after a long
+                        # session took 1.6 s, and a stop must take less than one.
+                        self.builder.persist()
+                        unsaved = False
             except KeyboardInterrupt:
                 self.say("Stopping")
             finally:
