@@ -147,10 +147,10 @@ CASES: list[Case] = [
         "yaml-unclosed-quote",
         {B: 'seed: agency-move\npublished: 2024-05-01\ntitle: "unclosed\n'},
         [
-            Err(
+            Err(  # found at the end of the stream: at the end of the last line, not past it
                 B,
-                4,
-                1,
+                3,
+                17,
                 "invalid YAML: found unexpected end of stream "
                 "(while scanning a quoted scalar at line 3, column 8)",
                 SYNTAX_HINT,
@@ -176,8 +176,8 @@ CASES: list[Case] = [
         [
             Err(
                 B,
-                4,
-                1,
+                3,
+                18,
                 "invalid YAML: did not find expected ',' or ']' "
                 "(while parsing a flow sequence at line 3, column 9)",
                 SYNTAX_HINT,

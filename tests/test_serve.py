@@ -103,11 +103,16 @@ class Events:
         self.connection.close()
 
 
-def _start(root: Path, output: Path, *extra: str) -> Preview:
+def _start(root: Path, output: Path, *extra: str, env: dict[str, str] | None = None) -> Preview:
     command = [sys.executable, str(REPO / "build.py"), "serve", "--project", str(root)]
     command += ["--output", str(output), "--port", "0", *extra]
     process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=root
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=root,
+        env={**os.environ, **(env or {})},
     )
     assert process.stdout is not None
     lines: list[str] = []

@@ -106,6 +106,9 @@ class Boundaries:
         self.ends = sorted({m.start() for m in _WORD_END.finditer(text)})
 
 
+_WINDOWS_AT_ONCE = 4096
+
+
 def _levenshtein() -> Any:
     # Imported when a quote is first not found as it is: most builds place every note
     # exactly and need not load the library at all.
@@ -127,15 +130,22 @@ def approximate(
     m = len(pattern)
     if not m or budget < 0:
         return []
-    windows = [text[s : s + m] for s in bounds.starts]
     from rapidfuzz import process
 
-    hits = process.extract(
-        pattern, windows, scorer=_levenshtein().distance, limit=None, score_cutoff=budget
-    )
-    hits.sort(key=lambda hit: (hit[1], hit[2]))
+    # The windows are cut a bounded number at a time: all at once they took the seed's
+    # size times the pattern's in memory (540 MiB for a 60-character quote in 10 MB).
+    hits: list[tuple[int, int]] = []
+    distance = _levenshtein().distance
+    for first in range(0, len(bounds.starts), _WINDOWS_AT_ONCE):
+        starts = bounds.starts[first : first + _WINDOWS_AT_ONCE]
+        windows = [text[s : s + m] for s in starts]
+        found_here = process.extract(
+            pattern, windows, scorer=distance, limit=None, score_cutoff=budget
+        )
+        hits.extend((int(score), first + index) for _, score, index in found_here)
+    hits.sort()
     found: list[tuple[int, int, int]] = []
-    for _, _, index in hits:
+    for _, index in hits:
         s = bounds.starts[index]
         if any(a - budget <= s < b for a, b, _ in found):
             continue

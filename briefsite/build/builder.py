@@ -130,6 +130,11 @@ class Builder:
                     changed, listing = None, None  # look at everything again
                     if attempt == _RETRIES - 1:
                         raise
+                except KeyboardInterrupt:
+                    # Stopping at once matters more than tidying up: the staged folder (a
+                    # link per page, thousands on a large site) is left for the next run,
+                    # which removes it first; the output itself is whole either way.
+                    raise
                 except BaseException:
                     staging.discard()
                     raise

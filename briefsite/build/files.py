@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING
 from briefsite.build.stamps import FileState, digest, file_state, stamp_of, still_valid
 from briefsite.build.store import Store
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics, SourceLocation
-from briefsite.read.sources import Source, StaticFile, boundary_error, list_sources, outside
+from briefsite.read.sources import (
+    Source,
+    StaticFile,
+    boundary_error,
+    boundary_problem,
+    list_sources,
+    outside,
+)
 from briefsite.read.textfile import read_bytes
 from briefsite.render.layouts import BUILTIN_LAYOUTS, layout_dirs
 
@@ -48,6 +55,8 @@ PACKED_BYTES = 96_000_000
 # when it is parsed (a cold build of a large project would otherwise hold it all).
 FRESH_BYTES = 32_000_000
 _SMALL = ("site", "entity", "topic")
+_BUILTIN_KINDS = ("layout", "static")  # may be briefsite's own files, outside the project
+_BUILTIN_REAL = Path(os.path.realpath(BUILTIN_LAYOUTS))
 
 
 class Torn(Exception):
@@ -145,6 +154,13 @@ class Files:
             known = self.states.get(shown)
             if still_valid(known, stamp):
                 return
+            # Listed files were inside the project, but a watcher's hint skips the listing:
+            # a file replaced by a symlink since then is caught here, before it is read.
+            target = outside(self.root, path)
+            if target is not None and not _builtin(kind, target):
+                self.states.pop(shown, None)
+                self.problems[shown] = boundary_problem(shown, target)
+                return
             if stamp[1] > MAX_BYTES[kind]:
                 self.states.pop(shown, None)
                 self.problems[shown] = _too_large(shown, kind, stamp[1])
@@ -219,6 +235,10 @@ class Files:
         self._packed_bytes += len(packed)
         while self._packed_bytes > PACKED_BYTES:
             self._packed_bytes -= len(self._packed.popitem(last=False)[1])
+
+
+def _builtin(kind: str, real: Path) -> bool:
+    return kind in _BUILTIN_KINDS and (real == _BUILTIN_REAL or _BUILTIN_REAL in real.parents)
 
 
 def _too_large(shown: str, kind: str, size: int) -> Diagnostic:

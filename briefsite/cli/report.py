@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from briefsite.errors import Diagnostic
-from briefsite.read.sources import outside
-from briefsite.read.textfile import newlines
+from briefsite.read.sources import SourceLines
 
 if TYPE_CHECKING:
     from briefsite.build.steps import Run
@@ -20,35 +19,18 @@ class UsageError(Exception):
 
 def print_diagnostics(diagnostics: Sequence[Diagnostic], root: Path, stream: TextIO) -> None:
     """Print diagnostics compiler-style, each with the offending source line when known."""
-    lines_of: dict[str, list[str] | None] = {}
+    lines = SourceLines(root)
     for d in diagnostics:
         head, _, hint = d.format().partition("\n")
         print(head, file=stream)
-        source = _source_line(root, d.location.path, d.location.line, lines_of)
+        source = lines.line(d.location.path, d.location.line)
         if source is not None:
             gutter = str(d.location.line)
-            print(f" {gutter} | {source}", file=stream)
+            print(f" {gutter} | {source.expandtabs(1)}", file=stream)
             caret_col = max(d.location.col - 1, 0)
             print(f" {' ' * len(gutter)} | {' ' * caret_col}^", file=stream)
         if hint:
             print(hint, file=stream)
-
-
-def _source_line(
-    root: Path, path: str, line: int, cache: dict[str, list[str] | None]
-) -> str | None:
-    if path not in cache and outside(root, root / path) is not None:
-        cache[path] = None  # never quote a file the project only links to
-    if path not in cache:
-        try:
-            text = (root / path).read_text("utf-8-sig", errors="replace")
-            cache[path] = newlines(text).split("\n")  # lines as editors count them
-        except (OSError, UnicodeDecodeError):
-            cache[path] = None
-    lines = cache[path]
-    if lines is None or not 0 < line <= len(lines):
-        return None
-    return lines[line - 1].expandtabs(1)
 
 
 def count(number: int, noun: str) -> str:

@@ -29,6 +29,8 @@ URL_SCHEMES = frozenset({"http", "https", "mailto"})
 # (nh3 escapes "<" in text), so these match real link targets only.
 _ROOTED_HREF = re.compile(r'<a href="/(?!/)')
 _NOTE_HREF = '<a href="#'
+# Browsers drop leading spaces and controls from a URL and read `\` as `/` in web addresses.
+_OTHER_HOST = re.compile(r"[\x00-\x20]*[/\\]{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +62,14 @@ def parse_target(href: str) -> LinkTarget | None:
     return LinkTarget(scheme, slug, fragment, href)  # type: ignore[arg-type]
 
 
+def _as_https(href: str) -> str:
+    """A scheme-relative link (`//host/path`, or a spelling with backslashes that browsers
+    read the same way) as the https address it leads to: it is a link to another site,
+    shown and printed as one, and never taken for a path of this site."""
+    rest = _OTHER_HOST.sub("", href, count=1)
+    return "https://" + rest.replace("\\", "/")
+
+
 def target_path(target: LinkTarget) -> str:
     """The root-absolute path a target is published at (its fragment included)."""
     if target.kind == "note":
@@ -75,10 +85,13 @@ class _LinkRewriter(Treeprocessor):
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter("a"):
-            target = parse_target(element.get("href", ""))
+            href = element.get("href", "")
+            target = parse_target(href)
             if target is not None:
                 self.found.append(target)
                 element.set("href", target_path(target))
+            elif _OTHER_HOST.match(href):
+                element.set("href", _as_https(href))
 
 
 class Markdown(Protocol):

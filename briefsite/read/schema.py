@@ -27,6 +27,7 @@ class Scalar:
     minimum: int | None = None
     pattern: re.Pattern[str] | None = None
     pattern_hint: str = ""
+    max_chars: int | None = None  # below the limit on every value (MAX_SCALAR_CHARS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,10 @@ MARKDOWN = Scalar("markdown")
 DATE = Scalar("date")
 SLUG = Scalar("slug", pattern=SLUG_RE, pattern_hint=SLUG_HINT)
 URL = Scalar("url")
+# A quote not found as written is matched approximately at every word of the seed, at a
+# cost that grows with its length: a 340-character quote missing from a 10 MB seed took 30 s
+# to check (20 s more than one found), a 60-character one 15 s. A passage, not a page.
+SELECTOR = Scalar("string", max_chars=1_000)
 
 CITATION = Mapping(
     "source",
@@ -93,9 +98,9 @@ ANNOTATION = Mapping(
     "annotation",
     (
         Field("id", SLUG, "Unique in the brief; the note's URL fragment.", required=True),
-        Field("quote", STRING, "The passage of the seed the note is about.", required=True),
-        Field("prefix", STRING, "Text just before the quote, to choose among repeats."),
-        Field("suffix", STRING, "Text just after the quote, to choose among repeats."),
+        Field("quote", SELECTOR, "The passage of the seed the note is about.", required=True),
+        Field("prefix", SELECTOR, "Text just before the quote, to choose among repeats."),
+        Field("suffix", SELECTOR, "Text just after the quote, to choose among repeats."),
         Field("occurrence", Scalar("integer", minimum=1), "Which repeat of the quote (1-based)."),
         Field(
             "start",
@@ -229,4 +234,6 @@ def _schema(spec: Spec) -> dict[str, Any]:
         return {"type": "string", "format": "uri", "pattern": "^https?://"}
     if spec.pattern is not None:
         return {"type": "string", "pattern": f"^{spec.pattern.pattern}$"}
+    if spec.max_chars is not None:
+        return {"type": "string", "minLength": 1, "maxLength": spec.max_chars}
     return {"type": "string", "minLength": 1}

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from briefsite.errors import Diagnostics, SourceLocation
+from briefsite.errors import Diagnostic, Diagnostics, SourceLocation
+from briefsite.read.textfile import newlines
 
 # A slug: lowercase letters, digits and single hyphens. File names and references are slugs.
 SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -90,13 +91,48 @@ def outside(root: Path, path: Path) -> Path | None:
     return None if real == root or root in real.parents else real
 
 
-def boundary_error(shown: str, target: Path, diagnostics: Diagnostics) -> None:
-    """Report a symlink that leads out of the project."""
-    diagnostics.error(
+class SourceLines:
+    """Lines of project files, read once each, to quote the line a message points at. A
+    file that lies outside the project (through a symlink) is never read, so never quoted."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(os.path.realpath(root))
+        self._files: dict[str, list[str] | None] = {}
+
+    def line(self, shown: str, number: int) -> str | None:
+        """Line `number` (1-based, counted as editors count lines) of a file, if it can be
+        quoted."""
+        if shown not in self._files:
+            self._files[shown] = self._read(shown)
+        lines = self._files[shown]
+        if lines is None or not 0 < number <= len(lines):
+            return None
+        return lines[number - 1]
+
+    def _read(self, shown: str) -> list[str] | None:
+        path = self.root / shown
+        if outside(self.root, path) is not None:
+            return None
+        try:
+            text = path.read_bytes().decode("utf-8-sig", errors="replace")
+        except OSError:
+            return None
+        return newlines(text).split("\n")
+
+
+def boundary_problem(shown: str, target: Path) -> Diagnostic:
+    """The error for a symlink that leads out of the project: it names the link and its
+    target, and nothing of what the target holds."""
+    return Diagnostic(
         SourceLocation(shown),
         f"symlink to a file outside the project: {shown} -> {target}",
         "copy the file into the project, or link to a file inside it",
     )
+
+
+def boundary_error(shown: str, target: Path, diagnostics: Diagnostics) -> None:
+    """Report a symlink that leads out of the project."""
+    diagnostics.extend([boundary_problem(shown, target)])
 
 
 def list_sources(root: Path, diagnostics: Diagnostics) -> list[Source]:

@@ -13,6 +13,7 @@ import yaml
 from briefsite.errors import BriefsiteError, Diagnostics, SourceLocation, did_you_mean
 from briefsite.model import Ref, Text
 from briefsite.read.schema import ListOf, Mapping, Scalar, Spec
+from briefsite.read.yaml_bounds import bound, mask_breaks
 
 try:  # libyaml's loader is several times faster; fall back to pure Python where it is absent
     from yaml import CSafeLoader as _BaseLoader
@@ -45,6 +46,8 @@ class _Loader(_BaseLoader):
 
 
 _T = TypeVar("_T")
+
+
 _DECIMAL = re.compile(r"[+-]?[0-9]+")
 
 
@@ -117,6 +120,15 @@ class Record:
         return [v.data for v in self.items(key) if isinstance(v.data, Record) and v.data.complete]
 
 
+def _web_address(raw: str) -> bool:
+    """Whether a URL is an http or https address with a host."""
+    try:
+        parts = urlsplit(raw)
+    except ValueError:  # e.g. a bracketed host that is not an IPv6 address
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc)
+
+
 def _text(value: Value) -> Text:
     return Text(str(value.data), value.at, value.block_indent, value.inline_col)
 
@@ -124,12 +136,15 @@ def _text(value: Value) -> Text:
 def load_yaml(text: str, shown: str, spec: Mapping, diagnostics: Diagnostics) -> Record | None:
     """Parse one YAML document and check it against `spec`; problems go to `diagnostics`."""
     lines = text.split("\n")
+    masked, unmask = mask_breaks(text)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(masked, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         raise _syntax_error(exc, shown, lines) from exc
     except yaml.YAMLError as exc:
         raise BriefsiteError.at(SourceLocation(shown), f"invalid YAML: {exc}") from exc
+    if node is not None:
+        bound(node, masked, shown, unmask)
     if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL):
         diagnostics.error(
             SourceLocation(shown),
@@ -145,7 +160,9 @@ def load_yaml(text: str, shown: str, spec: Mapping, diagnostics: Diagnostics) ->
 
 def _syntax_error(exc: yaml.MarkedYAMLError, shown: str, lines: list[str]) -> BriefsiteError:
     mark = exc.problem_mark or exc.context_mark
-    at = SourceLocation(shown, mark.line + 1, mark.column + 1) if mark else SourceLocation(shown)
+    if exc.context_mark is not None and exc.problem == "could not find expected ':'":
+        mark = exc.context_mark  # the key that lacks its colon, not where the scan gave up
+    at = _within(shown, lines, mark) if mark else SourceLocation(shown)
     tab = _indenting_tab(lines, mark.line if mark else -1)
     if tab is not None:
         return BriefsiteError.at(
@@ -167,6 +184,15 @@ def _syntax_error(exc: yaml.MarkedYAMLError, shown: str, lines: list[str]) -> Br
     return BriefsiteError.at(
         at, message, "check indentation, colons and quotes; quote text that contains ': ' or '#'"
     )
+
+
+def _within(shown: str, lines: list[str], mark: yaml.Mark) -> SourceLocation:
+    """A mark's location, moved back to the end of the last line when the parser reports it
+    past the end of the file (an error found only at the end of the stream)."""
+    count = len(lines) - 1 if len(lines) > 1 and lines[-1] == "" else len(lines)
+    if mark.line + 1 > count:
+        return SourceLocation(shown, count, len(lines[count - 1]) + 1)
+    return SourceLocation(shown, mark.line + 1, mark.column + 1)
 
 
 def _indenting_tab(lines: list[str], problem_line: int) -> tuple[int, int] | None:
@@ -313,6 +339,13 @@ class _Checker:
         if not raw.strip():
             self.error(node, f"{what} must not be empty")
             return None
+        if spec.max_chars is not None and len(raw) > spec.max_chars:
+            self.error(
+                node,
+                f"{what} is too long: {len(raw):,} characters, at most {spec.max_chars:,}",
+                "quote the passage itself, not the text around it",
+            )
+            return None
         if spec.kind == "date":
             return self.date(node, raw, what)
         if spec.kind == "enum" and raw not in spec.choices:
@@ -322,15 +355,13 @@ class _Checker:
         if spec.pattern is not None and not spec.pattern.fullmatch(raw):
             self.error(node, f"{what} '{raw}' is not valid: use {spec.pattern_hint}")
             return None
-        if spec.kind == "url":
-            parts = urlsplit(raw)
-            if parts.scheme not in ("http", "https") or not parts.netloc:
-                self.error(
-                    node,
-                    f"{what} '{raw}' is not a web address",
-                    "use a full URL starting with https:// or http://",
-                )
-                return None
+        if spec.kind == "url" and not _web_address(raw):
+            self.error(
+                node,
+                f"{what} '{raw}' is not a web address",
+                "use a full URL starting with https:// or http://",
+            )
+            return None
         if node.style == "|":
             return Value(raw, at, block_indent=self.block_indent(node))
         return Value(raw, at, inline_col=self.inline_col(node, raw))

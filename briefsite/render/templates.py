@@ -141,7 +141,10 @@ def _located(
             f"template error while rendering {target}: {exc}",
             "layouts may read the values they are given, not Python internals",
         )
-    if isinstance(exc, (jinja2.TemplateError, TypeError, ValueError, AttributeError)):
+    # OverflowError: a range past the sandbox's cap; RecursionError: a macro that calls
+    # itself without end. Both are the layout's doing, not a bug of briefsite.
+    errors = (jinja2.TemplateError, TypeError, ValueError, AttributeError, OverflowError)
+    if isinstance(exc, (*errors, RecursionError)):
         return BriefsiteError.at(
             _failing_line(exc, project), f"template error while rendering {target}: {exc}"
         )

@@ -1,27 +1,32 @@
-"""The preview server: the last good site from memory, live reload over Server-Sent Events.
+"""What the preview serves: the last good site, its errors, and the events open pages hear.
 
-Pages are served from the builder's in-memory copy of the last good site, swapped whole
-after each successful build, so a request never sees a half-written page and nothing on
-disk (symlinks included) is reachable by a crafted path. The reload script is added to
-HTML responses here, never to the files a build writes.
+Pages are served from the files of the last good build, named by the build itself and
+swapped whole after each successful build, so a request never sees a half-written page and
+nothing else on disk (symlinks included) is reachable by a crafted path. The reload script
+is added to HTML responses here, never to the files a build writes. How requests arrive
+and responses leave is `connections.py`'s business; nothing here knows of sockets.
 """
 
 from __future__ import annotations
 
 import json
 import mimetypes
-import queue
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 PREFIX = "/__briefsite/"
+EVENTS_PATH = PREFIX + "events"
+STATUS_PATH = PREFIX + "status"
+# What a built site keeps in memory once served: every page of a large project, not its
+# largest static files, which are read from disk each time.
+KEEP_BYTES = 64 * 1024 * 1024
+KEEP_ONE_BYTES = 1024 * 1024
 CLIENT_SCRIPT = (Path(__file__).resolve().parent / "livereload.js").read_text(encoding="utf-8")
-HEARTBEAT_SECONDS = 15.0
 _NO_SITE = (
     b"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>No site yet</title>"
     b"</head><body><main><h1>No site yet</h1><p>The first build failed; the errors are listed "
@@ -30,20 +35,30 @@ _NO_SITE = (
 
 
 class OutputSite(Mapping[str, bytes]):
-    """The files of a built output folder, read from disk when asked for; only the files the
-    build made can be named (the output is replaced whole by each build, never edited)."""
+    """The files of a built output folder, read from disk when first asked for and then kept
+    in memory up to a bound; only the files the build made can be named (the output is
+    replaced whole by each build, never edited, and each build gets a new OutputSite)."""
 
     def __init__(self, folder: Path, files: frozenset[str]) -> None:
         self.folder = folder
         self.files = files
+        self._kept: dict[str, bytes] = {}
+        self._kept_bytes = 0
 
     def __getitem__(self, key: str) -> bytes:
+        found = self._kept.get(key)
+        if found is not None:
+            return found
         if key not in self.files:
             raise KeyError(key)
         try:
-            return (self.folder / key).read_bytes()
+            data = (self.folder / key).read_bytes()
         except OSError as exc:  # replaced by a newer build between lookup and read
             raise KeyError(key) from exc
+        if len(data) <= KEEP_ONE_BYTES and self._kept_bytes + len(data) <= KEEP_BYTES:
+            self._kept[key] = data
+            self._kept_bytes += len(data)
+        return data
 
     def __contains__(self, key: object) -> bool:
         return key in self.files
@@ -54,9 +69,19 @@ class OutputSite(Mapping[str, bytes]):
     def __len__(self) -> int:
         return len(self.files)
 
+    def in_memory(self, key: str) -> bool:
+        """Whether a file can be had without reading the disk."""
+        return key in self._kept
+
+
+Event = tuple[str, str] | None  # (name, JSON data) for an open page, or None: stream ends
+Listener = Callable[[Event], None]
+
 
 class SiteState:
-    """What the server shows: the site, its version, the current errors, and who listens."""
+    """What the server shows: the site, its version, the current errors, and who listens.
+    Shared by the builder's thread and the server's: every method may be called from
+    either."""
 
     def __init__(self, nonce: str) -> None:
         self._lock = threading.Lock()
@@ -64,7 +89,7 @@ class SiteState:
         self._version = f"{nonce}-0"
         self._count = 0
         self._errors: list[dict[str, Any]] = []
-        self._listeners: set[queue.Queue[tuple[str, str] | None]] = set()
+        self._listeners: set[Listener] = set()
         self._nonce = nonce
         self.builds = 0
         self.closed = threading.Event()
@@ -94,29 +119,36 @@ class SiteState:
             self._errors = errors
             self._broadcast("errors", {"version": self._version, "errors": errors})
 
-    def listen(self) -> queue.Queue[tuple[str, str] | None]:
-        """A queue that receives every event from now on."""
-        events: queue.Queue[tuple[str, str] | None] = queue.Queue()
+    def listen(self, listener: Listener) -> None:
+        """Call `listener` with every event from now on (it must not block)."""
         with self._lock:
-            self._listeners.add(events)
-        return events
+            self._listeners.add(listener)
 
-    def forget(self, events: queue.Queue[tuple[str, str] | None]) -> None:
-        """Stop sending events to a queue."""
+    def forget(self, listener: Listener) -> None:
+        """Stop sending events to a listener."""
         with self._lock:
-            self._listeners.discard(events)
+            self._listeners.discard(listener)
 
     def close(self) -> None:
         """Tell every event stream to end."""
         self.closed.set()
         with self._lock:
-            for events in self._listeners:
-                events.put(None)
+            for listener in self._listeners:
+                listener(None)
 
     def _broadcast(self, name: str, data: dict[str, Any]) -> None:
         text = json.dumps(data)
-        for events in self._listeners:
-            events.put((name, text))
+        for listener in self._listeners:
+            listener((name, text))
+
+
+def path_of(target: str) -> str | None:
+    """The path of a request target, or None for one that is not a URL at all (a bracketed
+    host that is no IPv6 address: urlsplit raises on it)."""
+    try:
+        return urlsplit(target).path
+    except ValueError:
+        return None
 
 
 def resolve(site: Mapping[str, bytes], raw_path: str) -> tuple[str, str | None]:
@@ -125,7 +157,9 @@ def resolve(site: Mapping[str, bytes], raw_path: str) -> tuple[str, str | None]:
     Only keys of the in-memory site can ever be served; a path with `..`, `.`, a NUL or a
     backslash in any (decoded) segment is missing, whatever it would point at on disk.
     """
-    path = urlsplit(raw_path).path
+    path = path_of(raw_path)
+    if path is None:
+        return "missing", None
     decoded = unquote(path)
     segments = decoded.split("/")
     if any(s in (".", "..") or "\x00" in s or "\\" in s for s in segments):
@@ -158,96 +192,58 @@ def inject(html: bytes, version: str) -> bytes:
     return html[:at] + tag + html[at:] if at >= 0 else html + tag
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: PreviewServer
-    protocol_version = "HTTP/1.1"
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A whole response: status, headers (Content-Length aside) and body."""
 
-    def log_message(self, format: str, *args: Any) -> None:
-        if self.server.verbose:
-            super().log_message(format, *args)
-
-    def do_HEAD(self) -> None:
-        self._respond(head=True)
-
-    def do_GET(self) -> None:
-        if self.path.startswith(PREFIX + "events"):
-            self._events()
-        elif self.path.startswith(PREFIX + "status"):
-            _, version, errors = self.server.state.snapshot()
-            body = json.dumps(
-                {"version": version, "builds": self.server.state.builds, "errors": errors}
-            ).encode()
-            self._send(HTTPStatus.OK, "application/json", body)
-        else:
-            self._respond(head=False)
-
-    def _respond(self, head: bool) -> None:
-        site, version, _ = self.server.state.snapshot()
-        kind, key = resolve(site, self.path)
-        if kind == "redirect" and key is not None:
-            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-            self.send_header("Location", key)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        status = HTTPStatus.OK
-        if kind == "missing" or key is None:
-            status, key = HTTPStatus.NOT_FOUND, "404.html"
-        body = site.get(key) or (_NO_SITE if not site else b"Not found")
-        ctype = content_type(key) if key in site else "text/html; charset=utf-8"
-        if ctype.startswith("text/html"):
-            body = inject(body, version)
-        self._send(status, ctype, body, head)
-
-    def _send(self, status: HTTPStatus, ctype: str, body: bytes, head: bool = False) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.end_headers()
-        if not head:
-            self.wfile.write(body)
-
-    def _events(self) -> None:
-        state = self.server.state
-        events = state.listen()
-        try:
-            self.send_response(HTTPStatus.OK)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-store")
-            self.send_header("Connection", "close")
-            self.end_headers()
-            _, version, errors = state.snapshot()
-            hello = json.dumps({"version": version, "errors": errors})
-            self.wfile.write(f"retry: 500\nevent: hello\ndata: {hello}\n\n".encode())
-            self.wfile.flush()
-            while not state.closed.is_set():
-                try:
-                    item = events.get(timeout=HEARTBEAT_SECONDS)
-                except queue.Empty:
-                    self.wfile.write(b": ping\n\n")
-                    self.wfile.flush()
-                    continue
-                if item is None:
-                    break
-                name, data = item
-                self.wfile.write(f"event: {name}\ndata: {data}\n\n".encode())
-                self.wfile.flush()
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the page was closed or reloaded
-        finally:
-            state.forget(events)
-            self.close_connection = True
+    status: HTTPStatus
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
 
 
-class PreviewServer(ThreadingHTTPServer):
-    """A threaded HTTP server whose handler threads are joined on close."""
+def is_events(target: str) -> bool:
+    """Whether a request target asks for the live-reload event stream."""
+    return path_of(target) == EVENTS_PATH
 
-    daemon_threads = False
-    block_on_close = True
 
-    def __init__(self, address: tuple[str, int], state: SiteState, verbose: bool) -> None:
-        self.state = state
-        self.verbose = verbose
-        super().__init__(address, _Handler)
+def route(state: SiteState, target: str) -> Reply:
+    """The response to GET `target` (HEAD sends its headers alone); every path but the
+    event stream. It reads the file it serves, so it is called off the server's loop."""
+    if path_of(target) == STATUS_PATH:
+        _, version, errors = state.snapshot()
+        report = {"version": version, "builds": state.builds, "errors": errors}
+        return _reply(HTTPStatus.OK, "application/json", json.dumps(report).encode())
+    site, version, _ = state.snapshot()
+    kind, key = resolve(site, target)
+    if kind == "redirect" and key is not None:
+        return Reply(HTTPStatus.MOVED_PERMANENTLY, (("Location", key),), b"")
+    status = HTTPStatus.OK
+    if kind == "missing" or key is None:
+        status, key = HTTPStatus.NOT_FOUND, "404.html"
+    body = site.get(key) or (_NO_SITE if not site else b"Not found")
+    ctype = content_type(key) if key in site else "text/html; charset=utf-8"
+    if ctype.startswith("text/html"):
+        body = inject(body, version)
+    return _reply(status, ctype, body)
+
+
+def reads_disk(state: SiteState, target: str) -> bool:
+    """Whether answering GET `target` reads a file from disk; the server does that off its
+    loop, and everything else on it (a hand-over to another thread costs more)."""
+    site, _, _ = state.snapshot()
+    if not isinstance(site, OutputSite) or path_of(target) == STATUS_PATH:
+        return False
+    kind, key = resolve(site, target)
+    if kind == "redirect":
+        return False
+    key = key if kind == "file" and key is not None else "404.html"
+    return key in site and not site.in_memory(key)
+
+
+def _reply(status: HTTPStatus, ctype: str, body: bytes) -> Reply:
+    headers = (
+        ("Content-Type", ctype),
+        ("Cache-Control", "no-store"),
+        ("X-Content-Type-Options", "nosniff"),
+    )
+    return Reply(status, headers, body)

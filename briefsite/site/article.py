@@ -10,6 +10,7 @@ passages start in it, so that a layout can set them beside (or under) that block
 
 from __future__ import annotations
 
+import bisect
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -83,15 +84,32 @@ def render_article(
     """Return the article's blocks and, for each note, the id of its first segment."""
     first_segment: dict[str, str] = {}
     blocks: list[ArticleBlock] = []
+    # Each block is given only the spans and mentions that reach into it, found by walking
+    # the blocks in text order, so that time grows with the seed, not with its square.
+    # Mentions are in text order and never overlap: those of a block are one slice.
+    mention_starts = [m.start for m in mentions]
+    mention_ends = [m.end for m in mentions]
+    by_start = sorted(range(len(spans)), key=lambda i: spans[i].start)
+    waiting = 0
+    active: list[int] = []
     for block in seed.blocks:
+        while waiting < len(by_start) and spans[by_start[waiting]].start < block.end:
+            active.append(by_start[waiting])
+            waiting += 1
+        active = [i for i in active if spans[i].end > block.start]
+        near = mentions[
+            bisect.bisect_right(mention_ends, block.start) : bisect.bisect_left(
+                mention_starts, block.end
+            )
+        ]
         tag = _BLOCK_TAGS[block.kind]
         css = f' class="{block.kind}"' if block.kind != "paragraph" else ""
         parts = [f"<{tag}{css}>"]
         starting_here: list[str] = []
-        for segment in segment_block(block, spans):
+        for segment in segment_block(block, [spans[i] for i in sorted(active)]):
             if not segment.notes:
                 parts.append(
-                    _with_mentions(seed.text, segment.start, segment.end, mentions, entity_url)
+                    _with_mentions(seed.text, segment.start, segment.end, near, entity_url)
                 )
                 continue
             starting = [s for s in segment.notes if s.start == segment.start]
@@ -102,7 +120,7 @@ def render_article(
                 for span in starting:
                     first_segment[span.note_id] = anchor
                     starting_here.append(span.note_id)
-            parts.append(_mark(seed.text, segment, id_attr, starting, mentions, entity_url))
+            parts.append(_mark(seed.text, segment, id_attr, starting, near, entity_url))
             for span in segment.notes:
                 if span.end == segment.end:
                     parts.append(_ref(span))

@@ -8,10 +8,10 @@ from typing import Protocol
 
 from markupsafe import Markup
 
-from briefsite.anchor.anchoring import reading_order
+from briefsite.anchor.anchoring import Anchor, Unplaced, reading_order
 from briefsite.anchor.selectors import source_changed
 from briefsite.link.graph import NoteRef
-from briefsite.model import RATINGS, Annotation, Text, Verdict, count_by_type, newest_first
+from briefsite.model import RATINGS, Annotation, Brief, Text, Verdict, count_by_type, newest_first
 from briefsite.read.markup import Markdown, localize
 from briefsite.site.article import Span, mentioned_in, render_article
 from briefsite.site.describe import describe
@@ -40,6 +40,9 @@ from briefsite.site.views import (
     TypeCount,
     VerdictView,
 )
+
+# A brief's record and its notes' places, and the numbered spans made of them.
+SpansOf = tuple[Brief, tuple[Anchor | Unplaced, ...], list[tuple[Annotation, Span]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +89,7 @@ class Planner:
         self.placed = placed
         self.markdown = markdown
         self.fragments = fragments
+        self._spans: SpansOf | None = None
 
     def plan(self, key: PageKey) -> Page:
         """Plan the page named by `key`."""
@@ -107,11 +111,18 @@ class Planner:
 
     def spans(self, placed: Placed) -> list[tuple[Annotation, Span]]:
         """The brief's placed notes in reading order, numbered."""
+        # Kept for the brief last asked about (a Placed is made anew for each ask, of the
+        # same records): an entity page asks once per note.
+        kept = self._spans
+        if kept is not None and kept[0] is placed.brief and kept[1] is placed.anchors:
+            return kept[2]
         notes = {n.id: n for n in placed.brief.annotations}
-        return [
+        spans = [
             (notes[a.note_id], Span(a.note_id, notes[a.note_id].type, i, a.start, a.end))
             for i, a in enumerate(reading_order(placed.anchors), start=1)
         ]
+        self._spans = (placed.brief, placed.anchors, spans)
+        return spans
 
     def html(
         self,

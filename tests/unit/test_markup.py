@@ -133,7 +133,21 @@ def test_localize_leaves_external_and_protocol_relative_links(renderer: Markdown
     html = renderer.render("[a](https://e.org/p) [b](//cdn.example.org/x)").html
     out = localize(html, "../../", "b1", None)
     assert 'href="https://e.org/p"' in out
-    assert 'href="//cdn.example.org/x"' in out
+    assert 'href="https://cdn.example.org/x"' in out
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["//evil.example/x", "/\\evil.example/x", "\\/evil.example/x", "<  //evil.example/x>"],
+)
+def test_a_link_to_another_host_is_an_external_link_however_written(
+    renderer: MarkdownRenderer, written: str
+) -> None:
+    # Browsers read each of these as a link to evil.example: it must never pass for a path
+    # of this site (and be made relative), and it is written out as the address it is.
+    html = renderer.render(f"[see]({written})").html
+    assert html == '<p><a href="https://evil.example/x">see</a></p>'
+    assert localize(html, "../../", None, None) == html
 
 
 def test_localize_end_to_end_from_markdown(renderer: MarkdownRenderer) -> None:

@@ -40,6 +40,7 @@ GOLDEN = Path(__file__).resolve().parent.parent / "fixtures" / "golden"
         ("/briefs%2f..%2f/index.html", ("missing", None)),
         ("/index.html%00.css", ("missing", None)),
         ("/briefs\\x/", ("missing", None)),
+        ("//[x/", ("missing", None)),  # not a URL at all: urlsplit raises on it
     ],
 )
 def test_request_paths_resolve_only_to_files_of_the_site(

@@ -470,7 +470,8 @@ def test_text_that_does_not_map_to_columns_locates_at_its_start(style: str) -> N
 
 def test_syntax_error_is_located_and_names_the_problem() -> None:
     d = _raises("seed: s\npublished: [2024-01-01\n")
-    assert d.location.line == 3
+    # Found at the end of the stream, reported at the end of the last line, not past it.
+    assert (d.location.line, d.location.col) == (2, 23)
     assert d.message.startswith("invalid YAML: ")
     assert "flow sequence" in d.message
     assert "line 2, column 12" in d.message
