@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+# How the command line is started, as messages and hints spell it (see build.py).
+COMMAND = "./build.py"
 _MAX_CHOICES = 12
 
 

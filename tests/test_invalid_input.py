@@ -1476,7 +1476,7 @@ FUZZY = [
         "quote is not in seed 'agency-move' as written; placed on the closest passage, "
         "seeds/agency-move.txt:7:33 (97% similar, score 0.97)",
         "the seed reads: explained the cost {+--+} or the plan\n"
-        "paste these selectors, or run `python build.py anchor --write`:\n"
+        "paste these selectors, or run `./build.py anchor --write`:\n"
         '  quote: "explained the cost -- or the plan"\n'
         '  prefix: "Critics said the Agency had not"\n'
         '  suffix: "."',
@@ -1489,7 +1489,7 @@ FUZZY = [
         "quote is not in seed 'agency-move' as written; placed on the closest passage, "
         "seeds/agency-move.txt:7:14 (96% similar, score 0.96)",
         "the seed reads: the Agency had not [-explaned-] {+explained+}\n"
-        "paste these selectors, or run `python build.py anchor --write`:\n"
+        "paste these selectors, or run `./build.py anchor --write`:\n"
         '  quote: "the Agency had not explained"\n'
         '  prefix: "help,\\"the director said. Critics said"\n'
         '  suffix: "the cost -- or the plan."',

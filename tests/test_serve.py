@@ -297,7 +297,8 @@ def test_a_port_in_use_is_reported_with_a_free_one(tmp_path: Path) -> None:
     assert result.returncode == 2
     message = result.stderr.strip().splitlines()[-1]
     assert re.fullmatch(
-        rf"build.py: error: port {port} on 127.0.0.1 is already in use; try --port \d+, "
+        rf"\./build\.py: error: port {port} on 127\.0\.0\.1 is already in use; try "
+        r"`\./build\.py serve --port (\d+)` \(with make: `make serve PORT=\1`\), "
         r"or --port 0 to pick a free one",
         message,
     ), result.stderr

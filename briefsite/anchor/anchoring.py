@@ -28,7 +28,7 @@ from briefsite.anchor.reanchor import (
     score,
 )
 from briefsite.anchor.selectors import paste_lines, seed_sha256, selectors_for, word_diff, yaml_str
-from briefsite.errors import Diagnostics
+from briefsite.errors import COMMAND, Diagnostics
 from briefsite.model import Annotation, Brief, Seed
 
 # How many words of context the ambiguity hint may offer before falling back to occurrence.
@@ -207,7 +207,7 @@ def _anchor_fuzzy(
             "\n".join(
                 [
                     f"the seed reads: {word_diff(note.quote, found)}",
-                    "paste these selectors, or run `python build.py anchor --write`:",
+                    f"paste these selectors, or run `{COMMAND} anchor --write`:",
                     *(f"  {line}" for line in paste_lines(fix)),
                 ]
             ),
@@ -284,7 +284,7 @@ def _report_changed(
             [
                 summary,
                 *(f"  {line}" for line in lines),
-                f"check the notes, then run `python build.py anchor {brief.slug} --write`",
+                f"check the notes, then run `{COMMAND} anchor {brief.slug} --write`",
             ]
         ),
     )

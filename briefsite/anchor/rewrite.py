@@ -1,4 +1,4 @@
-"""`build.py anchor`: record each note's selectors and the seed's hash in its brief file.
+"""`./build.py anchor`: record each note's selectors and the seed's hash in its brief file.
 
 The file is edited in place by targeted text edits at the positions PyYAML reports: only the
 values of `quote` (for a fuzzy fix), `prefix`, `suffix`, `start`, `occurrence` (removed, as

@@ -1,4 +1,4 @@
-"""The command line: `python build.py [build|check] [options]`."""
+"""The command line: `./build.py [build|check|anchor|serve|new|schema] [options]`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from briefsite.cli.commands import (
     check_command,
 )
 from briefsite.cli.report import UsageError
+from briefsite.errors import COMMAND
 from briefsite.workers import default_jobs
 
 COMMANDS = ("build", "check", "anchor", "serve")
@@ -50,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
     loudness.add_argument("-v", "--verbose", action="store_true", help="print more detail")
 
     parser = argparse.ArgumentParser(
-        prog="build.py",
+        prog=COMMAND,
         description="Build a site of annotated policy briefs from seeds/ and content/.",
         epilog="Without a command, `build` is run. Exit codes: 0 ok, 1 content errors, "
         "2 usage errors, 70 internal error.",
@@ -141,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve_command(root, args)
         return build_command(root, args)
     except UsageError as exc:
-        print(f"build.py: error: {exc}", file=sys.stderr)
+        print(f"{COMMAND}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -151,7 +152,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:  # a bug, not a content problem: keep the traceback for the report
         traceback.print_exc()
         print(
-            "build.py: internal error: this is a bug in briefsite, please report it",
+            f"{COMMAND}: internal error: this is a bug in briefsite, please report it",
             file=sys.stderr,
         )
         return EXIT_BUG

@@ -18,7 +18,7 @@ from types import FrameType
 from typing import Any, TextIO
 
 from briefsite.build.builder import Builder, Built
-from briefsite.errors import BriefsiteError, Diagnostic
+from briefsite.errors import COMMAND, BriefsiteError, Diagnostic
 from briefsite.render.layouts import BUILTIN_LAYOUTS
 from briefsite.serve.server import OutputSite, PreviewServer, SiteState
 from briefsite.serve.watch import ChangeQueue, Watch, start_watching
@@ -242,7 +242,8 @@ def serve(options: ServeOptions, builder: Builder) -> int:
         return Preview(options, builder).run()
     except PortInUse as exc:
         print(
-            f"build.py: error: {exc}; try --port {exc.free}, or --port 0 to pick a free one",
+            f"{COMMAND}: error: {exc}; try `{COMMAND} serve --port {exc.free}` (with make: "
+            f"`make serve PORT={exc.free}`), or --port 0 to pick a free one",
             file=sys.stderr,
         )
         return 2
