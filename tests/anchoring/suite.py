@@ -1,9 +1,10 @@
 """The anchoring evaluation suite: edit cases with ground truth, and how a method is scored.
 
-Each case starts from a real article (the seed in `seeds/`, and two written for this suite in
-`texts/`), picks a quote, records its selectors as `build.py anchor` would, edits the text and
-records where the quote went, or that it is gone. The quote is tracked through every edit by
-two private-use marker characters around it, so the ground truth never depends on a matcher.
+Each case starts from a real article (in `texts/`: a copy of the example seed, and two
+written for this suite), picks a quote, records its selectors as `./build.py anchor` would,
+edits the text and records where the quote went, or that it is gone. The quote is tracked
+through every edit by two private-use marker characters around it, so the ground truth never
+depends on a matcher.
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ from briefsite.model import Seed
 from briefsite.read.seeds import parse_seed
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent.parent
-SOURCES = [REPO / "seeds/border-patrol-sanctuary-cities.txt", *sorted(HERE.glob("texts/*.txt"))]
+SOURCES = sorted(HERE.glob("texts/*.txt"))
 OPEN, CLOSE = "\ue000", "\ue001"
 _SPLIT = re.compile(
     r"(?:(?<=[.!?])|(?<=[.!?][\"”\ue001])|(?<=[.!?][\"”]\ue001)) (?=[\"“\ue000]*[A-Z])"
