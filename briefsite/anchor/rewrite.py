@@ -103,7 +103,11 @@ def _edit(
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:  # the build read it a moment ago; a race with an editor
-        raise BriefsiteError.at(SourceLocation(brief.path), f"cannot re-read: {exc}") from exc
+        raise BriefsiteError.at(
+            SourceLocation(brief.path),
+            f"cannot re-read: {exc}",
+            "the file changed while it was anchored: run the command again",
+        ) from exc
     if not isinstance(root, yaml.MappingNode):
         return text
     newline = "\r\n" if "\r\n" in text else "\n"

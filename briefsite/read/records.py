@@ -199,7 +199,8 @@ def _annotations(brief: Record, diagnostics: Diagnostics) -> tuple[Annotation, .
             continue  # cannot be placed; its invalid selector is reported already
         note_type = cast(NoteType, _required(item.string("type")))
         verdict = item.record("verdict")
-        if note_type == "claim" and verdict is None and "verdict" not in item.values:
+        verdict_given = "verdict" in item.values or "verdict" in item.invalid
+        if note_type == "claim" and verdict is None and not verdict_given:
             diagnostics.error(
                 item.at,
                 f"claim '{note_id}' has no verdict",

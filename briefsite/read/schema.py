@@ -27,6 +27,7 @@ class Scalar:
     minimum: int | None = None
     pattern: re.Pattern[str] | None = None
     pattern_hint: str = ""
+    example: str = ""  # a valid value, for hints
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +128,12 @@ ANCHORED = Mapping(
     (
         Field(
             "seed_sha256",
-            Scalar("string", pattern=SHA256_RE, pattern_hint="64 lowercase hexadecimal digits"),
+            Scalar(
+                "string",
+                pattern=SHA256_RE,
+                pattern_hint="64 lowercase hexadecimal digits",
+                example="the value `./build.py anchor --write` records",
+            ),
             "SHA-256 of the seed's normalised document text when the notes were anchored.",
             required=True,
         ),
@@ -190,7 +196,10 @@ SITE = Mapping(
         Field(
             "language",
             Scalar(
-                "string", pattern=LANGUAGE_RE, pattern_hint="a language tag such as en or en-GB"
+                "string",
+                pattern=LANGUAGE_RE,
+                pattern_hint="a language tag such as en or en-GB",
+                example="`en` or `en-GB`",
             ),
             "Language tag of the content; defaults to en.",
         ),

@@ -310,6 +310,6 @@ def test_changed_seed_is_reported_once_with_the_anchored_date_and_the_notes_not_
 
 def test_strict_promotes_warnings() -> None:
     diagnostics = Diagnostics()
-    diagnostics.warning(AT, "fuzzy")
+    diagnostics.warning(AT, "fuzzy", "h")
     diagnostics.promote_warnings()
     assert [dataclasses.astuple(d)[-1] for d in diagnostics.items] == ["error"]
