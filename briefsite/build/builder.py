@@ -152,7 +152,7 @@ class Builder:
         )
         result = self._run(changed, fresh, staging, listing, trusted)
         rebuilt = time.perf_counter()
-        if not result.ok or (strict and result.diagnostics):
+        if not result.ok or (strict and any(d.severity == "warning" for d in result.diagnostics)):
             staging.abandon()
             if self.keep_each_run:
                 self._save()
@@ -294,10 +294,6 @@ class Builder:
         sources = {(s.what, s.slug): s for s in self._listing.sources}
         return placed_from(self._knowledge, sources, slug)
 
-    def passage(self, slug: str, start: int, end: int) -> str:
-        """The words of a brief's seed between two offsets of its document text."""
-        return self.placed(slug).seed.text[start:end]
-
     def _hinted(self, changed: Collection[Path] | None) -> set[str] | None:
         """The files a watcher's paths name, when every one is a file already known and
         still there; None when the whole project must be looked at."""
@@ -389,5 +385,7 @@ def _failed(result: Run, seconds: float, strict: bool) -> Built:
 
 
 def promoted(diagnostics: tuple[Diagnostic, ...]) -> tuple[Diagnostic, ...]:
-    """Every warning made an error (`--strict`)."""
-    return tuple(replace(d, severity="error") for d in diagnostics)
+    """Every warning made an error (`--strict`); notes stay notes."""
+    return tuple(
+        replace(d, severity="error") if d.severity == "warning" else d for d in diagnostics
+    )

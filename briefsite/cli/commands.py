@@ -18,6 +18,7 @@ from briefsite.cli.report import (
     UsageError,
     check_report,
     count,
+    github_lines,
     print_diagnostics,
     print_totals,
 )
@@ -85,11 +86,15 @@ def check_command(root: Path, args: argparse.Namespace) -> int:
         run = builder.check()
         _cache_warnings(builder)
         diagnostics = promoted(run.diagnostics) if args.strict else run.diagnostics
-        report = check_report(run, builder.passage, diagnostics) if args.format == "json" else None
+        report = check_report(run, builder.placed, diagnostics) if args.format == "json" else None
     errors = [d for d in diagnostics if d.severity == "error"]
     if report is not None:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
+        return EXIT_CONTENT if errors else EXIT_OK
+    if args.format == "github":
+        for line in github_lines(diagnostics):
+            print(line)
         return EXIT_CONTENT if errors else EXIT_OK
     print_diagnostics(diagnostics, root, sys.stderr)
     if args.verbose:
@@ -99,8 +104,12 @@ def check_command(root: Path, args: argparse.Namespace) -> int:
     if errors:
         print_totals(diagnostics, sys.stderr)
     elif not args.quiet:
-        warnings = len(diagnostics)
-        verdict = f"no errors, {count(warnings, 'warning')}" if warnings else "no errors"
+        others = [
+            count(found, severity)
+            for severity in ("warning", "note")
+            if (found := sum(d.severity == severity for d in diagnostics))
+        ]
+        verdict = ", ".join(["no errors", *others])
         print(
             f"Checked {count(run.briefs, 'brief')}, {count(run.notes, 'note')}: {verdict} "
             f"({run.seconds:.2f} s)"

@@ -65,7 +65,11 @@ def _parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="validate everything, write nothing"
     )
     check.add_argument(
-        "--format", choices=("text", "json"), default="text", help="report format (default: text)"
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="report format: text, json (a versioned document on stdout) or github "
+        "(annotations for GitHub Actions) (default: text)",
     )
     for command in (build, check):
         command.add_argument(
