@@ -19,12 +19,15 @@ Rating = Literal[
     "accurate", "mostly-accurate", "missing-context", "misleading", "false", "unsupported"
 ]
 EntityKind = Literal["person", "organization", "agency", "place", "law", "program"]
+# A note is active unless retired: its passage is gone from the source, the note is kept.
+NoteStatus = Literal["retired"]
 BlockKind = Literal["headline", "standfirst", "paragraph"]
 
 # The one spelling of each: the schema, the validator and the pages take them from here.
 NOTE_TYPES: tuple[NoteType, ...] = get_args(NoteType)
 RATINGS: tuple[Rating, ...] = get_args(Rating)
 ENTITY_KINDS: tuple[EntityKind, ...] = get_args(EntityKind)
+NOTE_STATUSES: tuple[NoteStatus, ...] = get_args(NoteStatus)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +134,11 @@ class Annotation:
     verdict: Verdict | None
     # Where the quote started when it was last anchored: a hint for re-anchoring.
     start: int | None = None
+    # When a person confirmed the note's placement on changed words of the seed.
+    reviewed: dt.date | None = None
+    # `retired`: the passage is gone from the source; the note is kept, placed nowhere.
+    status: NoteStatus | None = None
+    reason: Text | None = None
 
 
 @dataclass(frozen=True, slots=True)

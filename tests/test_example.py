@@ -11,17 +11,29 @@ import subprocess
 import sys
 from pathlib import Path
 
+from briefsite.read import schema
 from tests.helpers import build
+from tests.test_editor_schema import kind_of, problems
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def test_the_example_project_builds_without_errors_or_warnings(tmp_path: Path) -> None:
+def test_the_example_project_builds_cleanly_and_its_files_follow_the_editor_schema(
+    tmp_path: Path,
+) -> None:
     built = build(REPO, tmp_path / "site")
     assert built.diagnostics == (), "\n".join(d.format() for d in built.diagnostics)
     assert built.briefs >= 1
     for brief in (REPO / "content" / "briefs").glob("*.yaml"):
         assert (tmp_path / "site" / "briefs" / brief.stem / "index.html").is_file()
+    content = REPO / "content"
+    for path in sorted(content.rglob("*.yaml")):
+        relative = path.relative_to(REPO).as_posix()
+        kind = kind_of(relative)
+        text = path.read_text(encoding="utf-8")
+        depth = len(path.relative_to(content).parts)
+        assert text.split("\n", 1)[0] == schema.modeline(kind, depth), relative
+        assert problems(kind, text) == [], relative
 
 
 def _collected(root: Path) -> list[str]:

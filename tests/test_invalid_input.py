@@ -960,6 +960,50 @@ CASES: list[Case] = [
         ],
     ),
     Case(
+        "retired-note-without-reason",
+        note(extra="    status: retired\n"),
+        [
+            Err(
+                B,
+                6,
+                5,
+                "retired note 'staff' has no reason",
+                "add `reason:` saying why the passage is gone from the source",
+            )
+        ],
+    ),
+    Case(
+        "reason-on-a-note-not-retired",
+        note(extra="    reason: The paragraph was cut.\n"),
+        [
+            Err(
+                B,
+                10,
+                13,
+                "note 'staff' has a reason but is not retired",
+                "add `status: retired`, or remove the reason",
+            )
+        ],
+    ),
+    Case(
+        "bad-note-status",
+        note(extra="    status: gone\n    reason: Cut.\n"),
+        [Err(B, 10, 13, "invalid status 'gone'", "expected one of: retired")],
+    ),
+    Case(
+        "bad-reviewed-date",
+        note(extra="    reviewed: last week\n"),
+        [
+            Err(
+                B,
+                10,
+                15,
+                "'reviewed' is not a valid date: 'last week' (expected YYYY-MM-DD)",
+                DATE_HINT,
+            )
+        ],
+    ),
+    Case(
         "bad-rating-did-you-mean",
         note(type_="claim", extra="    verdict:\n      rating: misleding\n      summary: No.\n"),
         [Err(B, 11, 15, "invalid rating 'misleding'", "did you mean 'misleading'?")],

@@ -61,5 +61,5 @@ def test_the_readme_runs_the_tool_one_way_only() -> None:
     # dependencies on a fresh clone, and no other entry point exists.
     assert "python build.py" not in README
     assert "python3 build.py" not in README
-    commands = re.findall(r"^(?:\$ )?(\S+build\.py)\b", README, re.MULTILINE)
+    commands = re.findall(r"^(?:\$ )?`?(\S*build\.py)\b", README, re.MULTILINE)
     assert commands and set(commands) == {"./build.py"}

@@ -10,6 +10,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from briefsite.cli.authoring import schema_command
 from briefsite.cli.commands import (
     EXIT_BUG,
     EXIT_USAGE,
@@ -19,9 +20,10 @@ from briefsite.cli.commands import (
 )
 from briefsite.cli.report import UsageError
 from briefsite.errors import COMMAND
+from briefsite.read.schema import SCHEMA_FOLDER
 from briefsite.workers import default_jobs
 
-COMMANDS = ("build", "check", "anchor", "serve")
+COMMANDS = ("build", "check", "anchor", "serve", "new", "schema")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -103,6 +105,11 @@ def _parser() -> argparse.ArgumentParser:
         "--poll", action="store_true", help="poll for changes instead of native file events"
     )
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    commands.add_parser(
+        "schema",
+        parents=[common],
+        help=f"write JSON Schema files for editors into {SCHEMA_FOLDER}/",
+    )
     return parser
 
 
@@ -139,6 +146,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return check_command(root, args)
         if args.command == "anchor":
             return anchor_command(root, args)
+        if args.command == "schema":
+            return schema_command(root, args)
         if args.command == "serve":
             # Imported here: the server and watcher sit above the builder; only serve uses them.
             from briefsite.cli.serve import serve_command

@@ -123,6 +123,12 @@ def _text(value: Value) -> Text:
     return Text(str(value.data), value.at, value.block_indent, value.inline_col)
 
 
+def plain_data(text: str) -> object:
+    """A YAML document as plain data, read as the checker reads it: strings (dates too),
+    whole numbers, None, lists and dicts. This is what a JSON Schema of the format sees."""
+    return yaml.load(text, Loader=_Loader)  # a safe loader: no Python objects
+
+
 def load_yaml(text: str, shown: str, spec: Mapping, diagnostics: Diagnostics) -> Record | None:
     """Parse one YAML document and check it against `spec`; problems go to `diagnostics`."""
     lines = text.split("\n")

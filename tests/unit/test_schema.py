@@ -145,6 +145,7 @@ def test_plain_strings_must_not_be_empty() -> None:
         "description": "Display name.",
         "type": "string",
         "minLength": 1,
+        "pattern": "\\S",
     }
 
 
