@@ -140,6 +140,11 @@ class Annotation:
     status: NoteStatus | None = None
     reason: Text | None = None
 
+    @property
+    def retired(self) -> bool:
+        """Whether the note's passage is gone from the source: it is kept, placed nowhere."""
+        return self.status == "retired"
+
 
 @dataclass(frozen=True, slots=True)
 class Anchored:

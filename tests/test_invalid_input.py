@@ -624,7 +624,8 @@ CASES: list[Case] = [
                 # A quote under 15 characters is placed only on an exact match.
                 "a quote under 15 characters is placed only where it matches exactly; the "
                 "closest passages:\n"
-                '  seeds/agency-move.txt:5:41 (92% similar, score 0.92): quote: "move 40 staff"',
+                "  seeds/agency-move.txt:5:41 (92% similar, score 0.92, its figures differ): "
+                'quote: "move 40 staff"',
             )
         ],
     ),

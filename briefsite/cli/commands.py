@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefsite.build.builder import Builder, promoted
 from briefsite.build.output import output_problem, write_file_atomically
@@ -22,6 +23,9 @@ from briefsite.cli.report import (
     print_diagnostics,
     print_totals,
 )
+
+if TYPE_CHECKING:  # loaded by `anchor` only: a build need not load the YAML editor
+    from briefsite.anchor.rewrite import Plan
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
 
@@ -119,8 +123,9 @@ def check_command(root: Path, args: argparse.Namespace) -> int:
 
 def anchor_command(root: Path, args: argparse.Namespace) -> int:
     """`anchor [BRIEF ...] [--write]`: run, then print or apply each brief's refreshed
-    selectors; never touches seeds, only brief files."""
-    from briefsite.anchor.rewrite import Plan, anchor_slugs, plan_anchor
+    selectors; never touches seeds, only brief files. After writing, the errors shown are
+    those left: a claim's quote rewritten to the seed's words is confirmed by it."""
+    from briefsite.anchor.rewrite import anchor_slugs, plan_anchor
 
     with open_builder(root, args) as builder:
         run = builder.check()
@@ -134,9 +139,18 @@ def anchor_command(root: Path, args: argparse.Namespace) -> int:
             placed = builder.placed(slug)
             today = dt.date.today()
             plans.append(plan_anchor(root, placed.brief, placed.seed, placed.anchors, today))
+        failed, wrote = _apply(plans, args)
+        if wrote:
+            run = builder.check()
     errors = [d for d in run.diagnostics if d.severity == "error"]
     print_diagnostics(errors, root, sys.stderr)
-    failed = bool(errors)
+    return EXIT_CONTENT if failed or errors else EXIT_OK
+
+
+def _apply(plans: list[Plan], args: argparse.Namespace) -> tuple[bool, bool]:
+    """Print each plan's diff, or write it with --write: (whether one failed, whether any
+    file was written)."""
+    failed = wrote = False
     for plan in plans:
         if plan.refused:
             failed = True
@@ -157,11 +171,12 @@ def anchor_command(root: Path, args: argparse.Namespace) -> int:
                 failed = True
                 print(f"{plan.brief}: cannot write: {exc.strerror or exc}", file=sys.stderr)
                 continue
+            wrote = True
             if not args.quiet:
                 print(f"{plan.brief}: anchored", file=sys.stderr)
         else:
             sys.stdout.write(plan.diff())
-    return EXIT_CONTENT if failed else EXIT_OK
+    return failed, wrote
 
 
 def _notes(ids: tuple[str, ...]) -> str:

@@ -114,6 +114,8 @@ def brief_links(
     about = {m.entity for m in mentions}
     notes: list[tuple[str, str]] = []
     for note in brief.annotations:
+        if note.retired:
+            continue  # listed on its brief only, under the passages the source removed
         for ref in note.entities:
             if ref.slug in entities:
                 notes.append((ref.slug, note.id))

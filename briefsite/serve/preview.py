@@ -119,6 +119,9 @@ class Preview:
         self.state = SiteState(secrets.token_hex(4))
         self.builder = builder
         self.changes = ChangeQueue()
+        # The warnings and notes printed already: each is printed again only once it has
+        # gone and come back, or changed, not after every rebuild.
+        self.shown: frozenset[Diagnostic] = frozenset()
 
     def say(self, text: str) -> None:
         """Print a line unless --quiet."""
@@ -140,6 +143,14 @@ class Preview:
             return
         self._report(outcome, settle)
 
+    def _print_new(self, diagnostics: Sequence[Diagnostic]) -> None:
+        """Print the warnings and notes that were not there, as they are, after the last
+        build."""
+        for d in diagnostics:
+            if d not in self.shown:
+                print(d.format(), file=sys.stderr, flush=True)
+        self.shown = frozenset(diagnostics)
+
     def _failed(self, diagnostics: Sequence[Diagnostic]) -> None:
         problems = [d for d in diagnostics if d.severity == "error"]
         for d in problems:
@@ -148,11 +159,10 @@ class Preview:
         self.say(f"Build failed: {len(problems)} error(s); still serving the last good site")
 
     def _report(self, outcome: Built, settle: float) -> None:
+        self._print_new([d for d in outcome.diagnostics if d.severity != "error"])
         if not outcome.ok:
             self._failed(outcome.diagnostics)
             return
-        for d in outcome.diagnostics:
-            print(d.format(), file=sys.stderr, flush=True)
         timings = {
             "settle_ms": round(settle * 1000, 2),
             "rebuild_ms": round(outcome.rebuild_seconds * 1000, 2),

@@ -25,6 +25,7 @@ from briefsite.site.views import (
     EntityNote,
     Link,
     NoteView,
+    RetiredNoteView,
     TypeCount,
     VerdictView,
 )
@@ -168,6 +169,25 @@ class Planner:
             ),
         )
 
+    def retired_view(self, note: Annotation, root: str, slug: str) -> RetiredNoteView:
+        """A retired note, as its brief lists it apart from the article."""
+        verdict = note.verdict
+        return RetiredNoteView(
+            id=note.id,
+            type=note.type,
+            type_label=NOTE_WORDS[note.type].label,
+            quote=note.quote,
+            body=self.html(note.note, root, slug, slug),
+            verdict=VerdictView(
+                verdict.rating,
+                RATING_LABELS[verdict.rating],
+                self.html(verdict.summary, root, slug, slug, inline=True),
+            )
+            if verdict
+            else None,
+            reason=self.html(note.reason, root, slug, slug, inline=True),
+        )
+
     def entity_note_view(self, ref: NoteRef, root: str) -> EntityNote:
         """A note as an entity page lists it, under its brief's title."""
         placed = self.placed(ref.brief)
@@ -211,6 +231,9 @@ class Planner:
             "sources": sources,
             "cite": cite(self.site, brief, title),
             "claims": [n for n in notes if n.verdict is not None],
+            "retired": [
+                self.retired_view(n, root, brief.slug) for n in brief.annotations if n.retired
+            ],
             "entities": [Link(e.name, f"{root}entities/{e.slug}/") for e in entities],
             "topics": [Link(t.name, f"{root}topics/{t.slug}/") for t in topics],
             "related": [Link(b.title, f"{root}briefs/{b.slug}/") for b in related],
