@@ -21,7 +21,7 @@ Rating = Literal[
 EntityKind = Literal["person", "organization", "agency", "place", "law", "program"]
 # A note is active unless retired: its passage is gone from the source, the note is kept.
 NoteStatus = Literal["retired"]
-BlockKind = Literal["headline", "standfirst", "paragraph"]
+BlockKind = Literal["headline", "standfirst", "paragraph", "subhead", "item", "quote"]
 
 # The one spelling of each: the schema, the validator and the pages take them from here.
 NOTE_TYPES: tuple[NoteType, ...] = get_args(NoteType)
@@ -63,11 +63,13 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """A headline, standfirst or paragraph: `start`/`end` are offsets into the document text."""
+    """A headline, standfirst, paragraph, subhead, list item or block quote: `start`/`end` are
+    offsets into the document text."""
 
     kind: BlockKind
     start: int
     end: int
+    number: int = 0  # of a numbered list item (`3. `); 0 for a bulleted one and other blocks
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from briefsite.anchor.folding import Normalized
 from briefsite.anchor.selectors import seed_sha256, selectors_for
 from briefsite.errors import BriefsiteError, SourceLocation
 from briefsite.model import Brief, Seed
+from briefsite.read.yaml_text import yaml_scalar
 
 _NOTE_KEYS = ("quote", "prefix", "suffix", "start")
 
@@ -273,12 +274,8 @@ def _scalar(value: str | int, style: str | None) -> str:
         return str(value)
     if style == "'" and "\n" not in value:
         return "'" + value.replace("'", "''") + "'"
-    if style is None and value == value.strip() and "\n" not in value:
-        try:
-            if yaml.safe_load(f"k: {value}") == {"k": value}:
-                return value
-        except yaml.YAMLError:
-            pass
+    if style is None:
+        return yaml_scalar(value)
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -18,7 +18,7 @@ from typing import Protocol
 from briefsite.anchor.anchoring import Anchor, Unplaced
 from briefsite.build import briefs, derive
 from briefsite.build.briefs import Crew, Sources, brief_key, parsed_ok
-from briefsite.build.checks import briefs_to_check, check_references
+from briefsite.build.checks import briefs_to_check, check_references, unused_seeds
 from briefsite.build.files import Listing
 from briefsite.build.knowledge import Knowledge, Parsed
 from briefsite.build.manifest import PageEntry
@@ -214,6 +214,8 @@ def _run(
         knowledge.drop_brief(slug)
     states = knowledge.briefs
     diagnostics.extend(d for state in states.values() for d in state.problems)
+    readable = {shown for shown, parsed in knowledge.parsed.items() if parsed.ok}
+    diagnostics.extend(unused_seeds(listing.sources, states, readable))
     known = known_slugs(list(listing.sources))
     kinds = ("seeds", "briefs", "entities", "topics")
     known_digest = digest_text(*(f"{k}:{','.join(sorted(getattr(known, k)))}" for k in kinds))

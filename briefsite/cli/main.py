@@ -10,7 +10,6 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from briefsite.cli.authoring import schema_command
 from briefsite.cli.commands import (
     EXIT_BUG,
     EXIT_USAGE,
@@ -105,6 +104,15 @@ def _parser() -> argparse.ArgumentParser:
         "--poll", action="store_true", help="poll for changes instead of native file events"
     )
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    new = commands.add_parser(
+        "new",
+        parents=[common],
+        help="import an article (.txt, .md, .html) as a seed and start its brief",
+    )
+    new.add_argument("article", metavar="ARTICLE", help="the article file to import")
+    new.add_argument(
+        "--slug", metavar="S", help="the seed's and brief's name (default: from the file name)"
+    )
     commands.add_parser(
         "schema",
         parents=[common],
@@ -146,8 +154,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return check_command(root, args)
         if args.command == "anchor":
             return anchor_command(root, args)
-        if args.command == "schema":
-            return schema_command(root, args)
+        if args.command in ("new", "schema"):
+            # Imported here: the article readers are for these commands alone.
+            from briefsite.cli.authoring import new_command, schema_command
+
+            return (new_command if args.command == "new" else schema_command)(root, args)
         if args.command == "serve":
             # Imported here: the server and watcher sit above the builder; only serve uses them.
             from briefsite.cli.serve import serve_command

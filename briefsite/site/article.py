@@ -20,7 +20,14 @@ from briefsite.link.graph import Mention
 from briefsite.model import Block, NoteType, Seed
 from briefsite.site.views import NOTE_WORDS
 
-_BLOCK_TAGS = {"headline": "h3", "standfirst": "p", "paragraph": "p"}
+_BLOCK_TAGS = {
+    "headline": "h3",
+    "standfirst": "p",
+    "paragraph": "p",
+    "subhead": "h4",
+    "item": "p",
+    "quote": "p",
+}
 
 
 @dataclass(frozen=True, slots=True)
