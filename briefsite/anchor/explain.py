@@ -57,33 +57,37 @@ def choices_hint(
         if sel is not None and sel.has_context:
             c = score(doc.text, sel, start, start + len(quote), "exact")
             scored = f" (context {percent(c.context or 0)}, score {c.score:.2f})"
-        choice = _disambiguate(starts, start, quote, seed, doc, number)
-        lines.append(f"  {where}{scored}: {choice}")
+        key, value = disambiguate(starts, start, quote, seed, doc, number)
+        shown = yaml_str(value) if isinstance(value, str) else value
+        lines.append(f"  {where}{scored}: {key}: {shown}")
     return "\n".join(lines)
 
 
-def _disambiguate(
+def disambiguate(
     starts: list[int], start: int, quote: str, seed: Seed, doc: Normalized, number: int
-) -> str:
-    """The shortest word-aligned prefix or suffix, within the quote's own paragraph, that
-    picks this occurrence alone; `occurrence: N` when there is none."""
+) -> tuple[str, str | int]:
+    """Among the folded `starts` of a folded quote, what picks the one at `start` alone:
+    the shortest word-aligned prefix or suffix within its paragraph, or `occurrence`
+    (`number`) when there is none; as (key, value)."""
     text = doc.text
     orig_start, orig_end = doc.span(start, start + len(quote))
     block = next(b for b in seed.blocks if b.start <= orig_start <= b.end)
-    options: list[str] = []
+    options: list[tuple[str, str | int]] = []
     before = fold(seed.text[block.start : orig_start]).split()
     for words in range(1, min(_MAX_HINT_WORDS, len(before)) + 1):
         prefix = " ".join(before[-words:])
         if [s for s in starts if has_prefix(text, s, prefix)] == [start]:
-            options.append(f"prefix: {yaml_str(prefix)}")
+            options.append(("prefix", prefix))
             break
     after = fold(seed.text[orig_end : max(block.end, orig_end)]).split()
     for words in range(1, min(_MAX_HINT_WORDS, len(after)) + 1):
         suffix = " ".join(after[:words])
         if [s for s in starts if has_suffix(text, s + len(quote), suffix)] == [start]:
-            options.append(f"suffix: {yaml_str(suffix)}")
+            options.append(("suffix", suffix))
             break
-    return min(options, key=len) if options else f"occurrence: {number}"
+    if not options:
+        return "occurrence", number
+    return min(options, key=lambda option: len(str(option[1])))
 
 
 def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:

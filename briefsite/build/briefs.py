@@ -47,6 +47,7 @@ class Run:
     entities: Mapping[str, Entity]
     layouts: derive.Layouts | None = None
     write: Write | None = None  # where rendered pages go (the staging folder), if anywhere
+    preview: bool = False  # the preview's brief pages: with the quote picker's offsets
 
 
 @dataclass(frozen=True)
@@ -213,7 +214,7 @@ def finish_share(task: Task) -> Finished:
         task.cards_template,
         lambda: planner,
     )
-    planner = Planner(task.index, lambda slug: placed(run, slug), run.memo, fragments)
+    planner = Planner(task.index, lambda slug: placed(run, slug), run.memo, fragments, run.preview)
     for kind, subject, root, level in task.fragments:
         if kind == "card":
             assert isinstance(subject, str)

@@ -84,8 +84,7 @@ def unused_seeds(
         Diagnostic(
             SourceLocation(seed_file(s.slug)),
             f"seed '{s.slug}' has no brief",
-            f"start one with `{COMMAND} new {seed_file(s.slug)}`, or give a brief `seed: "
-            f"{s.slug}`",
+            f"start one with `{COMMAND} new {seed_file(s.slug)}`, or give a brief `seed: {s.slug}`",
             "note",
         )
         for s in listed

@@ -105,6 +105,7 @@ def run(
     memo: MarkdownMemo,
     kept: Kept,
     jobs: int,
+    preview: bool = False,
 ) -> Run:
     """Run once: `only` names the files the watcher saw change (None: look at all); pages
     that `fresh` does not vouch for are rendered into `sink`. `trusted` is the output as
@@ -140,7 +141,9 @@ def run(
         candidates = touched_briefs(recall, listing, changed)
     todo = [slug for slug in candidates if _stale_state(knowledge, sources, slug, names)]
     write = sink.write if sink is not None else None
-    context = briefs.Run(knowledge, memo, sources, names, aliases, entities, layouts, write)
+    context = briefs.Run(
+        knowledge, memo, sources, names, aliases, entities, layouts, write, preview
+    )
     crew = Crew(context, slugs, jobs if len(todo) >= briefs.MIN_BRIEFS_FOR_A_TEAM else 1)
     scope = Scope(recall, changed, candidates)
     try:
@@ -258,10 +261,12 @@ def _run(
     if recall is not None and not links_changed and scope.changed is not None:
         digests = recall.digests
         changed_inputs = update_digests(knowledge, digests, scope.changed, before)
-        prints = fingerprint(keys, index, layouts, shown, digests, recall, changed_inputs)
+        prints = fingerprint(
+            keys, index, layouts, shown, digests, recall, changed_inputs, context.preview
+        )
     else:
         digests = all_digests(knowledge, context.names)
-        prints = fingerprint(keys, index, layouts, shown, digests, None, None)
+        prints = fingerprint(keys, index, layouts, shown, digests, None, None, context.preview)
     pages: dict[str, PageEntry] = {}
     stale: list[tuple[PageKey, str]] = []
     for key in keys:

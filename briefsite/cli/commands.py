@@ -32,7 +32,7 @@ EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
 
 @contextmanager
 def open_builder(
-    root: Path, args: argparse.Namespace, keep_each_run: bool = True
+    root: Path, args: argparse.Namespace, keep_each_run: bool = True, preview: bool = False
 ) -> Iterator[Builder]:
     """The project's builder, with its cache unless `--no-cache` dropped it; the cache is
     closed (and its journal folded in) when the command ends."""
@@ -45,14 +45,19 @@ def open_builder(
         for note in store.notes:
             print(f"note: {note}", file=sys.stderr)
     try:
-        yield Builder(root, store, args.jobs, keep_each_run)
+        yield Builder(root, store, args.jobs, keep_each_run, preview)
     finally:
         store.close()
 
 
-def output_of(root: Path, args: argparse.Namespace) -> Path:
+# Where `serve` writes the preview, apart from `output/`: its brief pages carry the quote
+# picker's offsets, which a published site never does.
+PREVIEW_FOLDER = ".briefsite/serve"
+
+
+def output_of(root: Path, args: argparse.Namespace, default: str = "output") -> Path:
     """The output folder asked for, checked to be one a build may replace."""
-    output: Path = args.output if args.output is not None else root / "output"
+    output: Path = args.output if args.output is not None else root / default
     problem = output_problem(output, root)
     if problem:
         raise UsageError(problem)

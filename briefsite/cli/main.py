@@ -89,7 +89,10 @@ def _parser() -> argparse.ArgumentParser:
         "serve", parents=[common], help="preview: build, serve, rebuild on save, reload pages"
     )
     serve.add_argument(
-        "--output", type=Path, metavar="DIR", help="where to write the site (default: DIR/output)"
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="where to write the preview (default: DIR/.briefsite/serve; never output/)",
     )
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"

@@ -20,9 +20,7 @@ from briefsite.errors import BriefsiteError, SourceLocation
 from briefsite.read.seeds import STANDFIRST_MAX_CHARS
 from briefsite.read.textfile import BOM, read_bytes
 
-PieceKind = Literal[
-    "headline", "standfirst", "paragraph", "subhead", "item", "numbered", "quote"
-]
+PieceKind = Literal["headline", "standfirst", "paragraph", "subhead", "item", "numbered", "quote"]
 SUFFIXES = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html"}
 SUFFIXES[".htm"] = "html"
 # C0 and C1 control characters other than tab and the line breaks.

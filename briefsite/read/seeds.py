@@ -114,9 +114,9 @@ def parse_seed(text: str, slug: str, shown: str) -> Seed:
         ("headline", [_Line(number, col, raw.strip(), "headline")])
     ]
     rest = ([first[1:]] if len(first) > 1 else []) + groups[1:]
-    no_standfirst = bool(rest) and [r.strip() for _, r in rest[0]] == [NO_STANDFIRST]
+    no_standfirst = bool(rest) and rest[0][0][1].strip() == NO_STANDFIRST
     if no_standfirst:
-        rest = rest[1:]
+        rest = [rest[0][1:], *rest[1:]] if len(rest[0]) > 1 else rest[1:]
     for group in rest:
         for block in _blocks(group):
             kind = block[0].kind

@@ -17,6 +17,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 
+from briefsite.anchor.selectors import seed_sha256
+from briefsite.anchor.snippet import note_snippet
 from briefsite.build.builder import Builder, Built
 from briefsite.errors import COMMAND, BriefsiteError, Diagnostic
 from briefsite.render.layouts import BUILTIN_LAYOUTS
@@ -122,6 +124,9 @@ class Preview:
         # The warnings and notes printed already: each is printed again only once it has
         # gone and come back, or changed, not after every rebuild.
         self.shown: frozenset[Diagnostic] = frozenset()
+        # The builder is used by this thread (rebuilds) and the server's (the quote picker).
+        self.lock = threading.Lock()
+        self.state.snippets = self.snippet
 
     def say(self, text: str) -> None:
         """Print a line unless --quiet."""
@@ -132,7 +137,8 @@ class Preview:
         """Build, then publish the new site or the errors; a bug is shown, never fatal."""
         try:
             paths = {Path(p) for p in changed} if changed is not None else None
-            outcome = self.builder.build(self.options.output, paths)
+            with self.lock:
+                outcome = self.builder.build(self.options.output, paths)
         except BriefsiteError as exc:  # the output folder could not be written
             self._failed(exc.diagnostics)
             return
@@ -142,6 +148,23 @@ class Preview:
             self.state.fail([{"traceback": text}])
             return
         self._report(outcome, settle)
+
+    def snippet(self, brief: str, seed: str, start: int, end: int) -> dict[str, object]:
+        """The note to paste for the words of a brief's seed between two offsets, made from
+        the seed the page was built from (`seed`, its SHA-256), or why there is none."""
+        with self.lock:
+            try:
+                placed = self.builder.placed(brief)
+            except KeyError:
+                return {"error": f"brief '{brief}' has errors: fix them, then select again"}
+            if seed_sha256(placed.seed) != seed:
+                return {"error": "the seed has changed since this page was built: select again"}
+            if end > len(placed.seed.text):
+                return {"error": "those words are not in the seed"}
+            made = note_snippet(placed.brief, placed.seed, start, end)
+        if made is None:
+            return {"error": "no words selected"}
+        return {"id": made.note_id, "start": made.start, "end": made.end, "yaml": made.yaml}
 
     def _print_new(self, diagnostics: Sequence[Diagnostic]) -> None:
         """Print the warnings and notes that were not there, as they are, after the last

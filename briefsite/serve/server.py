@@ -19,8 +19,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from briefsite.serve.picker import SNIPPET_PATH, Snippets, snippet_reply
+
 PREFIX = "/__briefsite/"
 CLIENT_SCRIPT = (Path(__file__).resolve().parent / "livereload.js").read_text(encoding="utf-8")
+PICKER_SCRIPT = (Path(__file__).resolve().parent / "picker.js").read_text(encoding="utf-8")
 HEARTBEAT_SECONDS = 15.0
 _NO_SITE = (
     b"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>No site yet</title>"
@@ -68,6 +71,8 @@ class SiteState:
         self._nonce = nonce
         self.builds = 0
         self.closed = threading.Event()
+        # Answers the quote picker: set by the preview once its builder can make notes.
+        self.snippets: Snippets | None = None
 
     def snapshot(self) -> tuple[Mapping[str, bytes], str, list[dict[str, Any]]]:
         """The site, version and errors, consistent with each other."""
@@ -150,9 +155,11 @@ def content_type(key: str) -> str:
 
 
 def inject(html: bytes, version: str) -> bytes:
-    """Add the live-reload client to an HTML page, before `</body>` when there is one."""
+    """Add the live-reload client and the quote picker to an HTML page, before `</body>` when
+    there is one (the picker does nothing on a page without a preview article)."""
     tag = (
         f'<script id="briefsite-livereload" data-version="{version}">{CLIENT_SCRIPT}</script>'
+        f'<script id="briefsite-picker">{PICKER_SCRIPT}</script>'
     ).encode()
     at = html.rfind(b"</body>")
     return html[:at] + tag + html[at:] if at >= 0 else html + tag
@@ -178,6 +185,9 @@ class _Handler(BaseHTTPRequestHandler):
                 {"version": version, "builds": self.server.state.builds, "errors": errors}
             ).encode()
             self._send(HTTPStatus.OK, "application/json", body)
+        elif urlsplit(self.path).path == SNIPPET_PATH:
+            status, body = snippet_reply(self.path, self.server.state.snippets)
+            self._send(status, "application/json; charset=utf-8", body)
         else:
             self._respond(head=False)
 

@@ -25,8 +25,6 @@ _BLOCK_TAGS = {
     "standfirst": "p",
     "paragraph": "p",
     "subhead": "h4",
-    "item": "p",
-    "quote": "p",
 }
 
 
@@ -81,51 +79,102 @@ def segment_block(block: Block, spans: Sequence[Span]) -> list[Segment]:
     ]
 
 
+def _groups(blocks: Sequence[Block]) -> list[list[Block]]:
+    """Blocks as the page shows them: the items of one list together (a bulleted and a
+    numbered list are two lists), a quote's paragraphs together, every other block alone."""
+    groups: list[list[Block]] = []
+    for block in blocks:
+        last = groups[-1][-1] if groups else None
+        same_list = (
+            last is not None
+            and block.kind == last.kind == "item"
+            and (block.number > 0) == (last.number > 0)
+        )
+        if same_list or (last is not None and block.kind == last.kind == "quote"):
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    return groups
+
+
+def _wrap(group: list[Block], inner: list[str]) -> str:
+    """A group's HTML around its blocks' HTML."""
+    first = group[0]
+    if first.kind == "item":
+        if first.number:
+            start = f' start="{first.number}"' if first.number != 1 else ""
+            opening, closing = f'<ol class="list"{start}>', "</ol>"
+        else:
+            opening, closing = '<ul class="list">', "</ul>"
+        return opening + "".join(f"<li>{html}</li>" for html in inner) + f"{closing}\n"
+    if first.kind == "quote":
+        paragraphs = "".join(f"<p>{html}</p>" for html in inner)
+        return f'<blockquote class="quote">{paragraphs}</blockquote>\n'
+    tag = _BLOCK_TAGS[first.kind]
+    css = f' class="{first.kind}"' if first.kind != "paragraph" else ""
+    return f"<{tag}{css}>{inner[0]}</{tag}>\n"
+
+
 def render_article(
     seed: Seed,
     spans: Sequence[Span],
     mentions: Sequence[Mention],
     entity_url: Callable[[str], str],
+    offsets: bool = False,
 ) -> tuple[list[ArticleBlock], dict[str, str]]:
-    """Return the article's blocks and, for each note, the id of its first segment."""
+    """Return the article's blocks and, for each note, the id of its first segment. With
+    `offsets` (the preview's quote picker), every run of text says where it starts in the
+    document text (`data-o`)."""
     first_segment: dict[str, str] = {}
     blocks: list[ArticleBlock] = []
-    for block in seed.blocks:
-        tag = _BLOCK_TAGS[block.kind]
-        css = f' class="{block.kind}"' if block.kind != "paragraph" else ""
-        parts = [f"<{tag}{css}>"]
+    text = ArticleText(seed.text, mentions, entity_url, offsets)
+    for group in _groups(seed.blocks):
         starting_here: list[str] = []
-        for segment in segment_block(block, spans):
-            if not segment.notes:
-                parts.append(
-                    _with_mentions(seed.text, segment.start, segment.end, mentions, entity_url)
-                )
-                continue
-            starting = [s for s in segment.notes if s.start == segment.start]
-            id_attr = ""
-            if starting:
-                anchor = passage_id(starting[0].note_id)
-                id_attr = f' id="{anchor}"'
-                for span in starting:
-                    first_segment[span.note_id] = anchor
-                    starting_here.append(span.note_id)
-            parts.append(_mark(seed.text, segment, id_attr, starting, mentions, entity_url))
-            for span in segment.notes:
-                if span.end == segment.end:
-                    parts.append(_ref(span))
-        parts.append(f"</{tag}>\n")
-        blocks.append(ArticleBlock(Markup("".join(parts)), tuple(starting_here)))
+        inner = []
+        for block in group:
+            parts = []
+            for segment in segment_block(block, spans):
+                if not segment.notes:
+                    parts.append(text.runs(segment.start, segment.end))
+                    continue
+                starting = [s for s in segment.notes if s.start == segment.start]
+                id_attr = ""
+                if starting:
+                    anchor = passage_id(starting[0].note_id)
+                    id_attr = f' id="{anchor}"'
+                    for span in starting:
+                        first_segment[span.note_id] = anchor
+                        starting_here.append(span.note_id)
+                parts.append(_mark(text, segment, id_attr, starting))
+                for span in segment.notes:
+                    if span.end == segment.end:
+                        parts.append(_ref(span))
+            inner.append("".join(parts))
+        blocks.append(ArticleBlock(Markup(_wrap(group, inner)), tuple(starting_here)))
     return blocks, first_segment
 
 
-def _mark(
-    text: str,
-    segment: Segment,
-    id_attr: str,
-    starting: Sequence[Span],
-    mentions: Sequence[Mention],
-    entity_url: Callable[[str], str],
-) -> str:
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    """The seed's document text as the article shows it: escaped, mentions linked."""
+
+    value: str
+    mentions: Sequence[Mention]
+    entity_url: Callable[[str], str]
+    offsets: bool
+
+    def run(self, a: int, b: int) -> str:
+        """Plain text, escaped; with offsets, in a span that says where it starts."""
+        escaped = escape(self.value[a:b])
+        return f'<span data-o="{a}">{escaped}</span>' if self.offsets and a < b else str(escaped)
+
+    def runs(self, start: int, end: int, link: str = "") -> str:
+        """Escaped text with its mentions linked; with `link`, the other runs are wrapped in
+        it."""
+        return _with_mentions(self, start, end, link)
+
+
+def _mark(text: ArticleText, segment: Segment, id_attr: str, starting: Sequence[Span]) -> str:
     target = segment.target
     ids = " ".join(s.note_id for s in segment.notes)
     css = f"hl t-{target.type}" + (" overlap" if len(segment.notes) > 1 else "")
@@ -135,7 +184,7 @@ def _mark(
         for s in starting
     )
     link = f'<a class="hl-link" href="#{target.note_id}">'
-    body = _with_mentions(text, segment.start, segment.end, mentions, entity_url, link)
+    body = text.runs(segment.start, segment.end, link)
     return f'<mark class="{css}" data-notes="{ids}"{id_attr}>{opening}{body}</mark>'
 
 
@@ -147,30 +196,24 @@ def _ref(span: Span) -> str:
     )
 
 
-def _with_mentions(
-    text: str,
-    start: int,
-    end: int,
-    mentions: Sequence[Mention],
-    entity_url: Callable[[str], str],
-    link: str = "",
-) -> str:
+def _with_mentions(text: ArticleText, start: int, end: int, link: str = "") -> str:
     """Escaped text with its mentions linked; with `link`, the other runs are wrapped in it."""
     out: list[str] = []
     at = start
 
     def plain(a: int, b: int) -> None:
         if a < b:
-            run = escape(text[a:b])
+            run = text.run(a, b)
             out.append(f"{link}{run}</a>" if link else run)
 
-    for mention in mentions:
+    for mention in text.mentions:
         if mention.end <= start or mention.start >= end:
             continue
         a, b = max(mention.start, start), min(mention.end, end)
         plain(at, a)
-        url = escape(entity_url(mention.entity))
-        out.append(f'<a class="mention" href="{url}">{escape(text[a:b])}</a>')
+        url = escape(text.entity_url(mention.entity))
+        offset = f' data-o="{a}"' if text.offsets else ""
+        out.append(f'<a class="mention" href="{url}"{offset}>{escape(text.value[a:b])}</a>')
         at = b
     plain(at, end)
     return "".join(out)

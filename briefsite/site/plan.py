@@ -9,7 +9,7 @@ from typing import Protocol
 from markupsafe import Markup
 
 from briefsite.anchor.anchoring import reading_order
-from briefsite.anchor.selectors import source_changed
+from briefsite.anchor.selectors import seed_sha256, source_changed
 from briefsite.link.graph import NoteRef
 from briefsite.model import Annotation, Text, count_by_type, newest_first
 from briefsite.read.markup import Markdown, localize
@@ -65,12 +65,16 @@ class Planner:
         placed: Callable[[str], Placed],
         markdown: Markdown,
         fragments: Fragments,
+        preview: bool = False,
     ) -> None:
         self.index = index
         self.site = index.site
         self.placed = placed
         self.markdown = markdown
         self.fragments = fragments
+        # The preview's brief pages say where each run of the article's text is in the
+        # document text, for the quote picker; a build's never do.
+        self.preview = preview
 
     def plan(self, key: PageKey) -> Page:
         """Plan the page named by `key`."""
@@ -206,7 +210,11 @@ class Planner:
         title = index.briefs[key.slug].title
         spans = self.spans(placed)
         blocks, passages = render_article(
-            seed, [s for _, s in spans], placed.mentions, lambda slug: f"{root}entities/{slug}/"
+            seed,
+            [s for _, s in spans],
+            placed.mentions,
+            lambda slug: f"{root}entities/{slug}/",
+            offsets=self.preview,
         )
         notes, sources = number_sources(
             [self.note_view(placed, n, s, passages[n.id], root, brief.slug) for n, s in spans]
@@ -231,6 +239,8 @@ class Planner:
             "sources": sources,
             "cite": cite(self.site, brief, title),
             "claims": [n for n in notes if n.verdict is not None],
+            # For the preview's quote picker: which brief and seed text the offsets are of.
+            "picker": {"brief": brief.slug, "seed": seed_sha256(seed)} if self.preview else None,
             "retired": [
                 self.retired_view(n, root, brief.slug) for n in brief.annotations if n.retired
             ],
