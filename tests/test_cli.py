@@ -4,7 +4,7 @@ Covers the default command, `--project`/`--output`, `check` (text and JSON), exi
 (0 ok, 1 content errors, 2 usage errors), `--quiet`/`--verbose`, the build summary line,
 and what a build leaves on disk: the previous output intact after a failure, unchanged
 files kept as hard links after a rebuild, and no staging folders either way. One test runs
-`python build.py` as a real process to prove the shim works.
+`build.py` as a real process to prove the shim works.
 """
 
 from __future__ import annotations
