@@ -19,7 +19,9 @@ BARE_PYTHON: str = getattr(sys, "_base_executable", sys.executable)
 
 
 def _run(*command: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "BRIEFSITE_IN_VENV")}
+    # A `make test` run passes its own make's settings down; the commands here start afresh.
+    outer = ("PYTHONPATH", "BRIEFSITE_IN_VENV", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")
+    env = {k: v for k, v in os.environ.items() if k not in outer}
     return subprocess.run(
         [str(c) for c in command],
         cwd=cwd,
