@@ -1,11 +1,13 @@
-# Every target sets up .venv on first use, so a fresh clone needs only `make build` / `make test`.
+# Every target sets up .venv on first use, so a fresh clone needs only `make serve` / `make test`.
+# `make serve PORT=8001` previews on another port.
 PYTHON ?= python3
+PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 BENCH_STAMP := $(VENV)/.installed-bench
 
-.PHONY: serve build check test lint format bench compare clean
+.PHONY: setup serve build check test lint format bench compare clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,8 +15,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]' --config-settings editable_mode=compat
 	touch $(STAMP)
 
+setup: $(STAMP)
+
 serve: $(STAMP)
-	$(PY) build.py serve
+	$(PY) build.py serve --port $(PORT)
 
 build: $(STAMP)
 	$(PY) build.py build

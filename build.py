@@ -1,9 +1,52 @@
 #!/usr/bin/env python3
-"""Command-line entry point: a thin shim over the briefsite package."""
+"""The command line, `./build.py COMMAND [options]`: a thin shim over the briefsite package.
 
+Whatever Python starts it (`./build.py`, `python3 build.py`, an editor's runner), it runs in
+this folder's `.venv`, where `make setup` installed the pinned dependencies: when that venv
+exists and this is not its Python, the script starts again with it.
+"""
+
+from __future__ import annotations
+
+import os
 import sys
+from pathlib import Path
 
-from briefsite.cli.main import main
+HERE = Path(__file__).resolve().parent
+VENV = HERE / ".venv"
+# Set on the second start, so that a venv that is somehow not recognised as itself cannot
+# make the script start again and again.
+_STARTED_AGAIN = "BRIEFSITE_IN_VENV"
+
+
+def venv_python() -> Path | None:
+    """The `.venv`'s Python to start again with, or None: there is none, or it is this one."""
+    python = VENV / "bin" / "python"
+    if os.environ.get(_STARTED_AGAIN) or not python.exists():
+        return None
+    if Path(sys.prefix).resolve() == VENV.resolve():
+        return None
+    return python
+
+
+def run() -> int:
+    """Start the command line in the venv, or say how to set it up."""
+    python = venv_python()
+    if python is not None:
+        os.environ[_STARTED_AGAIN] = "1"
+        os.execv(python, [str(python), str(HERE / "build.py"), *sys.argv[1:]])
+    try:
+        from briefsite.cli.main import main
+    except ModuleNotFoundError as exc:
+        print(
+            f"./build.py: error: briefsite's dependencies are not installed ({exc.name} is "
+            "missing)\n  hint: run `make setup` once: it creates .venv with them, and "
+            "./build.py uses it from then on",
+            file=sys.stderr,
+        )
+        return 2
+    return main()
+
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -7,7 +7,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+# `note`: worth knowing, never a failure (not even with --strict).
+Severity = Literal["error", "warning", "note"]
+# How the command line is started, as messages and hints spell it (see build.py).
+COMMAND = "./build.py"
 _MAX_CHOICES = 12
 
 
@@ -25,11 +28,11 @@ class SourceLocation:
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    """One problem found in the project, with a hint on how to fix it."""
+    """One problem found in the project, with a hint on how to fix it (every one has one)."""
 
     location: SourceLocation
     message: str
-    hint: str = ""
+    hint: str
     severity: Severity = "error"
 
     def format(self) -> str:
@@ -50,7 +53,7 @@ class BriefsiteError(Exception):
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
     @classmethod
-    def at(cls, location: SourceLocation, message: str, hint: str = "") -> BriefsiteError:
+    def at(cls, location: SourceLocation, message: str, hint: str) -> BriefsiteError:
         """Build an error holding a single diagnostic."""
         return cls([Diagnostic(location, message, hint)])
 
@@ -65,13 +68,17 @@ class Diagnostics:
 
     items: list[Diagnostic] = field(default_factory=list)
 
-    def error(self, location: SourceLocation, message: str, hint: str = "") -> None:
+    def error(self, location: SourceLocation, message: str, hint: str) -> None:
         """Record an error."""
         self.items.append(Diagnostic(location, message, hint))
 
-    def warning(self, location: SourceLocation, message: str, hint: str = "") -> None:
+    def warning(self, location: SourceLocation, message: str, hint: str) -> None:
         """Record a warning: reported, but the build still succeeds."""
         self.items.append(Diagnostic(location, message, hint, "warning"))
+
+    def note(self, location: SourceLocation, message: str, hint: str) -> None:
+        """Record a note: something worth knowing that is not a mistake."""
+        self.items.append(Diagnostic(location, message, hint, "note"))
 
     def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
         """Record several diagnostics at once."""

@@ -19,12 +19,15 @@ Rating = Literal[
     "accurate", "mostly-accurate", "missing-context", "misleading", "false", "unsupported"
 ]
 EntityKind = Literal["person", "organization", "agency", "place", "law", "program"]
-BlockKind = Literal["headline", "standfirst", "paragraph"]
+# A note is active unless retired: its passage is gone from the source, the note is kept.
+NoteStatus = Literal["retired"]
+BlockKind = Literal["headline", "standfirst", "paragraph", "subhead", "item", "quote"]
 
 # The one spelling of each: the schema, the validator and the pages take them from here.
 NOTE_TYPES: tuple[NoteType, ...] = get_args(NoteType)
 RATINGS: tuple[Rating, ...] = get_args(Rating)
 ENTITY_KINDS: tuple[EntityKind, ...] = get_args(EntityKind)
+NOTE_STATUSES: tuple[NoteStatus, ...] = get_args(NoteStatus)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,11 +63,13 @@ class Text:
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """A headline, standfirst or paragraph: `start`/`end` are offsets into the document text."""
+    """A headline, standfirst, paragraph, subhead, list item or block quote: `start`/`end` are
+    offsets into the document text."""
 
     kind: BlockKind
     start: int
     end: int
+    number: int = 0  # of a numbered list item (`3. `); 0 for a bulleted one and other blocks
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +136,16 @@ class Annotation:
     verdict: Verdict | None
     # Where the quote started when it was last anchored: a hint for re-anchoring.
     start: int | None = None
+    # When a person confirmed the note's placement on changed words of the seed.
+    reviewed: dt.date | None = None
+    # `retired`: the passage is gone from the source; the note is kept, placed nowhere.
+    status: NoteStatus | None = None
+    reason: Text | None = None
+
+    @property
+    def retired(self) -> bool:
+        """Whether the note's passage is gone from the source: it is kept, placed nowhere."""
+        return self.status == "retired"
 
 
 @dataclass(frozen=True, slots=True)

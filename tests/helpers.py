@@ -32,8 +32,11 @@ from briefsite.site.plan import Planner
 
 
 def check(root: Path, jobs: int = 1) -> Run:
-    """`check` on a project, without a cache."""
-    return Builder(root, Store.none(), jobs).check()
+    """`check` on a project, without a cache; every diagnostic must come with a hint."""
+    run = Builder(root, Store.none(), jobs).check()
+    unhinted = [d.format() for d in run.diagnostics if not d.hint]
+    assert not unhinted, f"diagnostics without a hint: {unhinted}"
+    return run
 
 
 def build(root: Path, output: Path, strict: bool = False, jobs: int = 1) -> Built:

@@ -4,7 +4,7 @@ Covers the default command, `--project`/`--output`, `check` (text and JSON), exi
 (0 ok, 1 content errors, 2 usage errors), `--quiet`/`--verbose`, the build summary line,
 and what a build leaves on disk: the previous output intact after a failure, unchanged
 files kept as hard links after a rebuild, and no staging folders either way. One test runs
-`python build.py` as a real process to prove the shim works.
+`build.py` as a real process to prove the shim works.
 """
 
 from __future__ import annotations
@@ -209,19 +209,22 @@ def test_check_json_report(cli: Run, project: Path) -> None:
     code, out, err = cli("check", "--project", project, "--format", "json")
     assert (code, err) == (0, "")
     report = json.loads(out)
-    assert set(report) == {"briefs", "errors"}
-    assert report["errors"] == []
+    assert set(report) == {"version", "ok", "counts", "diagnostics", "briefs"}
+    assert (report["version"], report["ok"], report["diagnostics"]) == (1, True, [])
+    assert report["counts"] == {"error": 0, "warning": 0, "note": 0}
     assert sorted(b["brief"] for b in report["briefs"]) == BRIEF_SLUGS
     by_brief = {b["brief"]: b for b in report["briefs"]}
     for entry in report["briefs"]:
-        assert set(entry) == {"brief", "notes"}
+        assert set(entry) == {"brief", "path", "seed", "anchored", "seed_changed", "notes"}
+        assert entry["path"] == f"content/briefs/{entry['brief']}.yaml"
+        assert entry["seed_changed"] is False
         brief = yaml.safe_load((project / f"content/briefs/{entry['brief']}.yaml").read_text())
         doc = document_text(project / "seeds" / f"{brief['seed']}.txt")
         assert sorted(n["id"] for n in entry["notes"]) == sorted(
             a["id"] for a in brief["annotations"]
         )
         for note in entry["notes"]:
-            assert set(note) == {"id", "status", "start", "end", "text", "score"}
+            assert set(note) == {"id", "type", "status", "start", "end", "text", "score"}
             assert note["status"] == "exact"
             assert note["score"] == 1.0
             assert isinstance(note["start"], int) and isinstance(note["end"], int)
@@ -247,10 +250,11 @@ def test_check_json_lists_errors_and_exits_1(cli: Run, project: Path) -> None:
     code, out, _ = cli("check", "--project", project, "--format", "json")
     assert code == 1
     report = json.loads(out)
-    assert set(report) == {"briefs", "errors"}
-    assert len(report["errors"]) == 1
-    (error,) = report["errors"]
-    assert set(error) == {"path", "line", "col", "message"}
+    assert (report["ok"], report["counts"]["error"]) == (False, 1)
+    (error,) = report["diagnostics"]
+    assert set(error) == {"severity", "path", "line", "col", "message", "hint"}
+    assert error["severity"] == "error"
+    assert error["hint"].startswith("the closest passage")
     source = (project / "content/briefs/bus-depot.yaml").read_text().splitlines()[line - 1]
     assert (error["path"], error["line"], error["col"]) == (
         "content/briefs/bus-depot.yaml",
@@ -260,7 +264,15 @@ def test_check_json_lists_errors_and_exits_1(cli: Run, project: Path) -> None:
     assert "not found" in error["message"]
     (depot,) = [b for b in report["briefs"] if b["brief"] == "bus-depot"]
     notes = {n["id"]: n for n in depot["notes"]}
-    assert set(notes["empty-running"]) == {"id", "status", "start", "end", "text", "score"}
+    assert set(notes["empty-running"]) == {
+        "id",
+        "type",
+        "status",
+        "start",
+        "end",
+        "text",
+        "score",
+    }
     assert notes["empty-running"]["status"] == "orphan"
     assert notes["empty-running"]["text"] is None
     assert notes["empty-running"]["score"] is None

@@ -38,7 +38,7 @@ S = "seeds/agency-move.txt"
 SITE_PATH = "content/site.yaml"
 ENTITY_PATH = "content/entities/agency.yaml"
 
-SYNTAX_HINT = "check indentation, colons and quotes; quote text that contains ': ' or '#'"
+EMPTY_TEXT_HINT = "write the text after the key, or use `|` with its lines indented below"
 TAB_HINT = "YAML indents with spaces only: replace the tab"
 DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2020-02-16"
 URL_HINT = "use a full URL starting with https:// or http://"
@@ -124,7 +124,9 @@ def _sorted(errors: Sequence[Diagnostic]) -> list[Diagnostic]:
 
 
 def assert_errors(actual: Sequence[Diagnostic], expected: list[Err]) -> None:
-    """Every error of the run, in path/line/col order, equals the expected list."""
+    """Every error of the run, in path/line/col order, equals the expected list; each has a
+    hint."""
+    assert [d for d in actual if not d.hint] == []
     got = _sorted(actual)
     want = sorted(expected, key=lambda e: (e.path, e.line, e.col, e.message))
     shown: list[Err] = []
@@ -142,18 +144,43 @@ def assert_errors(actual: Sequence[Diagnostic], expected: list[Err]) -> None:
 
 
 CASES: list[Case] = [
-    # --- YAML syntax -------------------------------------------------------------------
+    # --- YAML syntax, in plain words at the place to fix -----------------------------------
     Case(
         "yaml-unclosed-quote",
         {B: 'seed: agency-move\npublished: 2024-05-01\ntitle: "unclosed\n'},
         [
-            Err(  # found at the end of the stream: at the end of the last line, not past it
+            Err(
                 B,
                 3,
-                17,
-                "invalid YAML: found unexpected end of stream "
-                "(while scanning a quoted scalar at line 3, column 8)",
-                SYNTAX_HINT,
+                8,
+                'the " that starts this text has no closing "',
+                'end the text with " on the same line, or use `|` for several lines',
+            )
+        ],
+    ),
+    Case(
+        "yaml-apostrophe-ends-single-quoted-string",
+        note("'the Agency's staff'"),
+        [
+            Err(
+                B,
+                7,
+                23,
+                "a `'` inside a single-quoted string ends it: write `''` or use double quotes",
+                'write "the Agency\'s staff"',
+            )
+        ],
+    ),
+    Case(
+        "yaml-double-quote-ends-double-quoted-string",
+        {B: BRIEF.replace("summary: The Agency is moving staff.", 'summary: "The" Agency')},
+        [
+            Err(
+                B,
+                2,
+                14,
+                'a `"` inside a double-quoted string ends it: write `\\"` or use single quotes',
+                "write 'The\" Agency'",
             )
         ],
     ),
@@ -165,8 +192,83 @@ CASES: list[Case] = [
                 B,
                 3,
                 14,
-                "invalid YAML: mapping values are not allowed in this context",
-                SYNTAX_HINT,
+                "a `: ` inside a value looks like the start of another key",
+                'put the value in double quotes: `summary: "Note: it moved."`',
+            )
+        ],
+    ),
+    Case(
+        "yaml-key-indented-more-than-the-key-above",
+        {B: "seed: agency-move\n  published: 2024-05-01\n"},
+        [
+            Err(
+                B,
+                2,
+                3,
+                "this line is indented more than the key above it",
+                "line `published:` up with `seed:` (column 1); a key indented under `seed:` "
+                "needs `seed:` to have no value on its own line",
+            )
+        ],
+    ),
+    Case(
+        "yaml-note-key-indented-less-than-the-others",
+        {B: HEAD + "  - id: staff\n    quote: move 40 staff\n   type: context\n    note: Hi.\n"},
+        [
+            Err(
+                B,
+                8,
+                4,
+                "this line is indented less than the keys of the list item above it",
+                "indent it to column 5, like the item's other keys, or start a new item with `- `",
+            )
+        ],
+    ),
+    Case(
+        "yaml-keys-under-verdict-not-indented",
+        note(
+            type_="claim",
+            extra="    verdict:\n    rating: false\n    summary: It was 30.\n",
+        ),
+        [
+            Err(
+                B,
+                11,
+                5,
+                "the keys under `verdict:` must be indented under it",
+                "indent `rating:` and the other keys of `verdict:` by two more spaces than "
+                "`verdict:`",
+            )
+        ],
+    ),
+    Case(
+        "yaml-no-space-after-colon",
+        {B: "seed:agency-move\npublished: 2024-05-01\n"},
+        [Err(B, 1, 5, "`seed:` needs a space after the colon", "write `seed: agency-move`")],
+    ),
+    Case(
+        "yaml-block-text-not-indented",
+        note(text="|\nSee the plan."),
+        [
+            Err(
+                B,
+                10,
+                1,
+                "the lines of the text under `note:` must be indented under it",
+                "indent them by two more spaces than `note:`",
+            )
+        ],
+    ),
+    Case(
+        "yaml-list-item-out-of-line",
+        {B: BRIEF + " - id: second\n"},
+        [
+            Err(
+                B,
+                10,
+                2,
+                "this list item does not line up with the item above it",
+                "indent its `- ` to column 3, like the item at line 6",
             )
         ],
     ),
@@ -177,17 +279,24 @@ CASES: list[Case] = [
             Err(
                 B,
                 3,
-                18,
-                "invalid YAML: did not find expected ',' or ']' "
-                "(while parsing a flow sequence at line 3, column 9)",
-                SYNTAX_HINT,
+                9,
+                "the list that starts with `[` here is not closed",
+                "close it with `]` on the same line, e.g. `topics: [housing, budget]`",
             )
         ],
     ),
     Case(
         "yaml-undefined-alias",
         {B: BRIEF + "title: *nope\n"},
-        [Err(B, 10, 8, "invalid YAML: found undefined alias", SYNTAX_HINT)],
+        [
+            Err(
+                B,
+                10,
+                8,
+                "a value cannot start with `*` unless it is quoted",
+                'put the value in double quotes: `title: "*nope"`',
+            )
+        ],
     ),
     # --- tabs (libyaml words these differently from pure-Python PyYAML) -------------------
     Case(
@@ -414,27 +523,44 @@ CASES: list[Case] = [
     Case(
         "empty-seed-value",
         brief("seed: agency-move", "seed:"),
-        [Err(B, 1, 6, "'seed' in brief must not be empty")],
+        [
+            Err(
+                B,
+                1,
+                6,
+                "'seed' in brief must not be empty",
+                "write a value after `seed:` (the seed article: a file stem in seeds/)",
+            )
+        ],
     ),
     Case(
         "empty-quoted-quote",
         note('""'),
-        [Err(B, 7, 12, "'quote' must not be empty")],
+        [Err(B, 7, 12, "'quote' must not be empty", EMPTY_TEXT_HINT)],
     ),
     Case(
         "blank-quote",
         note("'   '"),
-        [Err(B, 7, 12, "'quote' must not be empty")],
+        [Err(B, 7, 12, "'quote' must not be empty", EMPTY_TEXT_HINT)],
     ),
     Case(
         "empty-note-block",
         note(text="|\n"),
-        [Err(B, 9, 11, "'note' must not be empty")],
+        [Err(B, 9, 11, "'note' must not be empty", EMPTY_TEXT_HINT)],
     ),
     Case(
         "empty-site-title",
         {SITE_PATH: "title:\nlanguage: en\n"},
-        [Err(SITE_PATH, 1, 7, "'title' in site must not be empty")],
+        [
+            Err(
+                SITE_PATH,
+                1,
+                7,
+                "'title' in site must not be empty",
+                "write the site's name after `title:`; for several lines, write `title: |` and "
+                "indent the lines under it",
+            )
+        ],
     ),
     # --- seeds -----------------------------------------------------------------------------
     Case(
@@ -498,7 +624,8 @@ CASES: list[Case] = [
                 # A quote under 15 characters is placed only on an exact match.
                 "a quote under 15 characters is placed only where it matches exactly; the "
                 "closest passages:\n"
-                '  seeds/agency-move.txt:5:41 (92% similar, score 0.92): quote: "move 40 staff"',
+                "  seeds/agency-move.txt:5:41 (92% similar, score 0.92, its figures differ): "
+                'quote: "move 40 staff"',
             )
         ],
     ),
@@ -830,6 +957,50 @@ CASES: list[Case] = [
                 14,
                 "note 'staff' has a verdict but its type is 'context'",
                 "only `type: claim` notes take a verdict: change the type or remove the verdict",
+            )
+        ],
+    ),
+    Case(
+        "retired-note-without-reason",
+        note(extra="    status: retired\n"),
+        [
+            Err(
+                B,
+                6,
+                5,
+                "retired note 'staff' has no reason",
+                "add `reason:` saying why the passage is gone from the source",
+            )
+        ],
+    ),
+    Case(
+        "reason-on-a-note-not-retired",
+        note(extra="    reason: The paragraph was cut.\n"),
+        [
+            Err(
+                B,
+                10,
+                13,
+                "note 'staff' has a reason but is not retired",
+                "add `status: retired`, or remove the reason",
+            )
+        ],
+    ),
+    Case(
+        "bad-note-status",
+        note(extra="    status: gone\n    reason: Cut.\n"),
+        [Err(B, 10, 13, "invalid status 'gone'", "expected one of: retired")],
+    ),
+    Case(
+        "bad-reviewed-date",
+        note(extra="    reviewed: last week\n"),
+        [
+            Err(
+                B,
+                10,
+                15,
+                "'reviewed' is not a valid date: 'last week' (expected YYYY-MM-DD)",
+                DATE_HINT,
             )
         ],
     ),
@@ -1329,6 +1500,28 @@ def test_every_error_of_every_file_is_reported_in_one_run_sorted(
     assert lines[-1] == "8 errors"
 
 
+def test_after_a_syntax_error_the_other_files_are_still_checked(
+    make_project: ProjectFactory,
+) -> None:
+    root = make_project(
+        {
+            B: BRIEF.replace("summary: The Agency is moving staff.", "summary: 'it's moving'"),
+            ENTITY_PATH: "name: The Agency\nkind: agency\naliases: [Agency]\nurl: nowhere\n",
+            "content/topics/staffing.yaml": "name: Staffing\n  summary: Who works where.\n",
+            "content/briefs/second.yaml": "seed: agency-move\npublished: 2024-05-01\nauthor: Ann\n",
+        }
+    )
+    assert [(str(d.location), d.message) for d in errors(check(root))] == [
+        (
+            f"{B}:2:13",
+            "a `'` inside a single-quoted string ends it: write `''` or use double quotes",
+        ),
+        ("content/briefs/second.yaml:3:1", "unknown key 'author' in brief"),
+        (f"{ENTITY_PATH}:4:6", "'url' 'nowhere' is not a web address"),
+        ("content/topics/staffing.yaml:2:3", "this line is indented more than the key above it"),
+    ]
+
+
 # --- a failed build leaves the previous output whole ------------------------------------
 
 
@@ -1476,7 +1669,7 @@ FUZZY = [
         "quote is not in seed 'agency-move' as written; placed on the closest passage, "
         "seeds/agency-move.txt:7:33 (97% similar, score 0.97)",
         "the seed reads: explained the cost {+--+} or the plan\n"
-        "paste these selectors, or run `python build.py anchor --write`:\n"
+        "paste these selectors, or run `./build.py anchor --write`:\n"
         '  quote: "explained the cost -- or the plan"\n'
         '  prefix: "Critics said the Agency had not"\n'
         '  suffix: "."',
@@ -1489,7 +1682,7 @@ FUZZY = [
         "quote is not in seed 'agency-move' as written; placed on the closest passage, "
         "seeds/agency-move.txt:7:14 (96% similar, score 0.96)",
         "the seed reads: the Agency had not [-explaned-] {+explained+}\n"
-        "paste these selectors, or run `python build.py anchor --write`:\n"
+        "paste these selectors, or run `./build.py anchor --write`:\n"
         '  quote: "the Agency had not explained"\n'
         '  prefix: "help,\\"the director said. Critics said"\n'
         '  suffix: "the cost -- or the plan."',

@@ -14,7 +14,8 @@ import pytest
 
 from tests.helpers import build
 
-ROOT = Path(__file__).resolve().parent.parent
+# A copy of the example project: the example itself is the user's to change.
+EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "example"
 BUDGET = 100_000
 PAGES = {
     "brief": "briefs/border-patrol-sanctuary-cities/index.html",
@@ -67,7 +68,7 @@ def weigh(site: Path, page: str) -> tuple[int, list[str]]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("weight") / "site"
-    build(ROOT, output)
+    build(EXAMPLE, output)
     return output
 
 

@@ -54,3 +54,12 @@ def test_every_command_line_option_is_documented() -> None:
     assert options >= {"--project", "--output", "--format", "--quiet", "--verbose"}
     for option in options:
         assert f"`{option}" in README or f"{option}`" in README, option
+
+
+def test_the_readme_runs_the_tool_one_way_only() -> None:
+    # `./build.py` starts itself in the project's .venv; `python build.py` would not find the
+    # dependencies on a fresh clone, and no other entry point exists.
+    assert "python build.py" not in README
+    assert "python3 build.py" not in README
+    commands = re.findall(r"^(?:\$ )?`?(\S*build\.py)\b", README, re.MULTILINE)
+    assert commands and set(commands) == {"./build.py"}

@@ -302,7 +302,8 @@ def test_a_port_in_use_is_reported_with_a_free_one(tmp_path: Path) -> None:
     assert result.returncode == 2
     message = result.stderr.strip().splitlines()[-1]
     assert re.fullmatch(
-        rf"build.py: error: port {port} on 127.0.0.1 is already in use; try --port \d+, "
+        rf"\./build\.py: error: port {port} on 127\.0\.0\.1 is already in use; try "
+        r"`\./build\.py serve --port (\d+)` \(with make: `make serve PORT=\1`\), "
         r"or --port 0 to pick a free one",
         message,
     ), result.stderr
@@ -339,16 +340,34 @@ def test_sigterm_stops_cleanly_too(preview: Preview) -> None:
     assert any("Stopping" in line for line in preview.lines)
 
 
-def test_serve_started_after_a_build_renders_nothing(tmp_path: Path) -> None:
+def test_serve_started_again_renders_nothing_and_never_writes_output(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(GOLDEN, root)
+    preview = root / ".briefsite" / "serve"  # serve's own folder: output/ is build's
+    first = _start(root, preview)
+    assert _stop(first) == 0, "".join(first.lines)
+    running = _start(root, preview)
+    try:
+        again = next(line for line in running.lines if line.startswith("Rebuilt"))
+        assert again.startswith("Rebuilt 0 page(s), 0 file(s) changed, 0 removed"), again
+        assert running.get(BUS_PAGE)[0] == 200
+    finally:
+        assert _stop(running) == 0, "".join(running.lines)
+    assert not (root / "output").exists()
+    page = (preview / "briefs/bus-depot/index.html").read_text(encoding="utf-8")
+    assert 'data-brief="bus-depot"' in page, "a preview build: the quote picker's offsets"
+
+
+def test_serve_into_a_build_output_makes_preview_pages_there(tmp_path: Path) -> None:
     root = tmp_path / "project"
     shutil.copytree(GOLDEN, root)
     command = [sys.executable, str(REPO / "build.py"), "build", "--project", str(root)]
     command += ["--output", str(tmp_path / "site")]
     subprocess.run(command, check=True, capture_output=True, cwd=root)
+    assert "data-o=" not in (tmp_path / "site/briefs/bus-depot/index.html").read_text()
     running = _start(root, tmp_path / "site")
     try:
-        first = next(line for line in running.lines if line.startswith("Rebuilt"))
-        assert first.startswith("Rebuilt 0 page(s), 0 file(s) changed, 0 removed"), first
-        assert running.get(BUS_PAGE)[0] == 200
+        _, _, body = running.get(BUS_PAGE)
+        assert b'data-brief="bus-depot"' in body, "the build's pages are not the preview's"
     finally:
         assert _stop(running) == 0, "".join(running.lines)

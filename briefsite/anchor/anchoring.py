@@ -16,6 +16,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
+from briefsite.anchor.explain import (
+    candidate_line,
+    choices_hint,
+    percent,
+    report_not_found,
+    times,
+)
 from briefsite.anchor.folding import Normalized, fold, has_prefix, has_suffix, occurrences
 from briefsite.anchor.reanchor import (
     SHORT_QUOTE,
@@ -28,11 +35,13 @@ from briefsite.anchor.reanchor import (
     score,
 )
 from briefsite.anchor.selectors import paste_lines, seed_sha256, selectors_for, word_diff, yaml_str
-from briefsite.errors import Diagnostics
-from briefsite.model import Annotation, Brief, Seed
+from briefsite.errors import COMMAND, Diagnostics
+from briefsite.model import Annotation, Brief, NoteType, Seed
 
-# How many words of context the ambiguity hint may offer before falling back to occurrence.
-_MAX_HINT_WORDS = 8
+# The notes that never follow changed words unconfirmed: a verdict stands on the words it
+# rated, and a correction on the words it corrects.
+GUARDED: tuple[NoteType, ...] = ("claim", "correction")
+NOTE_NAMES = {"claim": "claim's verdict", "correction": "correction"}
 # How many candidates an unplaced note's error lists.
 _SHOWN = 3
 Placed = Literal["exact", "moved", "fuzzy"]
@@ -55,16 +64,18 @@ class Anchor:
 
 @dataclass(frozen=True, slots=True)
 class Unplaced:
-    """A note whose quote could not be placed: not found, or found more than once."""
+    """A note that is not placed: its quote was not found or found more than once (both
+    errors), or the note is retired (its passage is gone from the source: no error)."""
 
     note_id: str
-    status: Literal["ambiguous", "orphan"]
+    status: Literal["ambiguous", "orphan", "retired"]
 
 
 class _Context:
     """One seed, folded, with its word boundaries computed on first use."""
 
-    def __init__(self, seed: Seed) -> None:
+    def __init__(self, brief: str, seed: Seed) -> None:
+        self.brief = brief  # its slug
         self.seed = seed
         self.doc = Normalized(seed.text)
         self._bounds: Boundaries | None = None
@@ -87,8 +98,11 @@ def anchor_brief(
 ) -> tuple[Anchor | Unplaced, ...]:
     """Place every note of `brief` in `seed`; report each quote not placed or placed
     approximately, and a seed changed since the brief was anchored."""
-    ctx = _Context(seed)
-    placed = tuple(_anchor(note, ctx, diagnostics) for note in brief.annotations)
+    ctx = _Context(brief.slug, seed)
+    placed = tuple(
+        Unplaced(note.id, "retired") if note.retired else _anchor(note, ctx, diagnostics)
+        for note in brief.annotations
+    )
     if brief.anchored is not None and brief.anchored.seed_sha256 != seed_sha256(seed):
         _report_changed(brief, ctx, placed, diagnostics)
     return placed
@@ -125,11 +139,11 @@ def _anchor(note: Annotation, ctx: _Context, diagnostics: Diagnostics) -> Anchor
             return best
         diagnostics.error(
             note.quote_at,
-            f"quote is in seed '{seed.slug}' {_times(len(starts))}, but never with the given "
+            f"quote is in seed '{seed.slug}' {times(len(starts))}, but never with the given "
             + " and ".join(
                 w for w, v in (("prefix", note.prefix), ("suffix", note.suffix)) if v is not None
             ),
-            _choices_hint(
+            choices_hint(
                 starts, quote, seed, doc, "fix the prefix/suffix, or use one of these:", sel
             ),
         )
@@ -139,8 +153,8 @@ def _anchor(note: Annotation, ctx: _Context, diagnostics: Diagnostics) -> Anchor
             diagnostics.error(
                 note.quote_at,
                 f"occurrence: {note.occurrence}, but the quote is in seed '{seed.slug}' only "
-                f"{_times(len(chosen))}" + (" with that prefix/suffix" if chosen != starts else ""),
-                _choices_hint(starts, quote, seed, doc, "choose one of these:"),
+                f"{times(len(chosen))}" + (" with that prefix/suffix" if chosen != starts else ""),
+                choices_hint(starts, quote, seed, doc, "choose one of these:"),
             )
             return Unplaced(note.id, "orphan")
         chosen = [chosen[note.occurrence - 1]]
@@ -150,8 +164,8 @@ def _anchor(note: Annotation, ctx: _Context, diagnostics: Diagnostics) -> Anchor
             return best
         diagnostics.error(
             note.quote_at,
-            f"quote is ambiguous: it is in seed '{seed.slug}' {_times(len(chosen))}",
-            _choices_hint(chosen, quote, seed, doc, "add a prefix or suffix to choose one:", sel),
+            f"quote is ambiguous: it is in seed '{seed.slug}' {times(len(chosen))}",
+            choices_hint(chosen, quote, seed, doc, "add a prefix or suffix to choose one:", sel),
         )
         return Unplaced(note.id, "ambiguous")
     start, end = doc.span(chosen[0], chosen[0] + len(quote))
@@ -190,6 +204,54 @@ def _edited(
     return placed
 
 
+def _report_fuzzy(
+    note: Annotation,
+    best: Candidate,
+    ctx: _Context,
+    start: int,
+    end: int,
+    diagnostics: Diagnostics,
+) -> None:
+    """A note placed on words that differ from its quote: a warning with the word diff and
+    the selectors to paste; an error for a claim or correction no person confirmed."""
+    seed, doc = ctx.seed, ctx.doc
+    where = f"{seed.locate(start)} ({percent(best.quote)} similar, score {best.score:.2f})"
+    lines = [f"the seed reads: {word_diff(note.quote, seed.text[start:end])}"]
+    if best.changed:
+        lines.append(
+            f"its {' and '.join(best.changed)} changed; the note follows them as the text on "
+            "both sides is as it was: the same sentence, edited"
+        )
+    if note.type in GUARDED and note.reviewed is None:
+        diagnostics.error(
+            note.quote_at,
+            f"{note.type} '{note.id}' would stand on changed words: its quote is not in seed "
+            f"'{seed.slug}' as written; the closest passage is {where}",
+            "\n".join(
+                [
+                    *lines,
+                    f"a {NOTE_NAMES[note.type]} stands on the words it was written for: read the "
+                    "diff, then confirm the new words",
+                    f"with `{COMMAND} anchor {ctx.brief} --write` (the quote becomes the seed's "
+                    "words), or add `reviewed: YYYY-MM-DD` (the day you checked) to the note",
+                ]
+            ),
+        )
+        return
+    fix = selectors_for(seed, doc, start, end)
+    diagnostics.warning(
+        note.quote_at,
+        f"quote is not in seed '{seed.slug}' as written; placed on the closest passage, {where}",
+        "\n".join(
+            [
+                *lines,
+                f"paste these selectors, or run `{COMMAND} anchor --write`:",
+                *(f"  {line}" for line in paste_lines(fix)),
+            ]
+        ),
+    )
+
+
 def _anchor_fuzzy(
     note: Annotation, sel: Selector, ctx: _Context, diagnostics: Diagnostics
 ) -> Anchor | Unplaced:
@@ -198,23 +260,10 @@ def _anchor_fuzzy(
     best = choose(candidates, sel)
     if best is not None:
         start, end = doc.span(best.start, best.end)
-        found = seed.text[start:end]
-        fix = selectors_for(seed, doc, start, end)
-        diagnostics.warning(
-            note.quote_at,
-            f"quote is not in seed '{seed.slug}' as written; placed on the closest passage, "
-            f"{seed.locate(start)} ({_percent(best.quote)} similar, score {best.score:.2f})",
-            "\n".join(
-                [
-                    f"the seed reads: {word_diff(note.quote, found)}",
-                    "paste these selectors, or run `python build.py anchor --write`:",
-                    *(f"  {line}" for line in paste_lines(fix)),
-                ]
-            ),
-        )
+        _report_fuzzy(note, best, ctx, start, end, diagnostics)
         return Anchor(note.id, start, end, "fuzzy", round(best.score, 3))
     if not candidates:
-        _report_not_found(note, sel.quote, seed, doc, diagnostics)
+        report_not_found(note, sel.quote, seed, doc, diagnostics)
         return Unplaced(note.id, "orphan")
     close = [c for c in candidates if eligible(c, sel)]
     if len(close) > 1:
@@ -231,27 +280,9 @@ def _anchor_fuzzy(
             if len(sel.quote) < SHORT_QUOTE
             else "no passage is close enough to place the note on; the closest:"
         )
-    hint = [lead] + [_candidate_line(c, ctx) for c in candidates[:_SHOWN]]
+    hint = [lead] + [candidate_line(c, seed, doc) for c in candidates[:_SHOWN]]
     diagnostics.error(note.quote_at, message, "\n".join(hint))
     return Unplaced(note.id, "ambiguous" if len(close) > 1 else "orphan")
-
-
-def _percent(value: float) -> str:
-    return f"{value * 100:.0f}%"
-
-
-def _candidate_line(c: Candidate, ctx: _Context) -> str:
-    start, end = ctx.doc.span(c.start, c.end)
-    parts = [f"{_percent(c.quote)} similar"]
-    if c.context is not None:
-        parts.append(f"context {_percent(c.context)}")
-    parts.append(f"score {c.score:.2f}")
-    fix = selectors_for(ctx.seed, ctx.doc, start, end)
-    quote = fold(fix.quote).strip(" ")
-    pick = ""
-    if len(occurrences(ctx.doc.text, quote)) > 1:
-        pick = f", prefix: {yaml_str(fix.prefix)}"
-    return f"  {ctx.seed.locate(start)} ({', '.join(parts)}): quote: {yaml_str(fix.quote)}{pick}"
 
 
 def _report_changed(
@@ -284,90 +315,7 @@ def _report_changed(
             [
                 summary,
                 *(f"  {line}" for line in lines),
-                f"check the notes, then run `python build.py anchor {brief.slug} --write`",
+                f"check the notes, then run `{COMMAND} anchor {brief.slug} --write`",
             ]
         ),
-    )
-
-
-def _times(count: int) -> str:
-    return {1: "once", 2: "twice"}.get(count, f"{count} times")
-
-
-def _choices_hint(
-    starts: list[int],
-    quote: str,
-    seed: Seed,
-    doc: Normalized,
-    lead: str,
-    sel: Selector | None = None,
-) -> str:
-    """Every place of an exact quote with a selector that picks it; with the scores of
-    the given prefix/suffix there, when there are any."""
-    lines = [lead]
-    for number, start in enumerate(starts, start=1):
-        where = seed.locate(doc.to_original(start))
-        scored = ""
-        if sel is not None and sel.has_context:
-            c = score(doc.text, sel, start, start + len(quote), "exact")
-            scored = f" (context {_percent(c.context or 0)}, score {c.score:.2f})"
-        choice = _disambiguate(starts, start, quote, seed, doc, number)
-        lines.append(f"  {where}{scored}: {choice}")
-    return "\n".join(lines)
-
-
-def _disambiguate(
-    starts: list[int], start: int, quote: str, seed: Seed, doc: Normalized, number: int
-) -> str:
-    """The shortest word-aligned prefix or suffix, within the quote's own paragraph, that
-    picks this occurrence alone; `occurrence: N` when there is none."""
-    text = doc.text
-    orig_start, orig_end = doc.span(start, start + len(quote))
-    block = next(b for b in seed.blocks if b.start <= orig_start <= b.end)
-    options: list[str] = []
-    before = fold(seed.text[block.start : orig_start]).split()
-    for words in range(1, min(_MAX_HINT_WORDS, len(before)) + 1):
-        prefix = " ".join(before[-words:])
-        if [s for s in starts if has_prefix(text, s, prefix)] == [start]:
-            options.append(f"prefix: {yaml_str(prefix)}")
-            break
-    after = fold(seed.text[orig_end : max(block.end, orig_end)]).split()
-    for words in range(1, min(_MAX_HINT_WORDS, len(after)) + 1):
-        suffix = " ".join(after[:words])
-        if [s for s in starts if has_suffix(text, s + len(quote), suffix)] == [start]:
-            options.append(f"suffix: {yaml_str(suffix)}")
-            break
-    return min(options, key=len) if options else f"occurrence: {number}"
-
-
-def _whole_words(text: str, start: int, end: int) -> tuple[int, int]:
-    """Widen a span to whole words and trim the spaces at its ends."""
-    while start > 0 and text[start - 1].isalnum():
-        start -= 1
-    while end < len(text) and text[end].isalnum():
-        end += 1
-    while start < end - 1 and text[start] == " ":
-        start += 1
-    while end > start + 1 and text[end - 1] == " ":
-        end -= 1
-    return start, max(end, start + 1)
-
-
-def _report_not_found(
-    note: Annotation, quote: str, seed: Seed, doc: Normalized, diagnostics: Diagnostics
-) -> None:
-    hint = "copy the quote exactly from the seed"
-    if len(quote) <= len(doc.text):
-        from rapidfuzz import fuzz  # only for a quote that is not found
-
-        best = fuzz.partial_ratio_alignment(quote, doc.text)
-        if best is not None and best.score > 0:
-            start, end = _whole_words(doc.text, best.dest_start, best.dest_end)
-            start, end = doc.span(start, end)
-            hint = (
-                f"the closest passage ({best.score:.0f}% similar) is at {seed.locate(start)}: "
-                f"{yaml_str(seed.text[start:end])}"
-            )
-    diagnostics.error(
-        note.quote_at, f"quote not found in seed '{seed.slug}': {yaml_str(note.quote)}", hint
     )

@@ -1,9 +1,10 @@
-"""`build.py anchor`: record each note's selectors and the seed's hash in its brief file.
+"""`./build.py anchor`: record each note's selectors and the seed's hash in its brief file.
 
 The file is edited in place by targeted text edits at the positions PyYAML reports: only the
-values of `quote` (for a fuzzy fix), `prefix`, `suffix`, `start`, `occurrence` (removed, as
-the context now chooses) and `anchored` change; comments, key order, quoting style and every
-other byte stay as they were.
+values of `quote` (for a fuzzy fix, which also removes a `reviewed` that confirmed it),
+`prefix`, `suffix`, `start` (of the notes whose other selectors changed), `occurrence`
+(removed, as the context now chooses) and `anchored` change; comments, key order, quoting
+style and every other byte stay as they were.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from briefsite.anchor.folding import Normalized
 from briefsite.anchor.selectors import seed_sha256, selectors_for
 from briefsite.errors import BriefsiteError, SourceLocation
 from briefsite.model import Brief, Seed
+from briefsite.read.yaml_text import yaml_scalar
 
 _NOTE_KEYS = ("quote", "prefix", "suffix", "start")
 
@@ -70,19 +72,33 @@ def plan_anchor(
     raw = path.read_bytes()
     bom = raw.startswith(b"\xef\xbb\xbf")
     text = raw[3 if bom else 0 :].decode("utf-8")
-    refused = tuple(p.note_id for p in placed if isinstance(p, Unplaced))
+    refused = tuple(p.note_id for p in placed if isinstance(p, Unplaced) and p.status != "retired")
     doc = Normalized(seed.text)
+    notes = {n.id: n for n in brief.annotations}
     values: dict[str, dict[str, str | int | None]] = {}
     for p in placed:
         if not isinstance(p, Anchor):
             continue
+        note = notes[p.note_id]
         sel = selectors_for(seed, doc, p.start, p.end)
+        quote = sel.quote if p.status == "fuzzy" else None
+        prefix, suffix = sel.prefix or None, sel.suffix or None
+        # `start` is only a hint: a note whose selectors stay as they are keeps its old one,
+        # so that an edit that shifts the text does not rewrite every note's line.
+        same = (
+            quote is None
+            and (prefix, suffix) == (note.prefix, note.suffix)
+            and note.occurrence is None
+            and note.start is not None
+        )
         values[p.note_id] = {
-            "quote": sel.quote if p.status == "fuzzy" else None,
-            "prefix": sel.prefix or None,
-            "suffix": sel.suffix or None,
-            "start": sel.start,
+            "quote": quote,
+            "prefix": prefix,
+            "suffix": suffix,
+            "start": note.start if same else sel.start,
             "occurrence": None,
+            # Once the quote is the seed's words again, there is nothing left to confirm.
+            "reviewed": None if quote is not None or note.reviewed is None else "kept",
         }
     sha = seed_sha256(seed)
     # A brief whose selectors and hash are already current keeps its anchored date.
@@ -103,7 +119,11 @@ def _edit(
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:  # the build read it a moment ago; a race with an editor
-        raise BriefsiteError.at(SourceLocation(brief.path), f"cannot re-read: {exc}") from exc
+        raise BriefsiteError.at(
+            SourceLocation(brief.path),
+            f"cannot re-read: {exc}",
+            "the file changed while it was anchored: run the command again",
+        ) from exc
     if not isinstance(root, yaml.MappingNode):
         return text
     newline = "\r\n" if "\r\n" in text else "\n"
@@ -187,6 +207,8 @@ class _Editor:
                 self.edits.append(Edit(at, at, f"{indent}{key}: {rendered}{self.newline}", order))
         if "occurrence" in fields:
             self.remove(item, fields["occurrence"])
+        if "reviewed" in fields and new["reviewed"] is None:
+            self.remove(item, fields["reviewed"])
 
     def replace(self, node: yaml.Node, value: str | int, plain: bool = False) -> None:
         if not isinstance(node, yaml.ScalarNode):
@@ -252,12 +274,8 @@ def _scalar(value: str | int, style: str | None) -> str:
         return str(value)
     if style == "'" and "\n" not in value:
         return "'" + value.replace("'", "''") + "'"
-    if style is None and value == value.strip() and "\n" not in value:
-        try:
-            if yaml.safe_load(f"k: {value}") == {"k": value}:
-                return value
-        except yaml.YAMLError:
-            pass
+    if style is None:
+        return yaml_scalar(value)
     return json.dumps(value, ensure_ascii=False)
 
 

@@ -49,6 +49,7 @@ class Run:
     known_digest: str
     layouts: derive.Layouts | None = None
     write: Write | None = None  # where rendered pages go (the staging folder), if anywhere
+    preview: bool = False  # the preview's brief pages: with the quote picker's offsets
 
 
 def check_key(brief: str, known: str, linked: Mapping[str, frozenset[str]]) -> str:
@@ -230,7 +231,7 @@ def finish_share(task: Task) -> Finished:
         task.cards_template,
         lambda: planner,
     )
-    planner = Planner(task.index, lambda slug: placed(run, slug), run.memo, fragments)
+    planner = Planner(task.index, lambda slug: placed(run, slug), run.memo, fragments, run.preview)
     # Brief by brief, its fragments and then its page: each brief is read in full once,
     # however few of a large project's briefs stay in memory.
     wanted: dict[str, list[derive.Wanted]] = {}

@@ -74,10 +74,20 @@ class Built:
 class Builder:
     """Runs the pipeline over one project, again and again, redoing only what changed."""
 
-    def __init__(self, root: Path, store: Store, jobs: int = 1, keep_each_run: bool = True) -> None:
+    def __init__(
+        self,
+        root: Path,
+        store: Store,
+        jobs: int = 1,
+        keep_each_run: bool = True,
+        preview: bool = False,
+    ) -> None:
         self.root = root.resolve()
         self.store = store
         self.jobs = jobs
+        # The preview's builder (serve): brief pages say where their text is in the seed,
+        # for the quote picker. Only serve sets it, and it writes elsewhere than `build`.
+        self.preview = preview
         # A build keeps what it learned, and its output's manifest, in the cache before it
         # swaps the output in. A long-lived builder (serve) may keep them only when asked
         # (`persist`): an output whose manifest the cache lacks is simply not trusted.
@@ -165,7 +175,7 @@ class Builder:
         )
         result = self._run(changed, fresh, staging, listing, trusted)
         rebuilt = time.perf_counter()
-        if not result.ok or (strict and result.diagnostics):
+        if not result.ok or (strict and any(d.severity == "warning" for d in result.diagnostics)):
             staging.abandon()
             if self.keep_each_run:
                 self._save()
@@ -187,7 +197,7 @@ class Builder:
             self._manifests[output] = same
             self._wrote[output] = same.build
             if self.keep_each_run:
-                save_manifest(self.store, output, same)
+                save_manifest(self.store, output, same, self.preview)
                 self._save()
             seconds = time.perf_counter() - started
             return replace(_unchanged(same, seconds, strict), up_to_date=False)
@@ -216,12 +226,12 @@ class Builder:
             result.notes,
         )
         if self.keep_each_run:
-            save_manifest(self.store, output, new)
+            save_manifest(self.store, output, new, self.preview)
             self._save()  # the manifest is in the cache before the output that it describes
         staging.commit(new.build)
         # The live build before is the spare now; the spare before is gone.
         if spare is not None and spare.build not in (new.build, manifest and manifest.build):
-            forget_manifest(self.store, output, spare.build)
+            forget_manifest(self.store, output, spare.build, self.preview)
             if self.keep_each_run:
                 self.store.commit()
         if manifest is not None:
@@ -250,7 +260,7 @@ class Builder:
         known = self._spares.get(output)
         if known is not None and known.build == build:
             return known
-        return load_manifest(self.store, output, build) if build is not None else None
+        return load_manifest(self.store, output, build, self.preview) if build is not None else None
 
     def _live(self, output: Path) -> Manifest | None:
         """The manifest of the output as it is on disk, if the cache has it."""
@@ -260,7 +270,7 @@ class Builder:
         known = self._manifests.get(output)
         if known is not None and known.build == build:
             return known
-        return load_manifest(self.store, output, build)
+        return load_manifest(self.store, output, build, self.preview)
 
     def _run(
         self,
@@ -296,6 +306,7 @@ class Builder:
             self._memo,
             self._kept,
             self.jobs,
+            self.preview,
         )
 
     def placed(self, slug: str) -> Placed:
@@ -306,10 +317,6 @@ class Builder:
         assert self._listing is not None
         sources = {(s.what, s.slug): s for s in self._listing.sources}
         return placed_from(self._knowledge, sources, slug)
-
-    def passage(self, slug: str, start: int, end: int) -> str:
-        """The words of a brief's seed between two offsets of its document text."""
-        return self.placed(slug).seed.text[start:end]
 
     def _hinted(self, changed: Collection[Path] | None) -> set[str] | None:
         """The files a watcher's paths name, when every one is a file already known and
@@ -327,10 +334,10 @@ class Builder:
         wrote (a long-lived builder's last act)."""
         for output, manifest in self._manifests.items():
             if live_build(output) == manifest.build:
-                save_manifest(self.store, output, manifest)
+                save_manifest(self.store, output, manifest, self.preview)
             spare = self._spares.get(output)
             if spare is not None and live_build(spare_of(output)) == spare.build:
-                save_manifest(self.store, output, spare)
+                save_manifest(self.store, output, spare, self.preview)
         self._save()
 
     def _save(self) -> None:
@@ -402,5 +409,7 @@ def _failed(result: Run, seconds: float, strict: bool) -> Built:
 
 
 def promoted(diagnostics: tuple[Diagnostic, ...]) -> tuple[Diagnostic, ...]:
-    """Every warning made an error (`--strict`)."""
-    return tuple(replace(d, severity="error") for d in diagnostics)
+    """Every warning made an error (`--strict`); notes stay notes."""
+    return tuple(
+        replace(d, severity="error") if d.severity == "warning" else d for d in diagnostics
+    )

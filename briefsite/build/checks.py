@@ -3,7 +3,7 @@ changed: the brief itself, the set of files, or the notes of a brief it links to
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from briefsite.build import derive
 from briefsite.build.briefs import Checks, Crew, Sources, check_key
@@ -11,9 +11,9 @@ from briefsite.build.knowledge import Knowledge
 from briefsite.build.memo import MarkdownMemo
 from briefsite.build.recall import Recall
 from briefsite.build.state import BriefState
-from briefsite.errors import Diagnostics
+from briefsite.errors import COMMAND, Diagnostic, Diagnostics, SourceLocation
 from briefsite.model import Entity, Topic
-from briefsite.read.sources import Known
+from briefsite.read.sources import Known, Source, seed_file
 
 
 def briefs_to_check(
@@ -65,3 +65,27 @@ def check_references(
     diagnostics.extend(d for slug in states for d in knowledge.checked[slug].problems)
     entities, topics = summaries
     diagnostics.extend(derive.summary_references(entities, topics, known, note_ids, memo))
+
+
+def unused_seeds(
+    sources: Iterable[Source], states: Mapping[str, BriefState], readable: Collection[str]
+) -> list[Diagnostic]:
+    """A note for each seed that no brief uses, among the `readable` ones (a seed with
+    errors of its own is reported for them). A brief that could not be read may use the
+    seed of its own name, and one whose seed is missing (a typo?) any seed: those seeds are
+    not reported while the brief has errors."""
+    listed = list(sources)
+    used = {state.seed for state in states.values()}
+    if used - {s.slug for s in listed if s.what == "seed"}:
+        return []
+    used |= {s.slug for s in listed if s.what == "brief" and s.slug not in states}
+    return [
+        Diagnostic(
+            SourceLocation(seed_file(s.slug)),
+            f"seed '{s.slug}' has no brief",
+            f"start one with `{COMMAND} new {seed_file(s.slug)}`, or give a brief `seed: {s.slug}`",
+            "note",
+        )
+        for s in listed
+        if s.what == "seed" and s.slug not in used and s.shown in readable
+    ]

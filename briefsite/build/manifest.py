@@ -43,26 +43,30 @@ def build_id(pages: Mapping[str, PageEntry]) -> str:
     return digest_text(*(f"{out}={pages[out].digest}" for out in sorted(pages)))
 
 
-def _key(output: Path, build: str) -> str:
-    # Two output folders may hold the same build, each with its own files' stamps.
-    return f"{output}\0{build}"
+def _key(output: Path, build: str, preview: bool) -> str:
+    # Two output folders may hold the same build, each with its own files' stamps; and a
+    # preview's builder does not trust a build's output, nor a build a preview's.
+    return f"{output}\0{build}" + ("\0preview" if preview else "")
 
 
-def save_manifest(store: Store, output: Path, manifest: Manifest) -> None:
+def save_manifest(store: Store, output: Path, manifest: Manifest, preview: bool = False) -> None:
     """Keep the manifest of an output folder (written by the store's next commit)."""
-    store.put("manifest", _key(output, manifest.build), _encode(manifest))
+    store.put("manifest", _key(output, manifest.build, preview), _encode(manifest))
 
 
-def forget_manifest(store: Store, output: Path, build: str) -> None:
+def forget_manifest(store: Store, output: Path, build: str, preview: bool = False) -> None:
     """Drop the manifest of a build the output folder no longer holds."""
-    store.delete("manifest", _key(output, build))
+    store.delete("manifest", _key(output, build, preview))
 
 
-def load_manifest(store: Store, output: Path, build: str | None) -> Manifest | None:
-    """The manifest of the build an output folder holds, if the cache has it whole."""
+def load_manifest(
+    store: Store, output: Path, build: str | None, preview: bool = False
+) -> Manifest | None:
+    """The manifest of the build an output folder holds, if the cache has it whole (and it
+    was made by a builder of the same kind: a preview's or a build's)."""
     if build is None:
         return None
-    value = store.get("manifest", _key(output, build))
+    value = store.get("manifest", _key(output, build, preview))
     if value is None:
         return None
     try:

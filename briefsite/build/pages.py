@@ -45,6 +45,7 @@ def fingerprint(
     digests: Mapping[str, str],
     recall: Recall | None,
     changed: set[str] | None,
+    preview: bool = False,
 ) -> Fingerprints:
     """Work out the pages' fingerprints: all of them, or, with a recall and the inputs that
     changed since it was made (`changed`), those of the pages using any of them."""
@@ -63,6 +64,8 @@ def fingerprint(
         else:
             inputs[key.output] = found
         prints[key.output] = digest_text(
+            # A preview's brief page differs from a build's (the picker's offsets).
+            "preview" if preview and key.kind == "brief" else "",
             layouts.template_digest(key.template, shown),
             *sorted(f"{i}={digests.get(i, '')}" for i in found),
         )
@@ -118,7 +121,9 @@ def render_stale(
         layouts, knowledge.store, lambda f: digests.get(f, ""), cards, lambda: planner
     )
     fragments.made.update(finished.fragments)
-    planner = Planner(index, lambda slug: briefs.placed(context, slug), context.memo, fragments)
+    planner = Planner(
+        index, lambda slug: briefs.placed(context, slug), context.memo, fragments, context.preview
+    )
     made = {m.output: m for m in finished.made}
     made.update((k.output, render_one(planner, layouts, k, f, context.write)) for k, f in others)
     for name, html in fragments.made.items():

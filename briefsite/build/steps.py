@@ -18,7 +18,7 @@ from typing import Protocol
 from briefsite.anchor.anchoring import Anchor, Unplaced
 from briefsite.build import briefs, derive
 from briefsite.build.briefs import Crew, Sources, brief_key, parsed_ok
-from briefsite.build.checks import briefs_to_check, check_references
+from briefsite.build.checks import briefs_to_check, check_references, unused_seeds
 from briefsite.build.files import Listing
 from briefsite.build.knowledge import Knowledge, Parsed
 from briefsite.build.manifest import PageEntry
@@ -105,6 +105,7 @@ def run(
     memo: MarkdownMemo,
     kept: Kept,
     jobs: int,
+    preview: bool = False,
 ) -> Run:
     """Run once: `only` names the files the watcher saw change (None: look at all); pages
     that `fresh` does not vouch for are rendered into `sink`. `trusted` is the output as
@@ -144,7 +145,17 @@ def run(
     kinds = ("seeds", "briefs", "entities", "topics")
     known_digest = digest_text(*(f"{k}:{','.join(sorted(getattr(known, k)))}" for k in kinds))
     context = briefs.Run(
-        knowledge, memo, sources, names, aliases, entities, known, known_digest, layouts, write
+        knowledge,
+        memo,
+        sources,
+        names,
+        aliases,
+        entities,
+        known,
+        known_digest,
+        layouts,
+        write,
+        preview,
     )
     crew = Crew(context, slugs, jobs if len(todo) >= briefs.MIN_BRIEFS_FOR_A_TEAM else 1)
     scope = Scope(recall, changed, candidates)
@@ -221,6 +232,8 @@ def _run(
         knowledge.drop_brief(slug)
     states = knowledge.briefs
     diagnostics.extend(d for state in states.values() for d in state.problems)
+    readable = {shown for shown, parsed in knowledge.parsed.items() if parsed.ok}
+    diagnostics.extend(unused_seeds(listing.sources, states, readable))
     known, known_digest = context.known, context.known_digest
     to_check = briefs_to_check(knowledge, recall, before)
     summaries = (entities.values(), topics.values())
@@ -261,10 +274,12 @@ def _run(
     if recall is not None and not links_changed and scope.changed is not None:
         digests = recall.digests
         changed_inputs = update_digests(knowledge, digests, scope.changed, before)
-        prints = fingerprint(keys, index, layouts, shown, digests, recall, changed_inputs)
+        prints = fingerprint(
+            keys, index, layouts, shown, digests, recall, changed_inputs, context.preview
+        )
     else:
         digests = all_digests(knowledge, context.names)
-        prints = fingerprint(keys, index, layouts, shown, digests, None, None)
+        prints = fingerprint(keys, index, layouts, shown, digests, None, None, context.preview)
     pages: dict[str, PageEntry] = {}
     stale: list[tuple[PageKey, str]] = []
     for key in keys:

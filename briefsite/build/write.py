@@ -71,7 +71,9 @@ class Staging:
     def __init__(self, output: Path, project: Path, spare: Spare | None = None) -> None:
         problem = output_problem(output, project)
         if problem:
-            raise BriefsiteError.at(SourceLocation(str(output)), problem)
+            raise BriefsiteError.at(
+                SourceLocation(str(output)), problem, "choose another folder with --output"
+            )
         self.output = output.resolve()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         recover(self.output)

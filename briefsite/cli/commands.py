@@ -10,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefsite.build.builder import Builder, promoted
 from briefsite.build.output import output_problem, write_file_atomically
@@ -18,16 +19,20 @@ from briefsite.cli.report import (
     UsageError,
     check_report,
     count,
+    github_lines,
     print_diagnostics,
     print_totals,
 )
+
+if TYPE_CHECKING:  # loaded by `anchor` only: a build need not load the YAML editor
+    from briefsite.anchor.rewrite import Plan
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 70
 
 
 @contextmanager
 def open_builder(
-    root: Path, args: argparse.Namespace, keep_each_run: bool = True
+    root: Path, args: argparse.Namespace, keep_each_run: bool = True, preview: bool = False
 ) -> Iterator[Builder]:
     """The project's builder, with its cache unless `--no-cache` dropped it; the cache is
     closed (and its journal folded in) when the command ends."""
@@ -40,14 +45,19 @@ def open_builder(
         for note in store.notes:
             print(f"note: {note}", file=sys.stderr)
     try:
-        yield Builder(root, store, args.jobs, keep_each_run)
+        yield Builder(root, store, args.jobs, keep_each_run, preview)
     finally:
         store.close()
 
 
-def output_of(root: Path, args: argparse.Namespace) -> Path:
+# Where `serve` writes the preview, apart from `output/`: its brief pages carry the quote
+# picker's offsets, which a published site never does.
+PREVIEW_FOLDER = ".briefsite/serve"
+
+
+def output_of(root: Path, args: argparse.Namespace, default: str = "output") -> Path:
     """The output folder asked for, checked to be one a build may replace."""
-    output: Path = args.output if args.output is not None else root / "output"
+    output: Path = args.output if args.output is not None else root / default
     problem = output_problem(output, root)
     if problem:
         raise UsageError(problem)
@@ -85,11 +95,15 @@ def check_command(root: Path, args: argparse.Namespace) -> int:
         run = builder.check()
         _cache_warnings(builder)
         diagnostics = promoted(run.diagnostics) if args.strict else run.diagnostics
-        report = check_report(run, builder.passage, diagnostics) if args.format == "json" else None
+        report = check_report(run, builder.placed, diagnostics) if args.format == "json" else None
     errors = [d for d in diagnostics if d.severity == "error"]
     if report is not None:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
+        return EXIT_CONTENT if errors else EXIT_OK
+    if args.format == "github":
+        for line in github_lines(diagnostics):
+            print(line)
         return EXIT_CONTENT if errors else EXIT_OK
     print_diagnostics(diagnostics, root, sys.stderr)
     if args.verbose:
@@ -99,8 +113,12 @@ def check_command(root: Path, args: argparse.Namespace) -> int:
     if errors:
         print_totals(diagnostics, sys.stderr)
     elif not args.quiet:
-        warnings = len(diagnostics)
-        verdict = f"no errors, {count(warnings, 'warning')}" if warnings else "no errors"
+        others = [
+            count(found, severity)
+            for severity in ("warning", "note")
+            if (found := sum(d.severity == severity for d in diagnostics))
+        ]
+        verdict = ", ".join(["no errors", *others])
         print(
             f"Checked {count(run.briefs, 'brief')}, {count(run.notes, 'note')}: {verdict} "
             f"({run.seconds:.2f} s)"
@@ -110,8 +128,9 @@ def check_command(root: Path, args: argparse.Namespace) -> int:
 
 def anchor_command(root: Path, args: argparse.Namespace) -> int:
     """`anchor [BRIEF ...] [--write]`: run, then print or apply each brief's refreshed
-    selectors; never touches seeds, only brief files."""
-    from briefsite.anchor.rewrite import Plan, anchor_slugs, plan_anchor
+    selectors; never touches seeds, only brief files. After writing, the errors shown are
+    those left: a claim's quote rewritten to the seed's words is confirmed by it."""
+    from briefsite.anchor.rewrite import anchor_slugs, plan_anchor
 
     with open_builder(root, args) as builder:
         run = builder.check()
@@ -125,9 +144,18 @@ def anchor_command(root: Path, args: argparse.Namespace) -> int:
             placed = builder.placed(slug)
             today = dt.date.today()
             plans.append(plan_anchor(root, placed.brief, placed.seed, placed.anchors, today))
+        failed, wrote = _apply(plans, args)
+        if wrote:
+            run = builder.check()
     errors = [d for d in run.diagnostics if d.severity == "error"]
     print_diagnostics(errors, root, sys.stderr)
-    failed = bool(errors)
+    return EXIT_CONTENT if failed or errors else EXIT_OK
+
+
+def _apply(plans: list[Plan], args: argparse.Namespace) -> tuple[bool, bool]:
+    """Print each plan's diff, or write it with --write: (whether one failed, whether any
+    file was written)."""
+    failed = wrote = False
     for plan in plans:
         if plan.refused:
             failed = True
@@ -148,11 +176,12 @@ def anchor_command(root: Path, args: argparse.Namespace) -> int:
                 failed = True
                 print(f"{plan.brief}: cannot write: {exc.strerror or exc}", file=sys.stderr)
                 continue
+            wrote = True
             if not args.quiet:
                 print(f"{plan.brief}: anchored", file=sys.stderr)
         else:
             sys.stdout.write(plan.diff())
-    return EXIT_CONTENT if failed else EXIT_OK
+    return failed, wrote
 
 
 def _notes(ids: tuple[str, ...]) -> str:

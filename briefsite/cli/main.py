@@ -1,4 +1,4 @@
-"""The command line: `python build.py [build|check] [options]`."""
+"""The command line: `./build.py [build|check|anchor|serve|new|schema] [options]`."""
 
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ from briefsite.cli.commands import (
     check_command,
 )
 from briefsite.cli.report import UsageError
+from briefsite.errors import COMMAND
+from briefsite.read.schema import SCHEMA_FOLDER
 from briefsite.workers import default_jobs
 
-COMMANDS = ("build", "check", "anchor", "serve")
+COMMANDS = ("build", "check", "anchor", "serve", "new", "schema")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,7 +52,7 @@ def _parser() -> argparse.ArgumentParser:
     loudness.add_argument("-v", "--verbose", action="store_true", help="print more detail")
 
     parser = argparse.ArgumentParser(
-        prog="build.py",
+        prog=COMMAND,
         description="Build a site of annotated policy briefs from seeds/ and content/.",
         epilog="Without a command, `build` is run. Exit codes: 0 ok, 1 content errors, "
         "2 usage errors, 70 internal error.",
@@ -64,7 +66,11 @@ def _parser() -> argparse.ArgumentParser:
         "check", parents=[common], help="validate everything, write nothing"
     )
     check.add_argument(
-        "--format", choices=("text", "json"), default="text", help="report format (default: text)"
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="report format: text, json (a versioned document on stdout) or github "
+        "(annotations for GitHub Actions) (default: text)",
     )
     for command in (build, check):
         command.add_argument(
@@ -83,7 +89,10 @@ def _parser() -> argparse.ArgumentParser:
         "serve", parents=[common], help="preview: build, serve, rebuild on save, reload pages"
     )
     serve.add_argument(
-        "--output", type=Path, metavar="DIR", help="where to write the site (default: DIR/output)"
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="where to write the preview (default: DIR/.briefsite/serve; never output/)",
     )
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)"
@@ -98,6 +107,20 @@ def _parser() -> argparse.ArgumentParser:
         "--poll", action="store_true", help="poll for changes instead of native file events"
     )
     serve.add_argument("--open", action="store_true", help="open the site in a web browser")
+    new = commands.add_parser(
+        "new",
+        parents=[common],
+        help="import an article (.txt, .md, .html) as a seed and start its brief",
+    )
+    new.add_argument("article", metavar="ARTICLE", help="the article file to import")
+    new.add_argument(
+        "--slug", metavar="S", help="the seed's and brief's name (default: from the file name)"
+    )
+    commands.add_parser(
+        "schema",
+        parents=[common],
+        help=f"write JSON Schema files for editors into {SCHEMA_FOLDER}/",
+    )
     return parser
 
 
@@ -134,6 +157,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return check_command(root, args)
         if args.command == "anchor":
             return anchor_command(root, args)
+        if args.command in ("new", "schema"):
+            # Imported here: the article readers are for these commands alone.
+            from briefsite.cli.authoring import new_command, schema_command
+
+            return (new_command if args.command == "new" else schema_command)(root, args)
         if args.command == "serve":
             # Imported here: the server and watcher sit above the builder; only serve uses them.
             from briefsite.cli.serve import serve_command
@@ -141,7 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return serve_command(root, args)
         return build_command(root, args)
     except UsageError as exc:
-        print(f"build.py: error: {exc}", file=sys.stderr)
+        print(f"{COMMAND}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
@@ -151,7 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:  # a bug, not a content problem: keep the traceback for the report
         traceback.print_exc()
         print(
-            "build.py: internal error: this is a bug in briefsite, please report it",
+            f"{COMMAND}: internal error: this is a bug in briefsite, please report it",
             file=sys.stderr,
         )
         return EXIT_BUG

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from briefsite.cli.commands import open_builder, output_of
+from briefsite.cli.commands import PREVIEW_FOLDER, open_builder, output_of
 from briefsite.serve.preview import ServeOptions, serve
 
 
 def serve_command(root: Path, args: argparse.Namespace) -> int:
     """`serve`: build, serve, rebuild on every save, reload the open pages."""
-    output = output_of(root, args)
+    output = output_of(root, args, PREVIEW_FOLDER)
     options = ServeOptions(
         root=root,
         output=output,
@@ -24,7 +24,7 @@ def serve_command(root: Path, args: argparse.Namespace) -> int:
     )
     # The preview keeps what it learned in the cache when it stops, not after every save:
     # a stop without it (a kill) only makes the next build redo more.
-    with open_builder(root, args, keep_each_run=False) as builder:
+    with open_builder(root, args, keep_each_run=False, preview=True) as builder:
         try:
             return serve(options, builder)
         finally:

@@ -115,6 +115,8 @@ def brief_links(
     about = {m.entity for m in mentions}
     notes: list[tuple[str, str]] = []
     for note in brief.annotations:
+        if note.retired:
+            continue  # listed on its brief only, under the passages the source removed
         for ref in note.entities:
             if ref.slug in entities:
                 notes.append((ref.slug, note.id))
@@ -129,7 +131,9 @@ def brief_links(
         related=tuple(r.slug for r in brief.related),
         about=tuple(sorted(about)),
         notes=tuple(notes),
-        ratings=tuple(n.verdict.rating for n in brief.annotations if n.verdict is not None),
+        ratings=tuple(
+            n.verdict.rating for n in brief.annotations if n.verdict is not None and not n.retired
+        ),
     )
 
 

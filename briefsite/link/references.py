@@ -49,7 +49,11 @@ def check_brief(
     for ref in brief.related:
         check(ref, known.briefs, "brief", "content/briefs")
         if ref.slug == brief.slug:
-            diagnostics.error(ref.at, "a brief cannot be related to itself")
+            diagnostics.error(
+                ref.at,
+                "a brief cannot be related to itself",
+                f"remove '{ref.slug}' from `related:`",
+            )
     for note in brief.annotations:
         for ref in note.entities:
             check(ref, known.entities, "entity", "content/entities")

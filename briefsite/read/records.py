@@ -18,6 +18,7 @@ from briefsite.model import (
     Correction,
     Entity,
     EntityKind,
+    NoteStatus,
     NoteType,
     Project,
     Rating,
@@ -198,23 +199,12 @@ def _annotations(brief: Record, diagnostics: Diagnostics) -> tuple[Annotation, .
         if item.invalid & _SELECTORS:
             continue  # cannot be placed; its invalid selector is reported already
         note_type = cast(NoteType, _required(item.string("type")))
+        if not _conditions_hold(item, note_id, diagnostics):
+            continue
         verdict = item.record("verdict")
-        if note_type == "claim" and verdict is None and "verdict" not in item.values:
-            diagnostics.error(
-                item.at,
-                f"claim '{note_id}' has no verdict",
-                "add `verdict: {rating: ..., summary: ...}`; ratings: " + ", ".join(RATINGS),
-            )
-            continue
-        if note_type != "claim" and "verdict" in item.values:
-            diagnostics.error(
-                item.loc("verdict"),
-                f"note '{note_id}' has a verdict but its type is '{note_type}'",
-                "only `type: claim` notes take a verdict: change the type or remove the verdict",
-            )
-            continue
         if note_type == "claim" and verdict is None:
             continue  # the verdict itself was invalid, and reported
+        status = item.string("status")
         notes.append(
             Annotation(
                 id=note_id,
@@ -236,9 +226,52 @@ def _annotations(brief: Record, diagnostics: Diagnostics) -> tuple[Annotation, .
                 if verdict
                 else None,
                 start=item.get("start", int),
+                reviewed=item.day("reviewed"),
+                status=cast(NoteStatus, status) if status else None,
+                reason=item.text("reason"),
             )
         )
     return tuple(notes)
+
+
+# What to say when a key that the schema requires under a condition (`schema.When`) is
+# missing, or given where it is not allowed: (missing, missing hint, extra, extra hint).
+_CONDITIONAL_WORDS = {
+    "verdict": (
+        "claim '{id}' has no verdict",
+        "add `verdict: {rating: ..., summary: ...}`; ratings: " + ", ".join(RATINGS),
+        "note '{id}' has a verdict but its type is '{value}'",
+        "only `type: claim` notes take a verdict: change the type or remove the verdict",
+    ),
+    "reason": (
+        "retired note '{id}' has no reason",
+        "add `reason:` saying why the passage is gone from the source",
+        "note '{id}' has a reason but is not retired",
+        "add `status: retired`, or remove the reason",
+    ),
+}
+
+
+def _conditions_hold(item: Record, note_id: str, diagnostics: Diagnostics) -> bool:
+    """Whether the note has each conditional key where the schema requires it, and only
+    there; each broken condition is reported."""
+    holds = True
+    for field in schema.ANNOTATION.fields:
+        when = field.when
+        if when is None or when.key in item.invalid:
+            continue  # an invalid deciding key is reported already
+        value = item.string(when.key)
+        given = field.key in item.values or field.key in item.invalid
+        missing, missing_hint, extra, extra_hint = _CONDITIONAL_WORDS[field.key]
+        if value in when.values and not given:
+            diagnostics.error(item.at, missing.format(id=note_id), missing_hint)
+            holds = False
+        elif value not in when.values and field.key in item.values:
+            diagnostics.error(
+                item.loc(field.key), extra.format(id=note_id, value=value), extra_hint
+            )
+            holds = False
+    return holds
 
 
 def _citation(record: Record) -> Citation:

@@ -6,11 +6,12 @@ The validator walks YAML against these specs, the README's key reference follows
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from briefsite.model import ENTITY_KINDS, NOTE_TYPES, RATINGS
+from briefsite.model import ENTITY_KINDS, NOTE_STATUSES, NOTE_TYPES, RATINGS
 from briefsite.read.sources import SLUG_HINT, SLUG_RE
 
 ScalarKind = Literal["string", "markdown", "date", "integer", "slug", "url", "enum"]
@@ -28,6 +29,7 @@ class Scalar:
     pattern: re.Pattern[str] | None = None
     pattern_hint: str = ""
     max_chars: int | None = None  # below the limit on every value (MAX_SCALAR_CHARS)
+    example: str = ""  # a valid value, for hints
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +40,15 @@ class ListOf:
 
 
 @dataclass(frozen=True, slots=True)
+class When:
+    """The condition under which a key is required, and outside which it is not allowed:
+    another key of the same mapping has one of `values`."""
+
+    key: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Field:
     """One key of a mapping."""
 
@@ -45,6 +56,7 @@ class Field:
     spec: Spec
     doc: str
     required: bool = False
+    when: When | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +123,28 @@ ANNOTATION = Mapping(
         Field("note", MARKDOWN, "The note itself, in Markdown.", required=True),
         Field("entities", ListOf(SLUG), "Entities the note is about."),
         Field("sources", ListOf(CITATION), "Sources the note cites."),
-        Field("verdict", VERDICT, "Required for type: claim, and only there."),
+        Field(
+            "verdict",
+            VERDICT,
+            "Required for type: claim, and only there.",
+            when=When("type", ("claim",)),
+        ),
+        Field(
+            "reviewed",
+            DATE,
+            "When a person confirmed this placement after the seed changed (YYYY-MM-DD).",
+        ),
+        Field(
+            "status",
+            Scalar("enum", NOTE_STATUSES),
+            "retired: the passage is gone from the source; the note is kept and listed apart.",
+        ),
+        Field(
+            "reason",
+            MARKDOWN,
+            "Why the note was retired; required with status: retired, and only there.",
+            when=When("status", ("retired",)),
+        ),
     ),
 )
 
@@ -132,7 +165,12 @@ ANCHORED = Mapping(
     (
         Field(
             "seed_sha256",
-            Scalar("string", pattern=SHA256_RE, pattern_hint="64 lowercase hexadecimal digits"),
+            Scalar(
+                "string",
+                pattern=SHA256_RE,
+                pattern_hint="64 lowercase hexadecimal digits",
+                example="the value `./build.py anchor --write` records",
+            ),
             "SHA-256 of the seed's normalised document text when the notes were anchored.",
             required=True,
         ),
@@ -195,7 +233,10 @@ SITE = Mapping(
         Field(
             "language",
             Scalar(
-                "string", pattern=LANGUAGE_RE, pattern_hint="a language tag such as en or en-GB"
+                "string",
+                pattern=LANGUAGE_RE,
+                pattern_hint="a language tag such as en or en-GB",
+                example="`en` or `en-GB`",
             ),
             "Language tag of the content; defaults to en.",
         ),
@@ -215,12 +256,16 @@ def _schema(spec: Spec) -> dict[str, Any]:
     if isinstance(spec, ListOf):
         return {"type": "array", "items": _schema(spec.item)}
     if isinstance(spec, Mapping):
-        return {
+        out: dict[str, Any] = {
             "type": "object",
             "additionalProperties": False,
             "required": [f.key for f in spec.fields if f.required],
             "properties": {f.key: {"description": f.doc, **_schema(f.spec)} for f in spec.fields},
         }
+        rules = [_conditional(f.key, f.when) for f in spec.fields if f.when is not None]
+        if rules:
+            out["allOf"] = rules
+        return out
     if spec.kind == "integer":
         return {
             "type": "integer",
@@ -234,6 +279,38 @@ def _schema(spec: Spec) -> dict[str, Any]:
         return {"type": "string", "format": "uri", "pattern": "^https?://"}
     if spec.pattern is not None:
         return {"type": "string", "pattern": f"^{spec.pattern.pattern}$"}
+    # Not empty, and not only spaces: the validator refuses blank text too.
     if spec.max_chars is not None:
-        return {"type": "string", "minLength": 1, "maxLength": spec.max_chars}
-    return {"type": "string", "minLength": 1}
+        return {"type": "string", "minLength": 1, "maxLength": spec.max_chars, "pattern": "\\S"}
+    return {"type": "string", "minLength": 1, "pattern": "\\S"}
+
+
+def _conditional(key: str, when: When) -> dict[str, Any]:
+    """`key` is required when `when` holds, and not allowed otherwise."""
+    return {
+        "if": {"properties": {when.key: {"enum": list(when.values)}}, "required": [when.key]},
+        "then": {"required": [key]},
+        "else": {"not": {"required": [key]}},
+    }
+
+
+# What `./build.py schema` writes: one JSON Schema a kind of file, for editors.
+SCHEMA_FOLDER = ".briefsite/schema"
+SCHEMAS: dict[str, Mapping] = {"brief": BRIEF, "entity": ENTITY, "topic": TOPIC, "site": SITE}
+
+
+def schema_files() -> dict[str, str]:
+    """Each kind's JSON Schema file name and text."""
+    return {
+        f"{kind}.json": json.dumps(
+            json_schema(spec, title=f"briefsite {kind} file"), indent=2, ensure_ascii=False
+        )
+        + "\n"
+        for kind, spec in SCHEMAS.items()
+    }
+
+
+def modeline(kind: str, depth: int) -> str:
+    """The first line that points editors (yaml-language-server) at a kind's schema, from a
+    file `depth` folders below the project."""
+    return f"# yaml-language-server: $schema={'../' * depth}{SCHEMA_FOLDER}/{kind}.json"

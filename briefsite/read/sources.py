@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -182,7 +183,7 @@ def _list_folder(
             diagnostics.error(
                 SourceLocation(shown),
                 f"file name '{name}' does not make a valid {what} slug",
-                f"rename it using {SLUG_HINT}, e.g. '{_suggest_slug(slug)}{path.suffix}'",
+                f"rename it using {SLUG_HINT}, e.g. '{slug_from(slug)}{path.suffix}'",
             )
             continue
         if slug in first_file:
@@ -198,6 +199,14 @@ def _list_folder(
     return sources
 
 
-def _suggest_slug(stem: str) -> str:
-    words = "".join(c if c.isalnum() else " " for c in stem.lower()).split()
-    return "-".join(words) or "name"
+def slug_from(text: str, most: int = 60) -> str:
+    """A slug made of the words of `text` (ASCII letters and digits), at most `most`
+    characters, cut at a word; `name` when nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
+    words = "".join(c if c.isalnum() else " " for c in ascii_text).split()
+    slug = ""
+    for word in words:
+        if slug and len(slug) + 1 + len(word) > most:
+            break
+        slug = f"{slug}-{word}" if slug else word[:most]
+    return slug or "name"

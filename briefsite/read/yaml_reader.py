@@ -12,8 +12,10 @@ import yaml
 
 from briefsite.errors import BriefsiteError, Diagnostics, SourceLocation, did_you_mean
 from briefsite.model import Ref, Text
-from briefsite.read.schema import ListOf, Mapping, Scalar, Spec
+from briefsite.read.schema import Field, ListOf, Mapping, Scalar, Spec
+from briefsite.read.sources import SLUG_RE
 from briefsite.read.yaml_bounds import bound, mask_breaks
+from briefsite.read.yaml_errors import GENERAL_HINT, syntax_error
 
 try:  # libyaml's loader is several times faster; fall back to pure Python where it is absent
     from yaml import CSafeLoader as _BaseLoader
@@ -133,6 +135,12 @@ def _text(value: Value) -> Text:
     return Text(str(value.data), value.at, value.block_indent, value.inline_col)
 
 
+def plain_data(text: str) -> object:
+    """A YAML document as plain data, read as the checker reads it: strings (dates too),
+    whole numbers, None, lists and dicts. This is what a JSON Schema of the format sees."""
+    return yaml.load(text, Loader=_Loader)  # a safe loader: no Python objects
+
+
 def load_yaml(text: str, shown: str, spec: Mapping, diagnostics: Diagnostics) -> Record | None:
     """Parse one YAML document and check it against `spec`; problems go to `diagnostics`."""
     lines = text.split("\n")
@@ -140,9 +148,11 @@ def load_yaml(text: str, shown: str, spec: Mapping, diagnostics: Diagnostics) ->
     try:
         node = yaml.compose(masked, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        raise _syntax_error(exc, shown, lines) from exc
+        raise syntax_error(exc, shown, lines) from exc
     except yaml.YAMLError as exc:
-        raise BriefsiteError.at(SourceLocation(shown), f"invalid YAML: {exc}") from exc
+        raise BriefsiteError.at(
+            SourceLocation(shown), f"invalid YAML: {exc}", GENERAL_HINT
+        ) from exc
     if node is not None:
         bound(node, masked, shown, unmask)
     if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == _NULL):
@@ -156,54 +166,6 @@ def load_yaml(text: str, shown: str, spec: Mapping, diagnostics: Diagnostics) ->
     checker = _Checker(shown, lines, diagnostics)
     value = checker.check(node, spec, f"the {spec.name} file")
     return value.data if value is not None and isinstance(value.data, Record) else None
-
-
-def _syntax_error(exc: yaml.MarkedYAMLError, shown: str, lines: list[str]) -> BriefsiteError:
-    mark = exc.problem_mark or exc.context_mark
-    if exc.context_mark is not None and exc.problem == "could not find expected ':'":
-        mark = exc.context_mark  # the key that lacks its colon, not where the scan gave up
-    at = _within(shown, lines, mark) if mark else SourceLocation(shown)
-    tab = _indenting_tab(lines, mark.line if mark else -1)
-    if tab is not None:
-        return BriefsiteError.at(
-            SourceLocation(shown, tab[0] + 1, tab[1] + 1),
-            "tab character in indentation",
-            "YAML indents with spaces only: replace the tab",
-        )
-    problem = exc.problem or "invalid YAML"
-    if "another document" in problem:
-        return BriefsiteError.at(
-            at,
-            "a second YAML document: each file holds one",
-            "remove the `---` or `...` line, or move the rest to a file of its own",
-        )
-    message = f"invalid YAML: {problem}"
-    if exc.context and exc.context_mark and exc.context_mark is not mark:
-        cm = exc.context_mark
-        message += f" ({exc.context} at line {cm.line + 1}, column {cm.column + 1})"
-    return BriefsiteError.at(
-        at, message, "check indentation, colons and quotes; quote text that contains ': ' or '#'"
-    )
-
-
-def _within(shown: str, lines: list[str], mark: yaml.Mark) -> SourceLocation:
-    """A mark's location, moved back to the end of the last line when the parser reports it
-    past the end of the file (an error found only at the end of the stream)."""
-    count = len(lines) - 1 if len(lines) > 1 and lines[-1] == "" else len(lines)
-    if mark.line + 1 > count:
-        return SourceLocation(shown, count, len(lines[count - 1]) + 1)
-    return SourceLocation(shown, mark.line + 1, mark.column + 1)
-
-
-def _indenting_tab(lines: list[str], problem_line: int) -> tuple[int, int] | None:
-    """The (line, column) of a tab in the indentation at or just before the problem line."""
-    for index in (problem_line, problem_line - 1):
-        if 0 <= index < len(lines):
-            line = lines[index]
-            indent = line[: len(line) - len(line.lstrip(" \t"))]
-            if "\t" in indent:
-                return index, indent.index("\t")
-    return None
 
 
 _DESCRIBE = {
@@ -234,6 +196,28 @@ def _describe(spec: Spec) -> str:
     return _DESCRIBE[spec.kind]
 
 
+def _fill_hint(field: Field) -> str:
+    """How to fill a required key left empty."""
+    doc = field.doc[0].lower() + field.doc[1:].rstrip(".")
+    if isinstance(field.spec, Scalar) and field.spec.kind in ("string", "markdown"):
+        return (
+            f"write {doc} after `{field.key}:`; for several lines, write `{field.key}: |` "
+            "and indent the lines under it"
+        )
+    return f"write a value after `{field.key}:` ({doc})"
+
+
+def _pattern_example(spec: Scalar, raw: str) -> str:
+    """A hint for a value that does not match its pattern: a corrected value where one can
+    be made."""
+    if spec.pattern is SLUG_RE:
+        words = "".join(c if c.isalnum() else " " for c in raw.lower()).split()
+        if words:
+            return f"e.g. '{'-'.join(words)}'"
+        return "e.g. 'housing-budget'"
+    return f"e.g. {spec.example}" if spec.example else f"use {spec.pattern_hint}"
+
+
 class _Checker:
     def __init__(self, shown: str, lines: list[str], diagnostics: Diagnostics) -> None:
         self.shown = shown
@@ -243,7 +227,7 @@ class _Checker:
     def at(self, node: yaml.Node) -> SourceLocation:
         return SourceLocation(self.shown, node.start_mark.line + 1, node.start_mark.column + 1)
 
-    def error(self, node: yaml.Node, message: str, hint: str = "") -> None:
+    def error(self, node: yaml.Node, message: str, hint: str) -> None:
         self.diagnostics.error(self.at(node), message, hint)
 
     def check(self, node: yaml.Node, spec: Spec, what: str) -> Value | None:
@@ -254,13 +238,14 @@ class _Checker:
         return self.scalar(node, spec, what)
 
     def wrong_type(self, node: yaml.Node, spec: Spec, what: str) -> None:
-        hint = ""
-        if isinstance(spec, ListOf) and isinstance(node, yaml.ScalarNode):
+        if isinstance(spec, ListOf):
             hint = "write a list: `[a, b]` on one line, or one `- item` per line"
-        elif isinstance(spec, Scalar) and spec.kind in ("string", "markdown"):
-            hint = "put the text on the same line, or use `|` for several lines"
         elif isinstance(spec, Mapping):
             hint = "write `key: value` pairs, indented under the key"
+        elif spec.kind in ("string", "markdown"):
+            hint = "put the text on the same line, or use `|` for several lines"
+        else:
+            hint = f"write {_describe(spec)} on the same line as the key"
         self.error(node, f"{what} must be {_describe(spec)}, not {_kind_of(node)}", hint)
 
     def mapping(self, node: yaml.Node, spec: Mapping, what: str) -> Value | None:
@@ -271,6 +256,8 @@ class _Checker:
         seen: dict[str, int] = {}
         invalid: set[str] = set()
         complete = True
+        # An empty key whose own keys may follow it unindented by mistake: its name and spec.
+        unindented: tuple[str, Mapping] | None = None
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _NULL:
                 self.error(key_node, f"{what} has a key that is not a name", "keys are plain words")
@@ -285,6 +272,18 @@ class _Checker:
                 continue
             seen[key] = key_node.start_mark.line + 1
             field = spec.field(key)
+            if field is None and unindented is not None and unindented[1].field(key):
+                parent = unindented[0]
+                if parent not in invalid:
+                    invalid.add(parent)
+                    self.error(
+                        key_node,
+                        f"the keys under `{parent}:` must be indented under it",
+                        f"indent `{key}:` and the other keys of `{parent}:` by two more spaces "
+                        f"than `{parent}:`",
+                    )
+                continue
+            unindented = None
             if field is None:
                 self.error(
                     key_node,
@@ -293,8 +292,12 @@ class _Checker:
                 )
                 continue
             if value_node.tag == _NULL and isinstance(value_node, yaml.ScalarNode):
+                if isinstance(field.spec, Mapping):
+                    unindented = (key, field.spec)
                 if field.required:
-                    self.error(value_node, f"'{key}' in {spec.name} must not be empty")
+                    self.error(
+                        value_node, f"'{key}' in {spec.name} must not be empty", _fill_hint(field)
+                    )
                     complete = False
                 continue
             checked = self.check(value_node, field.spec, f"'{key}'")
@@ -329,15 +332,27 @@ class _Checker:
         at = self.at(node)
         if spec.kind == "integer":
             if node.tag != _INT or not _DECIMAL.fullmatch(raw):
-                self.error(node, f"{what} must be a whole number, not '{raw}'")
+                self.error(
+                    node,
+                    f"{what} must be a whole number, not '{raw}'",
+                    "write the number in digits, without quotes, e.g. `2`",
+                )
                 return None
             number = int(raw)
             if spec.minimum is not None and number < spec.minimum:
-                self.error(node, f"{what} must be at least {spec.minimum}, not {number}")
+                self.error(
+                    node,
+                    f"{what} must be at least {spec.minimum}, not {number}",
+                    f"counting starts at {spec.minimum}",
+                )
                 return None
             return Value(number, at)
         if not raw.strip():
-            self.error(node, f"{what} must not be empty")
+            self.error(
+                node,
+                f"{what} must not be empty",
+                "write the text after the key, or use `|` with its lines indented below",
+            )
             return None
         if spec.max_chars is not None and len(raw) > spec.max_chars:
             self.error(
@@ -353,7 +368,11 @@ class _Checker:
             self.error(node, f"invalid {name} '{raw}'", did_you_mean(raw, spec.choices))
             return None
         if spec.pattern is not None and not spec.pattern.fullmatch(raw):
-            self.error(node, f"{what} '{raw}' is not valid: use {spec.pattern_hint}")
+            self.error(
+                node,
+                f"{what} '{raw}' is not valid: use {spec.pattern_hint}",
+                _pattern_example(spec, raw),
+            )
             return None
         if spec.kind == "url" and not _web_address(raw):
             self.error(

@@ -120,7 +120,11 @@ def _located(
     anything else, a bug."""
     if isinstance(exc, jinja2.TemplateSyntaxError):
         at = _template_location(exc.filename, exc.lineno, project)
-        return BriefsiteError.at(at, f"template syntax error: {exc.message}")
+        return BriefsiteError.at(
+            at,
+            f"template syntax error: {exc.message}",
+            "check the `{% ... %}` and `{{ ... }}` tags on this line and the blocks they close",
+        )
     if isinstance(exc, jinja2.TemplateNotFound):
         # The page's own template is missing, or one that a layout includes or imports.
         at = SourceLocation(source) if exc.name == template else _failing_line(exc, project)
@@ -146,7 +150,9 @@ def _located(
     errors = (jinja2.TemplateError, TypeError, ValueError, AttributeError, OverflowError)
     if isinstance(exc, (*errors, RecursionError)):
         return BriefsiteError.at(
-            _failing_line(exc, project), f"template error while rendering {target}: {exc}"
+            _failing_line(exc, project),
+            f"template error while rendering {target}: {exc}",
+            "check the values and filters this line of the template uses",
         )
     return None
 

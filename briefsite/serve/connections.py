@@ -22,7 +22,7 @@ from http import HTTPStatus
 
 import h11
 
-from briefsite.serve.server import Event, Reply, SiteState, is_events, reads_disk, route
+from briefsite.serve.server import Event, Reply, SiteState, is_events, route, waits
 
 BACKLOG = 128  # connections the system queues before they are accepted
 MAX_CONNECTIONS = 512  # open at once; more are answered 503 and closed
@@ -153,7 +153,7 @@ class PreviewServer:
                 return
             elif is_events(target):
                 reply = Reply(HTTPStatus.OK, _STREAM_HEADERS, b"")
-            elif reads_disk(self.state, target):
+            elif waits(self.state, target):
                 loop = asyncio.get_running_loop()
                 reply = await loop.run_in_executor(self._readers, route, self.state, target)
             else:

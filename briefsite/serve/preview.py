@@ -8,6 +8,7 @@ import secrets
 import signal
 import socket
 import sys
+import threading
 import traceback
 import webbrowser
 from collections.abc import Iterator, Sequence
@@ -17,8 +18,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 
+from briefsite.anchor.selectors import seed_sha256
+from briefsite.anchor.snippet import note_snippet
 from briefsite.build.builder import Builder, Built
-from briefsite.errors import BriefsiteError, Diagnostic
+from briefsite.errors import COMMAND, BriefsiteError, Diagnostic
 from briefsite.read.sources import SourceLines
 from briefsite.render.layouts import BUILTIN_LAYOUTS
 from briefsite.serve.connections import PreviewServer
@@ -125,6 +128,12 @@ class Preview:
         self.state = SiteState(secrets.token_hex(4))
         self.builder = builder
         self.changes = ChangeQueue()
+        # The warnings and notes printed already: each is printed again only once it has
+        # gone and come back, or changed, not after every rebuild.
+        self.shown: frozenset[Diagnostic] = frozenset()
+        # The builder is used by this thread (rebuilds) and the server's (the quote picker).
+        self.lock = threading.Lock()
+        self.state.snippets = self.snippet
 
     def say(self, text: str) -> None:
         """Print a line unless --quiet."""
@@ -135,7 +144,8 @@ class Preview:
         """Build, then publish the new site or the errors; a bug is shown, never fatal."""
         try:
             paths = {Path(p) for p in changed} if changed is not None else None
-            outcome = self.builder.build(self.options.output, paths)
+            with self.lock:
+                outcome = self.builder.build(self.options.output, paths)
         except BriefsiteError as exc:  # the output folder could not be written
             self._failed(exc.diagnostics)
             return
@@ -146,6 +156,31 @@ class Preview:
             return
         self._report(outcome, settle)
 
+    def snippet(self, brief: str, seed: str, start: int, end: int) -> dict[str, object]:
+        """The note to paste for the words of a brief's seed between two offsets, made from
+        the seed the page was built from (`seed`, its SHA-256), or why there is none."""
+        with self.lock:
+            try:
+                placed = self.builder.placed(brief)
+            except KeyError:
+                return {"error": f"brief '{brief}' has errors: fix them, then select again"}
+            if seed_sha256(placed.seed) != seed:
+                return {"error": "the seed has changed since this page was built: select again"}
+            if end > len(placed.seed.text):
+                return {"error": "those words are not in the seed"}
+            made = note_snippet(placed.brief, placed.seed, start, end)
+        if made is None:
+            return {"error": "no words selected"}
+        return {"id": made.note_id, "start": made.start, "end": made.end, "yaml": made.yaml}
+
+    def _print_new(self, diagnostics: Sequence[Diagnostic]) -> None:
+        """Print the warnings and notes that were not there, as they are, after the last
+        build."""
+        for d in diagnostics:
+            if d not in self.shown:
+                print(d.format(), file=sys.stderr, flush=True)
+        self.shown = frozenset(diagnostics)
+
     def _failed(self, diagnostics: Sequence[Diagnostic]) -> None:
         problems = [d for d in diagnostics if d.severity == "error"]
         for d in problems:
@@ -154,11 +189,10 @@ class Preview:
         self.say(f"Build failed: {len(problems)} error(s); still serving the last good site")
 
     def _report(self, outcome: Built, settle: float) -> None:
+        self._print_new([d for d in outcome.diagnostics if d.severity != "error"])
         if not outcome.ok:
             self._failed(outcome.diagnostics)
             return
-        for d in outcome.diagnostics:
-            print(d.format(), file=sys.stderr, flush=True)
         timings = {
             "settle_ms": round(settle * 1000, 2),
             "rebuild_ms": round(outcome.rebuild_seconds * 1000, 2),
@@ -245,7 +279,8 @@ def serve(options: ServeOptions, builder: Builder) -> int:
         return Preview(options, builder).run()
     except PortInUse as exc:
         print(
-            f"build.py: error: {exc}; try --port {exc.free}, or --port 0 to pick a free one",
+            f"{COMMAND}: error: {exc}; try `{COMMAND} serve --port {exc.free}` (with make: "
+            f"`make serve PORT={exc.free}`), or --port 0 to pick a free one",
             file=sys.stderr,
         )
         return 2

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from briefsite.serve.picker import SNIPPET_PATH, Snippets, snippet_reply
+
 PREFIX = "/__briefsite/"
 EVENTS_PATH = PREFIX + "events"
 STATUS_PATH = PREFIX + "status"
@@ -27,6 +29,7 @@ STATUS_PATH = PREFIX + "status"
 KEEP_BYTES = 64 * 1024 * 1024
 KEEP_ONE_BYTES = 1024 * 1024
 CLIENT_SCRIPT = (Path(__file__).resolve().parent / "livereload.js").read_text(encoding="utf-8")
+PICKER_SCRIPT = (Path(__file__).resolve().parent / "picker.js").read_text(encoding="utf-8")
 _NO_SITE = (
     b"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>No site yet</title>"
     b"</head><body><main><h1>No site yet</h1><p>The first build failed; the errors are listed "
@@ -93,6 +96,8 @@ class SiteState:
         self._nonce = nonce
         self.builds = 0
         self.closed = threading.Event()
+        # Answers the quote picker: set by the preview once its builder can make notes.
+        self.snippets: Snippets | None = None
 
     def snapshot(self) -> tuple[Mapping[str, bytes], str, list[dict[str, Any]]]:
         """The site, version and errors, consistent with each other."""
@@ -184,9 +189,11 @@ def content_type(key: str) -> str:
 
 
 def inject(html: bytes, version: str) -> bytes:
-    """Add the live-reload client to an HTML page, before `</body>` when there is one."""
+    """Add the live-reload client and the quote picker to an HTML page, before `</body>` when
+    there is one (the picker does nothing on a page without a preview article)."""
     tag = (
         f'<script id="briefsite-livereload" data-version="{version}">{CLIENT_SCRIPT}</script>'
+        f'<script id="briefsite-picker">{PICKER_SCRIPT}</script>'
     ).encode()
     at = html.rfind(b"</body>")
     return html[:at] + tag + html[at:] if at >= 0 else html + tag
@@ -213,6 +220,9 @@ def route(state: SiteState, target: str) -> Reply:
         _, version, errors = state.snapshot()
         report = {"version": version, "builds": state.builds, "errors": errors}
         return _reply(HTTPStatus.OK, "application/json", json.dumps(report).encode())
+    if path_of(target) == SNIPPET_PATH:
+        status, body = snippet_reply(target, state.snippets)
+        return _reply(status, "application/json; charset=utf-8", body)
     site, version, _ = state.snapshot()
     kind, key = resolve(site, target)
     if kind == "redirect" and key is not None:
@@ -227,9 +237,12 @@ def route(state: SiteState, target: str) -> Reply:
     return _reply(status, ctype, body)
 
 
-def reads_disk(state: SiteState, target: str) -> bool:
-    """Whether answering GET `target` reads a file from disk; the server does that off its
-    loop, and everything else on it (a hand-over to another thread costs more)."""
+def waits(state: SiteState, target: str) -> bool:
+    """Whether answering GET `target` may wait: on a file read from disk, or on the builder
+    (the quote picker's snippets). The server answers those off its loop, and everything
+    else on it (a hand-over to another thread costs more)."""
+    if path_of(target) == SNIPPET_PATH:
+        return True
     site, _, _ = state.snapshot()
     if not isinstance(site, OutputSite) or path_of(target) == STATUS_PATH:
         return False

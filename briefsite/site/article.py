@@ -21,7 +21,12 @@ from briefsite.link.graph import Mention
 from briefsite.model import Block, NoteType, Seed
 from briefsite.site.views import NOTE_WORDS
 
-_BLOCK_TAGS = {"headline": "h3", "standfirst": "p", "paragraph": "p"}
+_BLOCK_TAGS = {
+    "headline": "h3",
+    "standfirst": "p",
+    "paragraph": "p",
+    "subhead": "h4",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,67 +80,121 @@ def segment_block(block: Block, spans: Sequence[Span]) -> list[Segment]:
     ]
 
 
+def _groups(blocks: Sequence[Block]) -> list[list[Block]]:
+    """Blocks as the page shows them: the items of one list together (a bulleted and a
+    numbered list are two lists), a quote's paragraphs together, every other block alone."""
+    groups: list[list[Block]] = []
+    for block in blocks:
+        last = groups[-1][-1] if groups else None
+        same_list = (
+            last is not None
+            and block.kind == last.kind == "item"
+            and (block.number > 0) == (last.number > 0)
+        )
+        if same_list or (last is not None and block.kind == last.kind == "quote"):
+            groups[-1].append(block)
+        else:
+            groups.append([block])
+    return groups
+
+
+def _wrap(group: list[Block], inner: list[str]) -> str:
+    """A group's HTML around its blocks' HTML."""
+    first = group[0]
+    if first.kind == "item":
+        if first.number:
+            start = f' start="{first.number}"' if first.number != 1 else ""
+            opening, closing = f'<ol class="list"{start}>', "</ol>"
+        else:
+            opening, closing = '<ul class="list">', "</ul>"
+        return opening + "".join(f"<li>{html}</li>" for html in inner) + f"{closing}\n"
+    if first.kind == "quote":
+        paragraphs = "".join(f"<p>{html}</p>" for html in inner)
+        return f'<blockquote class="quote">{paragraphs}</blockquote>\n'
+    tag = _BLOCK_TAGS[first.kind]
+    css = f' class="{first.kind}"' if first.kind != "paragraph" else ""
+    return f"<{tag}{css}>{inner[0]}</{tag}>\n"
+
+
 def render_article(
     seed: Seed,
     spans: Sequence[Span],
     mentions: Sequence[Mention],
     entity_url: Callable[[str], str],
+    offsets: bool = False,
 ) -> tuple[list[ArticleBlock], dict[str, str]]:
-    """Return the article's blocks and, for each note, the id of its first segment."""
+    """Return the article's blocks and, for each note, the id of its first segment. With
+    `offsets` (the preview's quote picker), every run of text says where it starts in the
+    document text (`data-o`)."""
     first_segment: dict[str, str] = {}
     blocks: list[ArticleBlock] = []
-    # Each block is given only the spans and mentions that reach into it, found by walking
+    text = ArticleText(seed.text, entity_url, offsets)
+    # Each group is given only the spans and mentions that reach into it, found by walking
     # the blocks in text order, so that time grows with the seed, not with its square.
-    # Mentions are in text order and never overlap: those of a block are one slice.
+    # Mentions are in text order and never overlap: those of a group are one slice.
     mention_starts = [m.start for m in mentions]
     mention_ends = [m.end for m in mentions]
     by_start = sorted(range(len(spans)), key=lambda i: spans[i].start)
     waiting = 0
     active: list[int] = []
-    for block in seed.blocks:
-        while waiting < len(by_start) and spans[by_start[waiting]].start < block.end:
+    for group in _groups(seed.blocks):
+        start, end = group[0].start, group[-1].end
+        while waiting < len(by_start) and spans[by_start[waiting]].start < end:
             active.append(by_start[waiting])
             waiting += 1
-        active = [i for i in active if spans[i].end > block.start]
-        near = mentions[
-            bisect.bisect_right(mention_ends, block.start) : bisect.bisect_left(
-                mention_starts, block.end
-            )
-        ]
-        tag = _BLOCK_TAGS[block.kind]
-        css = f' class="{block.kind}"' if block.kind != "paragraph" else ""
-        parts = [f"<{tag}{css}>"]
+        active = [i for i in active if spans[i].end > start]
+        near_spans = [spans[i] for i in sorted(active)]
+        low = bisect.bisect_right(mention_ends, start)
+        near = mentions[low : bisect.bisect_left(mention_starts, end, lo=low)]
         starting_here: list[str] = []
-        for segment in segment_block(block, [spans[i] for i in sorted(active)]):
-            if not segment.notes:
-                parts.append(
-                    _with_mentions(seed.text, segment.start, segment.end, near, entity_url)
-                )
-                continue
-            starting = [s for s in segment.notes if s.start == segment.start]
-            id_attr = ""
-            if starting:
-                anchor = passage_id(starting[0].note_id)
-                id_attr = f' id="{anchor}"'
-                for span in starting:
-                    first_segment[span.note_id] = anchor
-                    starting_here.append(span.note_id)
-            parts.append(_mark(seed.text, segment, id_attr, starting, near, entity_url))
-            for span in segment.notes:
-                if span.end == segment.end:
-                    parts.append(_ref(span))
-        parts.append(f"</{tag}>\n")
-        blocks.append(ArticleBlock(Markup("".join(parts)), tuple(starting_here)))
+        inner = []
+        for block in group:
+            parts = []
+            for segment in segment_block(block, near_spans):
+                if not segment.notes:
+                    parts.append(text.runs(segment.start, segment.end, near))
+                    continue
+                starting = [s for s in segment.notes if s.start == segment.start]
+                id_attr = ""
+                if starting:
+                    anchor = passage_id(starting[0].note_id)
+                    id_attr = f' id="{anchor}"'
+                    for span in starting:
+                        first_segment[span.note_id] = anchor
+                        starting_here.append(span.note_id)
+                parts.append(_mark(text, segment, id_attr, starting, near))
+                for span in segment.notes:
+                    if span.end == segment.end:
+                        parts.append(_ref(span))
+            inner.append("".join(parts))
+        blocks.append(ArticleBlock(Markup(_wrap(group, inner)), tuple(starting_here)))
     return blocks, first_segment
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleText:
+    """The seed's document text as the article shows it: escaped, mentions marked."""
+
+    value: str
+    entity_url: Callable[[str], str]
+    offsets: bool
+
+    def run(self, a: int, b: int) -> str:
+        """Plain text, escaped; with offsets, in a span that says where it starts."""
+        escaped = escape(self.value[a:b])
+        return f'<span data-o="{a}">{escaped}</span>' if self.offsets and a < b else str(escaped)
+
+    def runs(self, start: int, end: int, mentions: Sequence[Mention], link: str = "") -> str:
+        """Escaped text with its mentions marked; with `link`, all of it one link."""
+        return _with_mentions(self, start, end, mentions, link)
+
+
 def _mark(
-    text: str,
+    text: ArticleText,
     segment: Segment,
     id_attr: str,
     starting: Sequence[Span],
     mentions: Sequence[Mention],
-    entity_url: Callable[[str], str],
 ) -> str:
     target = segment.target
     ids = " ".join(s.note_id for s in segment.notes)
@@ -146,7 +205,7 @@ def _mark(
         for s in starting
     )
     link = f'<a class="hl-link" href="#{target.note_id}">'
-    body = _with_mentions(text, segment.start, segment.end, mentions, entity_url, link)
+    body = text.runs(segment.start, segment.end, mentions, link)
     return f'<mark class="{css}" data-notes="{ids}"{id_attr}>{opening}{body}</mark>'
 
 
@@ -159,12 +218,7 @@ def _ref(span: Span) -> str:
 
 
 def _with_mentions(
-    text: str,
-    start: int,
-    end: int,
-    mentions: Sequence[Mention],
-    entity_url: Callable[[str], str],
-    link: str = "",
+    text: ArticleText, start: int, end: int, mentions: Sequence[Mention], link: str
 ) -> str:
     """Escaped text with its mentions marked. Outside a highlight a mention is a link to its
     entity; inside one (`link` given) the whole run is one link to the note, and a mention
@@ -175,14 +229,16 @@ def _with_mentions(
         if mention.end <= start or mention.start >= end:
             continue
         a, b = max(mention.start, start), min(mention.end, end)
-        out.append(escape(text[at:a]))
+        out.append(text.run(at, a))
+        offset = f' data-o="{a}"' if text.offsets else ""
+        words = escape(text.value[a:b])
         if link:
-            out.append(f'<span class="mention">{escape(text[a:b])}</span>')
+            out.append(f'<span class="mention"{offset}>{words}</span>')
         else:
-            url = escape(entity_url(mention.entity))
-            out.append(f'<a class="mention" href="{url}">{escape(text[a:b])}</a>')
+            url = escape(text.entity_url(mention.entity))
+            out.append(f'<a class="mention" href="{url}"{offset}>{words}</a>')
         at = b
-    out.append(escape(text[at:end]))
+    out.append(text.run(at, end))
     if link:
         out.append("</a>")
     return "".join(out)

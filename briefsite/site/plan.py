@@ -9,7 +9,7 @@ from typing import Protocol
 from markupsafe import Markup
 
 from briefsite.anchor.anchoring import Anchor, Unplaced, reading_order
-from briefsite.anchor.selectors import source_changed
+from briefsite.anchor.selectors import seed_sha256, source_changed
 from briefsite.link.graph import NoteRef
 from briefsite.model import RATINGS, Annotation, Brief, Text, Verdict, count_by_type, newest_first
 from briefsite.read.markup import Markdown, localize
@@ -37,6 +37,7 @@ from briefsite.site.views import (
     LinkGroup,
     NoteView,
     RatingFilter,
+    RetiredNoteView,
     TypeCount,
     VerdictView,
 )
@@ -83,6 +84,7 @@ class Planner:
         placed: Callable[[str], Placed],
         markdown: Markdown,
         fragments: Fragments,
+        preview: bool = False,
     ) -> None:
         self.index = index
         self.site = index.site
@@ -90,6 +92,9 @@ class Planner:
         self.markdown = markdown
         self.fragments = fragments
         self._spans: SpansOf | None = None
+        # The preview's brief pages say where each run of the article's text is in the
+        # document text, for the quote picker; a build's never do.
+        self.preview = preview
 
     def plan(self, key: PageKey) -> Page:
         """Plan the page named by `key`."""
@@ -214,6 +219,19 @@ class Planner:
         summary = self.html(verdict.summary, root, owner, here, inline=True)
         return VerdictView(verdict.rating, RATING_LABELS[verdict.rating], summary)
 
+    def retired_view(self, note: Annotation, root: str, slug: str) -> RetiredNoteView:
+        """A retired note, as its brief lists it apart from the article."""
+        verdict = note.verdict
+        return RetiredNoteView(
+            id=note.id,
+            type=note.type,
+            type_label=NOTE_WORDS[note.type].label,
+            quote=note.quote,
+            body=self.html(note.note, root, slug, slug),
+            verdict=self.verdict_view(verdict, root, slug, slug) if verdict else None,
+            reason=self.html(note.reason, root, slug, slug, inline=True),
+        )
+
     def entity_note_view(self, ref: NoteRef, root: str) -> EntityNote:
         """A note as an entity page lists it, under its brief's title."""
         placed = self.placed(ref.brief)
@@ -232,7 +250,11 @@ class Planner:
         title = index.briefs[key.slug].title
         spans = self.spans(placed)
         blocks, passages = render_article(
-            seed, [s for _, s in spans], placed.mentions, lambda slug: f"{root}entities/{slug}/"
+            seed,
+            [s for _, s in spans],
+            placed.mentions,
+            lambda slug: f"{root}entities/{slug}/",
+            offsets=self.preview,
         )
         notes, sources = number_sources(
             [
@@ -271,6 +293,11 @@ class Planner:
             "cite": cite(self.site, brief, title),
             "claims": [n for n in notes if n.verdict is not None],
             "entity_groups": entity_groups(entities, f"{root}entities/"),
+            # For the preview's quote picker: which brief and seed text the offsets are of.
+            "picker": {"brief": brief.slug, "seed": seed_sha256(seed)} if self.preview else None,
+            "retired": [
+                self.retired_view(n, root, brief.slug) for n in brief.annotations if n.retired
+            ],
             "topics": [Link(t.name, f"{root}topics/{t.slug}/") for t in topics],
             "related": [Link(b.title, f"{root}briefs/{b.slug}/") for b in related],
             # The date the notes were anchored, when the seed has changed since: a notice.

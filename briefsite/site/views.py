@@ -127,6 +127,19 @@ class NoteView:
 
 
 @dataclass(frozen=True, slots=True)
+class RetiredNoteView:
+    """A note on a passage the source removed: shown apart, with the quote it was written on."""
+
+    id: str
+    type: NoteType
+    type_label: str
+    quote: str
+    body: Markup
+    verdict: VerdictView | None
+    reason: Markup
+
+
+@dataclass(frozen=True, slots=True)
 class EntityNote:
     """A note about an entity, with the brief it belongs to."""
 

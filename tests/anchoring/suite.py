@@ -1,9 +1,10 @@
 """The anchoring evaluation suite: edit cases with ground truth, and how a method is scored.
 
-Each case starts from a real article (the seed in `seeds/`, and two written for this suite in
-`texts/`), picks a quote, records its selectors as `build.py anchor` would, edits the text and
-records where the quote went, or that it is gone. The quote is tracked through every edit by
-two private-use marker characters around it, so the ground truth never depends on a matcher.
+Each case starts from a real article (in `texts/`: a copy of the example seed, and two
+written for this suite), picks a quote, records its selectors as `./build.py anchor` would,
+edits the text and records where the quote went, or that it is gone. The quote is tracked
+through every edit by two private-use marker characters around it, so the ground truth never
+depends on a matcher.
 """
 
 from __future__ import annotations
@@ -18,14 +19,14 @@ from briefsite.anchor.folding import Normalized, fold, has_prefix, has_suffix, o
 from briefsite.anchor.selectors import selectors_for
 from briefsite.model import Seed
 from briefsite.read.seeds import parse_seed
+from tests.anchoring.marked import CLOSE, OPEN, Doc, join, marked_at, parse
+from tests.anchoring.meaning_cases import meaning_edits
 
 HERE = Path(__file__).resolve().parent
-REPO = HERE.parent.parent
-SOURCES = [REPO / "seeds/border-patrol-sanctuary-cities.txt", *sorted(HERE.glob("texts/*.txt"))]
-OPEN, CLOSE = "\ue000", "\ue001"
-_SPLIT = re.compile(
-    r"(?:(?<=[.!?])|(?<=[.!?][\"”\ue001])|(?<=[.!?][\"”]\ue001)) (?=[\"“\ue000]*[A-Z])"
-)
+TEXTS = sorted(HERE.glob("texts/*.txt"))
+# The articles of the general edits: the suite's first texts, so that the cases drawn from
+# them stay the same as more texts and kinds of edit are added.
+SOURCES = [t for t in TEXTS if t.stem != "county-budget"]
 INSERTS = (
     "The department did not respond to a request for comment.",
     "Officials said more details would be released next week.",
@@ -53,25 +54,6 @@ class Case:
     expected: tuple[int, int] | None  # document offsets in `after`; None: the quote is gone
 
 
-Doc = list[list[str]]  # paragraphs of sentences, the quote marked
-
-
-def _parse(text: str) -> Doc:
-    return [_SPLIT.split(p) for p in text.split("\n\n")]
-
-
-def _join(doc: Doc) -> str:
-    return "\n\n".join(" ".join(s for s in p if s) for p in doc if any(p))
-
-
-def _marked_at(doc: Doc) -> tuple[int, int]:
-    for i, p in enumerate(doc):
-        for j, s in enumerate(p):
-            if OPEN in s or CLOSE in s:
-                return i, j
-    raise LookupError("no marked sentence")
-
-
 def _seed(marked: str, name: str) -> tuple[Seed, tuple[int, int] | None]:
     seed = parse_seed(marked.replace(OPEN, "").replace(CLOSE, ""), name, f"seeds/{name}.txt")
     with_marks = parse_seed(marked, name, f"seeds/{name}.txt").text
@@ -85,7 +67,7 @@ def _seed(marked: str, name: str) -> tuple[Seed, tuple[int, int] | None]:
 
 def _pick_quotes(rng: random.Random, text: str) -> Iterator[tuple[str, bool]]:
     """Marked copies of `text`, each with one quote: 10 long ones and 4 short ones."""
-    doc = _parse(text)
+    doc = parse(text)
     body = [(i, j) for i, p in enumerate(doc) if i >= 1 for j in range(len(p))]
     made = 0
     attempts = 0
@@ -106,7 +88,7 @@ def _pick_quotes(rng: random.Random, text: str) -> Iterator[tuple[str, bool]]:
         marked = [list(p) for p in doc]
         marked[i][j] = sentence[:where] + OPEN + chosen + CLOSE + sentence[where + len(chosen) :]
         made += 1
-        yield _join(marked), short
+        yield join(marked), short
 
 
 Edit = Callable[[random.Random, Doc], Doc | None]
@@ -129,7 +111,7 @@ def _delete_sentence(rng: random.Random, doc: Doc) -> Doc | None:
 
 
 def _reorder(rng: random.Random, doc: Doc) -> Doc | None:
-    qi, _ = _marked_at(doc)
+    qi, _ = marked_at(doc)
     many = [i for i in range(1, len(doc)) if len(doc[i]) > 1]
     if not many:
         return None
@@ -140,7 +122,7 @@ def _reorder(rng: random.Random, doc: Doc) -> Doc | None:
 
 
 def _move_paragraph(rng: random.Random, doc: Doc) -> Doc | None:
-    qi, _ = _marked_at(doc)
+    qi, _ = marked_at(doc)
     if len(doc) < 5:
         return None
     i = qi if qi >= 2 and rng.random() < 0.6 else rng.randrange(2, len(doc))
@@ -151,7 +133,7 @@ def _move_paragraph(rng: random.Random, doc: Doc) -> Doc | None:
 
 
 def _quote_span(doc: Doc) -> tuple[int, int, str]:
-    i, j = _marked_at(doc)
+    i, j = marked_at(doc)
     s = doc[i][j]
     return i, j, s[s.index(OPEN) + 1 : s.index(CLOSE)]
 
@@ -176,13 +158,13 @@ def _edit_in_place(rng: random.Random, doc: Doc) -> Doc | None:
 
 
 def _delete_quote(rng: random.Random, doc: Doc) -> Doc:
-    i, j = _marked_at(doc)
+    i, j = marked_at(doc)
     del doc[i][j]
     return doc
 
 
 def _duplicate(rng: random.Random, doc: Doc) -> Doc | None:
-    i, j = _marked_at(doc)
+    i, j = marked_at(doc)
     copy = doc[i][j].replace(OPEN, "").replace(CLOSE, "")
     # Elsewhere: not in a paragraph next to the original, where the copy would take over
     # the original's context and the two could not be told apart even in principle.
@@ -195,7 +177,7 @@ def _duplicate(rng: random.Random, doc: Doc) -> Doc | None:
 
 
 def _whitespace_punctuation(rng: random.Random, doc: Doc) -> Doc:
-    i, j = _marked_at(doc)
+    i, j = marked_at(doc)
     for p in doc:
         for n, s in enumerate(p):
             s = s.replace(' "', " \u201c").replace('"', "\u201d").replace("'", "\u2019")
@@ -267,9 +249,9 @@ def generate(seed: int = 5) -> list[Case]:
         for n, (marked, short) in enumerate(_pick_quotes(rng, base)):
             variants: list[tuple[str, str, str, bool]] = []  # kind, before, after, context
             for kind, edit in EDITS.items():
-                edited = edit(rng, _parse(marked))
+                edited = edit(rng, parse(marked))
                 if edited is not None:
-                    variants.append((kind, marked, _join(edited), True))
+                    variants.append((kind, marked, join(edited), True))
             if not short:
                 for inside in (True, False):
                     typo = _with_typo(rng, marked, inside)
@@ -283,6 +265,14 @@ def generate(seed: int = 5) -> list[Case]:
                 case = _case(f"{name}-{n}-{kind}", kind, short, before, after, context, name)
                 if case is not None:
                     cases.append(case)
+    meaning = random.Random(seed + 1000)  # a draw of its own: the cases above stay as they were
+    for source in TEXTS:
+        name = source.stem
+        base = parse_seed(source.read_text("utf-8"), name, f"seeds/{name}.txt").text
+        for kind, n, before, after in meaning_edits(meaning, base):
+            case = _case(f"{name}-m{n}-{kind}", kind, False, before, after, True, name)
+            if case is not None:
+                cases.append(case)
     return cases
 
 

@@ -1,5 +1,7 @@
 """The anchoring evaluation: briefsite never places a note on the wrong words, recovers at
-least 95% of the notes that can be recovered, and leaves every note whose quote is gone."""
+least 95% of the notes that can be recovered, and leaves every note whose quote is gone,
+including those whose sentence was deleted beside another that looks alike but says a
+different figure, name or negation."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from collections import Counter
 
 import pytest
 
+from tests.anchoring.meaning_cases import KINDS as MEANING_KINDS
 from tests.anchoring.scoring import Tally, evaluate, place_briefsite, place_hypothesis
 from tests.anchoring.suite import EDITS, Case, generate
 
@@ -26,10 +29,16 @@ def test_the_suite_covers_every_kind_of_edit(cases: list[Case]) -> None:
     kinds = Counter(c.kind for c in cases)
     for kind in [*EDITS, "typo-fixed-in-quote", "typo-fixed-nearby", "quote-mistyped"]:
         assert kinds[kind] >= 25, kind
+    # What changes a statement: the note follows its sentence edited in place, and never
+    # moves to another sentence that only looks alike.
+    for kind in MEANING_KINDS:
+        for way in ("edited" if kind != "negation" else "removed", "lookalike"):
+            assert kinds[f"{kind}-{way}"] >= 10, (kind, way)
     assert sum(c.short for c in cases) >= 80
     assert sum(c.expected is None for c in cases) >= 30
     assert {c.before.slug for c in cases} == {
         "border-patrol-sanctuary-cities",
+        "county-budget",
         "harbour-dredging",
         "school-meals",
     }

@@ -44,7 +44,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PROJECTS = {
-    "example": ROOT,
+    # A copy of the example project: the example itself is the user's to change.
+    "example": ROOT / "tests" / "fixtures" / "example",
     "golden": ROOT / "tests" / "fixtures" / "golden",
     "hostile": ROOT / "tests" / "fixtures" / "hostile",
     # Briefs made to test the margin: a dense paragraph, a tall note, overlapping quotes.

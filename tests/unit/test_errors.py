@@ -15,8 +15,8 @@ def test_location_defaults_to_start_of_file() -> None:
     assert str(SourceLocation("seeds/x.txt")) == "seeds/x.txt:1:1"
 
 
-def test_format_without_hint_is_one_compiler_style_line() -> None:
-    d = Diagnostic(SourceLocation("content/site.yaml", 2, 8), "'title' must not be empty")
+def test_format_with_an_empty_hint_is_one_compiler_style_line() -> None:
+    d = Diagnostic(SourceLocation("content/site.yaml", 2, 8), "'title' must not be empty", "")
     assert d.format() == "content/site.yaml:2:8: error: 'title' must not be empty"
 
 
@@ -37,16 +37,16 @@ def test_format_aligns_every_line_of_a_multi_line_hint() -> None:
 
 
 def test_format_names_a_warning_as_a_warning() -> None:
-    d = Diagnostic(SourceLocation("a.yaml", 1, 2), "odd", severity="warning")
+    d = Diagnostic(SourceLocation("a.yaml", 1, 2), "odd", "", severity="warning")
     assert d.format() == "a.yaml:1:2: warning: odd"
 
 
 def test_error_sorts_by_path_then_numeric_line_and_column() -> None:
     unsorted = [
-        Diagnostic(SourceLocation("b.yaml", 1, 1), "in b"),
-        Diagnostic(SourceLocation("a.yaml", 10, 1), "line ten"),
-        Diagnostic(SourceLocation("a.yaml", 9, 7), "line nine col seven"),
-        Diagnostic(SourceLocation("a.yaml", 9, 3), "line nine col three"),
+        Diagnostic(SourceLocation("b.yaml", 1, 1), "in b", "h"),
+        Diagnostic(SourceLocation("a.yaml", 10, 1), "line ten", "h"),
+        Diagnostic(SourceLocation("a.yaml", 9, 7), "line nine col seven", "h"),
+        Diagnostic(SourceLocation("a.yaml", 9, 3), "line nine col three", "h"),
     ]
     error = BriefsiteError(unsorted)
     assert [d.message for d in error.diagnostics] == [
@@ -61,7 +61,7 @@ def test_error_message_is_every_diagnostic_formatted_in_order() -> None:
     error = BriefsiteError(
         [
             Diagnostic(SourceLocation("b.yaml", 2, 1), "second", "fix b"),
-            Diagnostic(SourceLocation("a.yaml", 1, 1), "first"),
+            Diagnostic(SourceLocation("a.yaml", 1, 1), "first", ""),
         ]
     )
     assert str(error) == "a.yaml:1:1: error: first\nb.yaml:2:1: error: second\n  hint: fix b"
@@ -77,7 +77,7 @@ def test_error_at_holds_one_located_diagnostic() -> None:
 
 def test_diagnostics_collect_errors_and_warnings_apart() -> None:
     diagnostics = Diagnostics()
-    diagnostics.warning(SourceLocation("a.yaml", 1, 1), "just so you know")
+    diagnostics.warning(SourceLocation("a.yaml", 1, 1), "just so you know", "h")
     diagnostics.error(SourceLocation("a.yaml", 2, 1), "broken", "fix it")
     assert [d.message for d in diagnostics.errors] == ["broken"]
     assert [d.message for d in diagnostics.warnings] == ["just so you know"]
@@ -87,7 +87,7 @@ def test_diagnostics_collect_errors_and_warnings_apart() -> None:
 
 def test_raise_if_errors_is_silent_with_only_warnings() -> None:
     diagnostics = Diagnostics()
-    diagnostics.warning(SourceLocation("a.yaml", 1, 1), "just so you know")
+    diagnostics.warning(SourceLocation("a.yaml", 1, 1), "just so you know", "h")
     diagnostics.raise_if_errors()  # a warning alone must not fail the build
     assert len(diagnostics.items) == 1
 
@@ -98,12 +98,12 @@ def test_raise_if_errors_is_silent_when_nothing_was_found() -> None:
 
 def test_raise_if_errors_raises_every_error_but_no_warning() -> None:
     diagnostics = Diagnostics()
-    diagnostics.error(SourceLocation("b.yaml", 5, 1), "second problem")
-    diagnostics.warning(SourceLocation("a.yaml", 1, 1), "a warning")
+    diagnostics.error(SourceLocation("b.yaml", 5, 1), "second problem", "h")
+    diagnostics.warning(SourceLocation("a.yaml", 1, 1), "a warning", "h")
     diagnostics.extend(
         [
-            Diagnostic(SourceLocation("a.yaml", 3, 1), "first problem"),
-            Diagnostic(SourceLocation("c.yaml", 1, 1), "a later warning", severity="warning"),
+            Diagnostic(SourceLocation("a.yaml", 3, 1), "first problem", "h"),
+            Diagnostic(SourceLocation("c.yaml", 1, 1), "a later warning", "h", "warning"),
         ]
     )
     with pytest.raises(BriefsiteError) as info:

@@ -22,9 +22,9 @@ from briefsite.model import Anchored, Annotation, Brief, Ref, Seed, Text
 from briefsite.read.seeds import parse_seed
 
 AT = SourceLocation("content/briefs/b.yaml", 7, 12)
-REAL = (Path(__file__).resolve().parents[2] / "seeds/border-patrol-sanctuary-cities.txt").read_text(
-    "utf-8"
-)
+REAL = (
+    Path(__file__).resolve().parents[1] / "anchoring/texts/border-patrol-sanctuary-cities.txt"
+).read_text("utf-8")
 ARTICLE = (
     "Council approves new budget\n\n"
     "The vote was close.\n\n"
@@ -310,6 +310,6 @@ def test_changed_seed_is_reported_once_with_the_anchored_date_and_the_notes_not_
 
 def test_strict_promotes_warnings() -> None:
     diagnostics = Diagnostics()
-    diagnostics.warning(AT, "fuzzy")
+    diagnostics.warning(AT, "fuzzy", "h")
     diagnostics.promote_warnings()
     assert [dataclasses.astuple(d)[-1] for d in diagnostics.items] == ["error"]

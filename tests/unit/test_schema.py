@@ -17,7 +17,7 @@ from briefsite.read import schema
 from briefsite.read.sources import SLUG_RE
 from briefsite.read.yaml_reader import load_yaml
 
-REPO = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).resolve().parents[1] / "fixtures" / "golden"
 SPECS: dict[str, schema.Mapping] = {
     "site": schema.SITE,
     "brief": schema.BRIEF,
@@ -27,9 +27,9 @@ SPECS: dict[str, schema.Mapping] = {
 
 
 def _example_files() -> list[tuple[str, Path]]:
-    found = [("site", REPO / "content/site.yaml")]
+    found = [("site", GOLDEN / "content/site.yaml")]
     for kind, folder in (("brief", "briefs"), ("entity", "entities"), ("topic", "topics")):
-        found += [(kind, p) for p in sorted((REPO / "content" / folder).glob("*.yaml"))]
+        found += [(kind, p) for p in sorted((GOLDEN / "content" / folder).glob("*.yaml"))]
     return found
 
 
@@ -145,6 +145,7 @@ def test_plain_strings_must_not_be_empty() -> None:
         "description": "Display name.",
         "type": "string",
         "minLength": 1,
+        "pattern": "\\S",
     }
 
 
@@ -199,14 +200,14 @@ def _leaf_names(problems: set[str]) -> set[str]:
     return {p.split(":")[0] + ":" + p.rsplit(".", 1)[-1].split(":")[-1] for p in problems}
 
 
-def test_the_example_project_has_files_of_every_kind() -> None:
+def test_the_fixture_project_has_files_of_every_kind() -> None:
     kinds = {kind for kind, _ in EXAMPLES}
     assert kinds == set(SPECS)
     assert len(EXAMPLES) >= 4
 
 
 @pytest.mark.parametrize(("kind", "path"), EXAMPLES, ids=[p.name for _, p in EXAMPLES])
-def test_example_files_pass_both_the_schema_and_the_validator(kind: str, path: Path) -> None:
+def test_fixture_files_pass_both_the_schema_and_the_validator(kind: str, path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     spec = SPECS[kind]
     assert _key_problems(schema.json_schema(spec), _jsonable(yaml.safe_load(text))) == set()
@@ -255,7 +256,7 @@ def test_schema_and_validator_agree_on_unknown_and_missing_keys(
 
 
 @pytest.mark.parametrize(("kind", "path"), EXAMPLES[:6], ids=[p.name for _, p in EXAMPLES[:6]])
-def test_an_unknown_key_added_to_an_example_is_caught_by_both(kind: str, path: Path) -> None:
+def test_an_unknown_key_added_to_a_fixture_is_caught_by_both(kind: str, path: Path) -> None:
     text = path.read_text(encoding="utf-8").rstrip("\n") + "\nnot_a_key: 1\n"
     spec = SPECS[kind]
     from_schema = _key_problems(schema.json_schema(spec), _jsonable(yaml.safe_load(text)))

@@ -68,7 +68,7 @@ def test_errors_carry_their_source_line(tmp_path: Path) -> None:
     (tmp_path / "content").mkdir()
     (tmp_path / "content/site.yaml").write_text("titel: x\n", encoding="utf-8")
     d = Diagnostic(SourceLocation("content/site.yaml", 1, 1), "unknown key 'titel'", "hint")
-    missing = Diagnostic(SourceLocation("layouts/gone.html", 3, 1), "gone")
+    missing = Diagnostic(SourceLocation("layouts/gone.html", 3, 1), "gone", "")
     assert error_entries([d, missing], tmp_path) == [
         {
             "path": "content/site.yaml",
