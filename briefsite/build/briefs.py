@@ -26,6 +26,7 @@ from briefsite.model import Brief, Entity, Seed
 from briefsite.read.sources import Known, Source, SourceKind
 from briefsite.site.pages import PageKey, Placed, SiteIndex
 from briefsite.site.plan import Planner
+from briefsite.site.urls import site_root
 from briefsite.workers import Team, can_fork
 
 Sources = Mapping[tuple[SourceKind, str], Source]
@@ -212,12 +213,17 @@ def finish_share(task: Task) -> Finished:
         lambda facet: task.facets.get(facet, ""),
         task.cards_template,
         lambda: planner,
+        None,
+        site_root(task.index.site) or "",
     )
     planner = Planner(task.index, lambda slug: placed(run, slug), run.memo, fragments)
     for kind, subject, root, level in task.fragments:
         if kind == "card":
             assert isinstance(subject, str)
             fragments.card(subject, root, level)
+        elif kind == "entry":
+            assert isinstance(subject, str)
+            fragments.entry(subject)
         else:
             assert isinstance(subject, NoteRef)
             fragments.entity_note(subject, root)

@@ -35,7 +35,7 @@ from briefsite.build.recall import (
 from briefsite.build.stamps import digest_text
 from briefsite.build.state import BriefState
 from briefsite.build.write import OutputStamp
-from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
+from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics, SourceLocation
 from briefsite.link.graph import alias_pattern, build_graph
 from briefsite.model import Entity, Site, Topic
 from briefsite.read.records import DEFAULT_SITE, missing_site
@@ -117,6 +117,7 @@ def run(
     diagnostics.extend(listing.problems)
     diagnostics.extend(files.problems.values())
     site, entities, topics = _small_records(knowledge, listing, diagnostics)
+    diagnostics.extend(publishing_problems(site))
     sources: Sources = {(s.what, s.slug): s for s in listing.sources}
     aliases = alias_pattern(entities.values())
     diagnostics.extend(aliases.problems)
@@ -340,6 +341,22 @@ def _small_records(
         elif isinstance(item, Topic):
             topics[item.slug] = item
     return site, entities, topics
+
+
+def publishing_problems(site: Site) -> list[Diagnostic]:
+    """What keeps the site from publishing everything: without a base URL, the documents
+    that need absolute addresses are left out (once, as a warning; `--strict` fails)."""
+    if site.base_url or site is DEFAULT_SITE:  # no site.yaml, or one with errors: reported
+        return []
+    return [
+        Diagnostic(
+            SourceLocation(site.path),
+            "base_url is not set: feeds, the sitemap, robots.txt, canonical links, "
+            "structured data and annotations are left out",
+            "add the site's public address, e.g. `base_url: https://example.org/briefs/`",
+            "warning",
+        )
+    ]
 
 
 def _layouts(kept: Kept, listing: Listing, knowledge: Knowledge) -> derive.Layouts:

@@ -70,6 +70,27 @@ DATE = Scalar("date")
 SLUG = Scalar("slug", pattern=SLUG_RE, pattern_hint=SLUG_HINT)
 URL = Scalar("url")
 
+# Link previews (Open Graph, Twitter cards) show raster images only: never SVG.
+IMAGE_RE = re.compile(r"(?i)https?://\S+\.(?:png|jpe?g|gif|webp)(?:[?#]\S*)?")
+
+IMAGE = Mapping(
+    "image",
+    (
+        Field(
+            "url",
+            Scalar(
+                "url",
+                pattern=IMAGE_RE,
+                pattern_hint="the full address of a PNG, JPEG, GIF or WebP image (not SVG: "
+                "link previews do not show it)",
+            ),
+            "Address of the image shown in link previews (PNG, JPEG, GIF or WebP).",
+            required=True,
+        ),
+        Field("alt", STRING, "What the image shows, for readers who cannot see it.", required=True),
+    ),
+)
+
 CITATION = Mapping(
     "source",
     (
@@ -159,6 +180,7 @@ BRIEF = Mapping(
         Field("corrections", ListOf(CORRECTION), "The brief's corrections log."),
         Field("annotations", ListOf(ANNOTATION), "The notes."),
         Field("anchored", ANCHORED, "Written by `anchor`: the seed the selectors were made for."),
+        Field("image", IMAGE, "The image link previews show for the brief."),
     ),
 )
 
@@ -186,7 +208,9 @@ SITE = Mapping(
     (
         Field("title", STRING, "The site's name.", required=True),
         Field("description", STRING, "One line about the site."),
-        Field("base_url", URL, "Public address, used only for absolute URLs."),
+        Field(
+            "base_url", URL, "Public address: feeds, sitemap, canonical links, structured data."
+        ),
         Field(
             "language",
             Scalar(
@@ -194,6 +218,7 @@ SITE = Mapping(
             ),
             "Language tag of the content; defaults to en.",
         ),
+        Field("image", IMAGE, "The image link previews show for pages without their own."),
     ),
 )
 

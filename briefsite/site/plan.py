@@ -14,8 +14,12 @@ from briefsite.link.graph import NoteRef
 from briefsite.model import Annotation, Text, count_by_type, newest_first
 from briefsite.read.markup import Markdown, localize
 from briefsite.site.article import Span, render_article
-from briefsite.site.pages import PageKey, Placed, SiteIndex
+from briefsite.site.documents import Document, plan_document, structured_data
+from briefsite.site.pages import PageKey, Placed, SiteIndex, feed_entities, feed_topics
+from briefsite.site.publish import Entry
 from briefsite.site.reading import article_views, cite, legend, number_sources
+from briefsite.site.structured import metadata_of, page_meta
+from briefsite.site.urls import absolute, page_path, site_root
 from briefsite.site.views import (
     NOTE_WORDS,
     RATING_LABELS,
@@ -53,6 +57,10 @@ class Fragments(Protocol):
         """A note as an entity page lists it."""
         ...
 
+    def entry(self, slug: str) -> Entry:
+        """A brief as feeds, the sitemap and the annotation collection take it."""
+        ...
+
 
 class Planner:
     """Builds the Page for any PageKey; pages can be planned in any order, and only the
@@ -71,8 +79,39 @@ class Planner:
         self.markdown = markdown
         self.fragments = fragments
 
+    def document(self, key: PageKey) -> Document:
+        """Plan a document read away from the site (a feed, the sitemap, annotations)."""
+        return plan_document(self, key)
+
     def plan(self, key: PageKey) -> Page:
-        """Plan the page named by `key`."""
+        """Plan the page named by `key`, with what its head says about it."""
+        page = self.plan_page(key)
+        context = page.context
+        brief = metadata_of(context)
+        title = str(context.get("title", self.site.title))
+        path = None if key.kind == "404" else page_path(key.output)
+        meta = page_meta(self.site, site_root(self.site), path, brief, title)
+        context = {**context, "meta": meta, **self.feeds(key)}
+        return Page(page.output, page.template, context, page.source)
+
+    def feeds(self, key: PageKey) -> dict[str, object]:
+        """The feeds a page links to: the site's, and its own topic's or entity's."""
+        root = site_root(self.site)
+        if root is None:
+            return {"feeds": ()}
+        found = [Link(self.site.title, absolute(root, "feed.xml"))]
+        if key.kind == "topic" and key.slug in feed_topics(self.index):
+            name = self.index.topics[key.slug].name
+            found.append(Link(name, absolute(root, f"topics/{key.slug}/feed.xml")))
+        elif key.kind == "entity" and key.slug in feed_entities(self.index):
+            name = self.index.entities[key.slug].name
+            found.append(Link(name, absolute(root, f"entities/{key.slug}/feed.xml")))
+        return {"feeds": tuple(found)}
+
+    def plan_page(self, key: PageKey) -> Page:
+        """Plan the page named by `key`, before its metadata."""
+        if key.kind == "search":
+            return Page(key.output, key.template, self.common("../", "Search"), self.site.path)
         if key.kind == "brief":
             return self.brief_page(key)
         if key.kind == "entity":
@@ -210,6 +249,7 @@ class Planner:
             "legend": legend(notes),
             "sources": sources,
             "cite": cite(self.site, brief, title),
+            "structured_data": structured_data(self, placed, title),
             "claims": [n for n in notes if n.verdict is not None],
             "entities": [Link(e.name, f"{root}entities/{e.slug}/") for e in entities],
             "topics": [Link(t.name, f"{root}topics/{t.slug}/") for t in topics],
