@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
 from briefsite.anchor.anchoring import anchor_brief
 from briefsite.build.builder import Builder, Built
 from briefsite.build.output import MARKER
+from briefsite.build.search import BUNDLE
 from briefsite.build.steps import Run
 from briefsite.build.store import Store
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
@@ -51,12 +55,28 @@ def errors(run: Run | Built) -> list[Diagnostic]:
 
 
 def site_files(output: Path) -> dict[str, bytes]:
-    """Every file of a built site (the marker aside), by path relative to the output."""
+    """Every file of a built site (the marker aside), by path relative to the output; the
+    search index aside too, whose file names Pagefind does not make reproducible (compare
+    what it finds with `search_records`)."""
     return {
         p.relative_to(output).as_posix(): p.read_bytes()
         for p in sorted(output.rglob("*"))
-        if p.is_file() and p.name != MARKER
+        if p.is_file() and p.name != MARKER and p.relative_to(output).parts[0] != BUNDLE
     }
+
+
+def search_records(output: Path) -> dict[str, dict[str, Any]]:
+    """What a site's search index holds for each page it indexes (by URL): its text, title,
+    filters and anchors, decoded from Pagefind's fragment files."""
+    fragments = sorted((output / BUNDLE / "fragment").glob("*.pf_fragment"))
+    assert fragments, f"{output} has no search index"
+    records: dict[str, dict[str, Any]] = {}
+    for path in fragments:
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), f"{path} is not a Pagefind fragment"
+        record = json.loads(data[len(b"pagefind_dcd") :])
+        records[record["url"]] = record
+    return records
 
 
 def build_site(root: Path, output: Path) -> dict[str, bytes]:

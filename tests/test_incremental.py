@@ -171,7 +171,7 @@ EDITS: dict[str, Edit] = {
     "note now about another entity": _toggle(
         BUS, "    entities: [millbrook-council]", "    entities: [millbrook-council, valeline]"
     ),
-    "static file added": _exists("layouts/static/robots.txt", "User-agent: *\n"),
+    "static file added": _exists("layouts/static/humans.txt", "Made in Millbrook.\n"),
     "stylesheet overridden": _exists("layouts/static/assets/site.css", "body { margin: 0 }\n"),
     "file touched, unchanged": _touch(BUS),
     "related brief dropped": _toggle(
@@ -267,12 +267,14 @@ def test_only_pages_whose_inputs_changed_are_rendered(tmp_path: Path) -> None:
     builder = Builder(root, Store.none())
     first = builder.build(tmp_path / "output")
     html = [p for p in first.pages if p.endswith(".html")]
-    assert first.ok and len(first.rendered) == len(first.pages) and len(html) == 14
+    assert first.ok and len(first.rendered) == len(first.pages) and len(html) == 15
     EDITS["note text"](root)
     second = builder.build(tmp_path / "output")
     assert second.ok
-    # The brief, and the pages listing that note: not the other briefs, not the lists.
+    # The brief, its annotations and the pages listing that note: not the other briefs,
+    # not the lists, not the feeds or the sitemap (which show no note).
     assert second.changed == (
+        "briefs/bus-depot/annotations.jsonld",
         "briefs/bus-depot/index.html",
         "entities/millbrook-council/index.html",
     )
@@ -312,7 +314,11 @@ def test_a_deleted_brief_leaves_no_stale_page(tmp_path: Path) -> None:
     EDITS["brief deleted"](root)
     outcome = builder.build(tmp_path / "output")
     assert outcome.ok
-    assert outcome.removed == ("briefs/library-sundays/index.html",)
+    assert outcome.removed == (
+        "briefs/library-sundays/annotations.jsonld",
+        "briefs/library-sundays/index.html",
+        "topics/local-services/feed.xml",  # its only brief is gone: no feed without entries
+    )
     assert not (tmp_path / "output/briefs/library-sundays").exists()
 
 

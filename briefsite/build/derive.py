@@ -24,18 +24,18 @@ from briefsite.link.references import brief_texts, check_brief, check_text, link
 from briefsite.model import Brief, Entity, Seed, Topic
 from briefsite.read.markup import Markdown
 from briefsite.read.sources import Known
+from briefsite.render.documents import serialize
 from briefsite.render.templates import (
     make_environment,
     render_fragment,
     render_page,
     template_closure,
 )
-from briefsite.render.documents import serialize
+from briefsite.site.documents import entry_view
 from briefsite.site.inputs import CARD, ENTRY, NOTE, brief_facets
 from briefsite.site.pages import PageKey, Placed
 from briefsite.site.plan import Planner
 from briefsite.site.publish import Entry, decode_entry, encode_entry
-from briefsite.site.documents import entry_view
 
 CARDS_TEMPLATE = "_cards.html"
 # What a collecting planner is given for an entry it asked for: never written anywhere.

@@ -21,7 +21,7 @@ from pathlib import Path
 from briefsite.errors import BriefsiteError, SourceLocation
 
 BUNDLE = "pagefind"
-INDEXED = ".briefsite-build"  # in the bundle: the id of the build the index was made from
+INDEXED = "briefsite-build"  # in the bundle: the id of the build the index was made from
 
 
 def pagefind_binary() -> Path:

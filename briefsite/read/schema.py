@@ -208,9 +208,7 @@ SITE = Mapping(
     (
         Field("title", STRING, "The site's name.", required=True),
         Field("description", STRING, "One line about the site."),
-        Field(
-            "base_url", URL, "Public address: feeds, sitemap, canonical links, structured data."
-        ),
+        Field("base_url", URL, "Public address: feeds, sitemap, canonical links, structured data."),
         Field(
             "language",
             Scalar(

@@ -75,9 +75,7 @@ def selectors(seed: Seed, start: int, end: int) -> list[JsonObject]:
     return [quote, {"type": "TextPositionSelector", "start": start, "end": end}]
 
 
-def annotation(
-    site: Site, root: str, brief: Brief, seed: Seed, placed: PlacedNote
-) -> JsonObject:
+def annotation(site: Site, root: str, brief: Brief, seed: Seed, placed: PlacedNote) -> JsonObject:
     """One note as an Annotation."""
     note = placed.note
     url = absolute(root, brief_path(brief.slug))

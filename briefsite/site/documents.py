@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from briefsite.anchor.anchoring import reading_order
 from briefsite.model import Annotation, Site, Text, newest_first
+from briefsite.read.markup import Markdown
 from briefsite.site.annotations import PlacedNote, annotation_collection, annotation_page
 from briefsite.site.article import Span
 from briefsite.site.pages import Format, PageKey, Placed, SiteIndex
@@ -27,7 +28,6 @@ from briefsite.site.publish import (
 from briefsite.site.structured import Claim, brief_graph
 from briefsite.site.urls import site_root
 from briefsite.site.views import RATING_LABELS
-from briefsite.read.markup import Markdown
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,10 +75,9 @@ def make_entry(placed: Placed, title: str, markdown: Markdown, root: str, notes:
     if text is not None:
         summary = localize(markdown.render(text.value).html, root, brief.slug, None)
     else:
+        words = "1 note" if notes == 1 else f"{notes} notes"
         summary = str(
-            Markup("<p>{}: the article, annotated with {} notes.</p>").format(
-                placed.seed.headline, notes
-            )
+            Markup("<p>{}: the article, annotated with {}.</p>").format(placed.seed.headline, words)
         )
     corrections = tuple(
         (c.date, localize(markdown.render(c.note.value, inline=True).html, root, brief.slug, None))
