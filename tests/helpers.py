@@ -31,8 +31,10 @@ from briefsite.read.markup import MarkdownRenderer
 from briefsite.read.records import read_project
 from briefsite.render.layouts import BUILTIN_LAYOUTS
 from briefsite.render.templates import make_environment, render_fragment
+from briefsite.site.documents import entry_view
 from briefsite.site.pages import Placed, SiteIndex
 from briefsite.site.plan import Planner
+from briefsite.site.publish import Entry
 
 
 def check(root: Path, jobs: int = 1) -> Run:
@@ -110,6 +112,9 @@ class _Fragments:
     def entity_note(self, ref: NoteRef, root: str) -> Markup:
         view = self.planner[0].entity_note_view(ref, root)
         return render_fragment(self.env, BUILTIN_LAYOUTS, "_cards.html", "entity_note", view)
+
+    def entry(self, slug: str) -> Entry:
+        return entry_view(self.planner[0], slug)
 
 
 def plan(root: Path) -> Planned:

@@ -156,7 +156,7 @@ def is_own_form(page: Page, element: Element) -> bool:
         {"class": "site-search", "role": "search", "method": "get"},
         {"class": "search-form", "role": "search", "method": "get", "id": "search_form"},
     )
-    action = attrs.pop("action", "")
+    action = attrs.pop("action", None) or ""
     return (
         element.tag == "form"
         and attrs in own
