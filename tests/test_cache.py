@@ -287,3 +287,41 @@ def test_a_second_build_waits_for_the_first(tmp_path: Path) -> None:
     assert process.returncode == 0
     assert "waiting for another build of this output to finish" in out
     assert site_files(output) == _clean(root, tmp_path)
+
+
+def _rows(root: Path) -> dict[str, int]:
+    db = sqlite3.connect(root / DATABASE)
+    try:
+        return dict(db.execute("SELECT tab, COUNT(*) FROM entries GROUP BY tab").fetchall())
+    finally:
+        db.close()
+
+
+def test_a_note_edited_again_and_again_does_not_grow_the_cache_without_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefsite.build import store
+
+    monkeypatch.setattr(store, "_KEPT_GENERATIONS", 6)
+    monkeypatch.setattr(store, "_SWEEP_EVERY", 3)
+    root = _project(tmp_path)
+    output = tmp_path / "site"
+    path = root / BUS
+    original = path.read_text("utf-8")
+    assert "since 1974" in original, "the fixture changed: pick another edit"
+    sizes: list[dict[str, int]] = []
+    for year in range(1900, 1940):  # each edit is a note text no run will ask for again
+        path.write_text(original.replace("since 1974", f"since {year}"), "utf-8")
+        kept = Store.open(root)
+        assert Builder(root, kept).build(output).ok
+        kept.close()
+        sizes.append(_rows(root))
+    first, last = sizes[5], sizes[-1]
+    for table in ("md", "fragment", "page"):
+        assert last[table] <= first[table] + 8, (table, first[table], last[table])
+    # What the sweep kept is what the next build needs: nothing is rendered again.
+    kept = Store.open(root)
+    built = Builder(root, kept).build(output)
+    kept.close()
+    assert built.ok and built.rendered == ()
+    assert site_files(output) == _clean(root, tmp_path)

@@ -36,6 +36,14 @@ _DATABASE = "cache.sqlite"
 _DEPENDENCIES = ("Markdown", "Jinja2", "MarkupSafe", "PyYAML", "nh3", "rapidfuzz")
 _BUSY_MS = 30_000
 _CHECK = 16  # bytes of BLAKE2b checksum before every value
+# Tables keyed by what their values were made from: a key that no run asks for again is
+# garbage (an old version of a note's text, a card before an edit). Each run that writes
+# is a generation; entries of these tables unused for `_KEPT_GENERATIONS` of them are
+# swept, every `_SWEEP_EVERY` generations (the sweep reads the whole table).
+_SWEPT = ("md", "fragment", "page", "record", "template")
+_KEPT_GENERATIONS = 64
+_SWEEP_EVERY = 16
+_TABLES = ", ".join("?" * len(_SWEPT))
 
 
 def cache_key() -> str:
@@ -109,6 +117,7 @@ class Store:
         self.warnings: list[str] = []  # what went wrong writing it, always shown
         self._pending: dict[tuple[str, str], bytes] = {}
         self._gone: set[tuple[str, str]] = set()
+        self._used: set[tuple[str, str]] = set()  # entries of swept tables read since commit
 
     @classmethod
     def none(cls) -> Store:
@@ -132,8 +141,10 @@ class Store:
                 if found is not None:
                     notes.append("the cache was made by another version of briefsite: rebuilt")
                 with _transaction(db):
-                    db.execute("DELETE FROM entries")
-                    db.execute("INSERT OR REPLACE INTO meta VALUES ('cache', ?)", (key,))
+                    db.execute("DROP TABLE entries")
+                    _create(db)
+                    db.execute("DELETE FROM meta")
+                    db.execute("INSERT INTO meta VALUES ('cache', ?)", (key,))
                 return cls(db, notes)
             except sqlite3.DatabaseError as exc:
                 notes.append(f"the cache could not be read ({exc}): rebuilt")
@@ -209,18 +220,30 @@ class Store:
         and leaves the cache as it was: the next build does more work, nothing worse."""
         if self._db is None or not (self._pending or self._gone):
             return
-        pending, gone = self._pending, self._gone
-        self._pending, self._gone = {}, set()
+        pending, gone, used = self._pending, self._gone, self._used
+        self._pending, self._gone, self._used = {}, set(), set()
         try:
             with _transaction(self._db):
+                found = self._db.execute("SELECT value FROM meta WHERE key = 'run'").fetchone()
+                run = int(found[0]) + 1 if found is not None else 1
+                self._db.execute("INSERT OR REPLACE INTO meta VALUES ('run', ?)", (str(run),))
                 self._db.executemany(
                     "DELETE FROM entries WHERE tab = ? AND key = ?", sorted(gone - set(pending))
                 )
                 self._db.executemany(
-                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                    [(t, k, v) for (t, k), v in pending.items()],
+                    "INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)",
+                    [(t, k, v, run) for (t, k), v in pending.items()],
                 )
-        except sqlite3.Error as exc:
+                self._db.executemany(
+                    "UPDATE entries SET used = ? WHERE tab = ? AND key = ?",
+                    [(run, t, k) for t, k in sorted(used) if (t, k) not in pending],
+                )
+                if run % _SWEEP_EVERY == 0:
+                    self._db.execute(
+                        f"DELETE FROM entries WHERE used < ? AND tab IN ({_TABLES})",
+                        (run - _KEPT_GENERATIONS, *_SWEPT),
+                    )
+        except (sqlite3.Error, ValueError) as exc:
             self.warnings.append(
                 f"the build cache could not be written ({exc}); the build itself is complete"
             )
@@ -243,7 +266,11 @@ class Store:
             ).fetchone()
         except sqlite3.Error:
             return None
-        return _unpack(row[0]) if row is not None else None
+        if row is None:
+            return None
+        if table in _SWEPT:
+            self._used.add((table, key))
+        return _unpack(row[0])
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -253,11 +280,16 @@ def _connect(path: Path) -> sqlite3.Connection:
     db.execute("PRAGMA synchronous = NORMAL")
     with _transaction(db):
         db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS entries (tab TEXT, key TEXT, value BLOB, "
-            "PRIMARY KEY (tab, key)) WITHOUT ROWID"
-        )
+        _create(db)
     return db
+
+
+def _create(db: sqlite3.Connection) -> None:
+    # `used`: the generation (run that wrote) that last wrote or read the entry.
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS entries (tab TEXT, key TEXT, value BLOB, used INTEGER, "
+        "PRIMARY KEY (tab, key)) WITHOUT ROWID"
+    )
 
 
 @contextlib.contextmanager
