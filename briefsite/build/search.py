@@ -47,40 +47,46 @@ def indexed_build(site: Path) -> str | None:
         return None
 
 
+def index_command(site: Path, bundle: Path) -> list[str]:
+    """The command that indexes the HTML pages of `site` into `bundle`."""
+    return [str(pagefind_binary()), "--site", str(site), "--output-path", str(bundle), "--silent"]
+
+
+def index_environment() -> dict[str, str]:
+    """The environment Pagefind runs in: none of its own settings (PAGEFIND_*), so that
+    nothing outside the project changes what a build makes."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+
+
 def make_index(site: Path, build: str, bundle: Path | None = None) -> None:
     """Index the HTML pages of `site` into `bundle` (its `pagefind/` folder unless told),
     replacing what was there, and record which build it indexes."""
     target = bundle if bundle is not None else site / BUNDLE
     shutil.rmtree(target, ignore_errors=True)
-    # Run from an empty folder with none of Pagefind's own settings from the environment:
-    # a stray pagefind.yml or PAGEFIND_* variable must not change what a build makes.
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PAGEFIND_")}
+    # Run from an empty folder: a stray pagefind.yml must not change what a build makes.
     with tempfile.TemporaryDirectory(prefix="briefsite-pagefind-") as empty:
         done = subprocess.run(
-            [
-                str(pagefind_binary()),
-                "--site",
-                str(site),
-                "--output-path",
-                str(target),
-                "--silent",
-            ],
+            index_command(site, target),
             cwd=empty,
-            env=environment,
+            env=index_environment(),
             capture_output=True,
             text=True,
             check=False,
         )
     if done.returncode != 0:
         shutil.rmtree(target, ignore_errors=True)
-        message = (done.stderr or done.stdout).strip().splitlines()
-        raise BriefsiteError.at(
-            SourceLocation(str(site)),
-            "the search index could not be made: "
-            + (message[-1] if message else "Pagefind failed"),
-            "the previous output is unchanged",
-        )
-    _mark(target, build)
+        raise index_failed(site, done.stderr or done.stdout)
+    mark_index(target, build)
+
+
+def index_failed(site: Path, output: str) -> BriefsiteError:
+    """The error for a Pagefind run that failed, with its last words."""
+    lines = output.strip().splitlines()
+    return BriefsiteError.at(
+        SourceLocation(str(site)),
+        "the search index could not be made: " + (lines[-1] if lines else "Pagefind failed"),
+        "the previous output is unchanged",
+    )
 
 
 def copy_index(source: Path, site: Path) -> bool:
@@ -101,10 +107,11 @@ def copy_index(source: Path, site: Path) -> bool:
 def set_indexed(site: Path, build: str) -> None:
     """Record that a site's index (copied from a build with the same pages) is that of
     `build`."""
-    _mark(site / BUNDLE, build)
+    mark_index(site / BUNDLE, build)
 
 
-def _mark(bundle: Path, build: str) -> None:
+def mark_index(bundle: Path, build: str) -> None:
+    """Record in a bundle which build it indexes."""
     # Written beside and renamed over: the marker may be a hard link to another site's.
     temporary = bundle / f"{INDEXED}.new"
     temporary.write_text(f"{build}\n", encoding="utf-8")

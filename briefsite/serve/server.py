@@ -33,12 +33,19 @@ class OutputSite(Mapping[str, bytes]):
     """The files of a built output folder, read from disk when asked for; only the files the
     build made can be named (the output is replaced whole by each build, never edited)."""
 
-    def __init__(self, folder: Path, files: frozenset[str]) -> None:
+    def __init__(
+        self, folder: Path, files: frozenset[str], search: frozenset[str] = frozenset()
+    ) -> None:
         self.folder = folder
         self.files = files
+        self.search = search  # the search index's files: made after the build, beside it
+
+    def with_search(self, search: frozenset[str]) -> OutputSite:
+        """The same site with the files of a search index made since."""
+        return OutputSite(self.folder, self.files, search)
 
     def __getitem__(self, key: str) -> bytes:
-        if key not in self.files:
+        if key not in self.files and key not in self.search:
             raise KeyError(key)
         try:
             return (self.folder / key).read_bytes()
@@ -46,13 +53,13 @@ class OutputSite(Mapping[str, bytes]):
             raise KeyError(key) from exc
 
     def __contains__(self, key: object) -> bool:
-        return key in self.files
+        return key in self.files or key in self.search
 
     def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self.files))
+        return iter(sorted(self.files | self.search))
 
     def __len__(self) -> int:
-        return len(self.files)
+        return len(self.files | self.search)
 
 
 class SiteState:
@@ -66,6 +73,7 @@ class SiteState:
         self._errors: list[dict[str, Any]] = []
         self._listeners: set[queue.Queue[tuple[str, str] | None]] = set()
         self._nonce = nonce
+        self._search: frozenset[str] = frozenset()  # the search index's files, once made
         self.builds = 0
         self.closed = threading.Event()
 
@@ -81,11 +89,18 @@ class SiteState:
         with self._lock:
             self._count += 1
             self.builds += 1
-            self._site = site
+            self._site = site.with_search(self._search) if isinstance(site, OutputSite) else site
             self._version = f"{self._nonce}-{self._count}"
             self._errors = []
             data = {"version": self._version, "changed": changed, "timings": timings}
             self._broadcast("reload", data)
+
+    def set_search(self, files: frozenset[str]) -> None:
+        """The search index was made anew: these are its files (no page reloads for it)."""
+        with self._lock:
+            self._search = files
+            if isinstance(self._site, OutputSite):
+                self._site = self._site.with_search(files)
 
     def fail(self, errors: list[dict[str, Any]]) -> None:
         """Keep the last good site and show `errors` over every open page."""
