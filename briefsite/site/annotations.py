@@ -18,7 +18,7 @@ from typing import Any
 from markupsafe import Markup
 
 from briefsite.model import Annotation, Brief, NoteType, Seed, Site
-from briefsite.site.urls import absolute, brief_path, timestamp
+from briefsite.site.urls import absolute, brief_path, iri, timestamp
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 COLLECTION = "annotations.jsonld"
@@ -100,8 +100,8 @@ def annotation(site: Site, root: str, brief: Brief, seed: Seed, placed: PlacedNo
             }
         )
     # The sources a note cites, as the web resources they are.
-    body += [{"id": url} for url in dict.fromkeys(c.url for c in note.sources)]
-    source = brief.source.url if brief.source is not None and brief.source.url else url
+    body += [{"id": iri(address)} for address in dict.fromkeys(c.url for c in note.sources)]
+    source = iri(brief.source.url) if brief.source is not None and brief.source.url else url
     item: JsonObject = {
         "@context": ANNO_CONTEXT,
         "id": f"{url}#{note.id}",

@@ -14,7 +14,7 @@ from typing import Any
 
 from briefsite.model import Annotation, Brief, Entity, EntityKind, Image, Rating, Seed, Site
 from briefsite.site.describe import plain_text, shorten
-from briefsite.site.urls import absolute, brief_path
+from briefsite.site.urls import absolute, brief_path, iri
 
 # ClaimReview's numeric scale: 1 (worst) to 6 (best), in the order of how far a reader can
 # rely on the claim. `unsupported` (no evidence either way) sits below a claim that is true
@@ -71,7 +71,7 @@ def source_article(brief: Brief, seed: Seed) -> JsonObject:
     if source is None:
         return work
     if source.url:
-        work["url"] = source.url
+        work["url"] = iri(source.url)
     if source.publisher:
         work["publisher"] = {"@type": "Organization", "name": source.publisher}
     if source.byline:
@@ -83,7 +83,7 @@ def source_article(brief: Brief, seed: Seed) -> JsonObject:
 
 def image_object(image: Image) -> JsonObject:
     """An image with what it shows."""
-    return {"@type": "ImageObject", "url": image.url, "description": image.alt}
+    return {"@type": "ImageObject", "url": iri(image.url), "description": image.alt}
 
 
 def brief_graph(
@@ -139,7 +139,7 @@ def _thing(entity: Entity, root: str) -> JsonObject:
         "url": absolute(root, f"entities/{entity.slug}/"),
     }
     if entity.url:
-        thing["sameAs"] = entity.url
+        thing["sameAs"] = iri(entity.url)
     return thing
 
 

@@ -9,15 +9,25 @@ prefix of every address.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 from briefsite.model import Site
+
+# What an IRI may hold as it is: the reserved and unreserved characters, and escapes.
+_SAFE = "!#$%&'()*+,/:;=?@[]~-._"
+
+
+def iri(url: str) -> str:
+    """A web address as an IRI: characters no IRI may hold (spaces, quotes, angle brackets)
+    percent-encoded; a `url:` of a YAML file is checked only to be http(s)."""
+    return quote(url, safe=_SAFE)
 
 
 def site_root(site: Site) -> str | None:
     """The site's base URL, ending in `/`; None when `base_url` is not set."""
     if not site.base_url:
         return None
-    return site.base_url.rstrip("/") + "/"
+    return iri(site.base_url.rstrip("/") + "/")
 
 
 def absolute(root: str, path: str) -> str:
