@@ -222,7 +222,7 @@ def test_every_annotation_page_and_the_collection_meet_the_model(built: Any) -> 
     assert order[-1] == collection["last"] and sorted(order) == sorted(by_id)
 
 
-def annotations(output: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+def each_annotation(output: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     for slug, page in pages_of(output).items():
         for item in page["items"]:
             yield slug, item
@@ -231,7 +231,7 @@ def annotations(output: Path) -> Iterator[tuple[str, dict[str, Any]]]:
 def test_each_note_is_an_annotation_as_the_issue_describes(built: Any) -> None:
     name, output = built
     root = plan(FIXTURES[name])
-    for slug, item in annotations(output):
+    for slug, item in each_annotation(output):
         placed = root.placed[slug]
         note_id = item["id"].rsplit("#", 1)[1]
         note = next(n for n in placed.brief.annotations if n.id == note_id)
@@ -259,7 +259,7 @@ def test_each_quote_selector_anchors_again_on_the_same_span(built: Any) -> None:
     name, output = built
     root = plan(FIXTURES[name])
     checked = 0
-    for slug, item in annotations(output):
+    for slug, item in each_annotation(output):
         placed = root.placed[slug]
         quote, position = item["target"]["selector"]
         text = placed.seed.text
