@@ -3,7 +3,9 @@
 Each step of a random sequence of edits is built three ways: by one long-lived builder (as
 `serve` does), by a fresh process that has only the persistent cache to go on (as `build`
 after an earlier `build`), and by a clean build with no cache at all. The three outputs and
-the three lists of diagnostics, warnings included, must be identical after every step.
+the three lists of diagnostics, warnings included, must be identical after every step:
+every page and every document (feeds, sitemap, robots.txt, annotations) byte for byte, and
+the search index by what it holds for each page.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from hypothesis import strategies as st
 from briefsite.build.builder import Builder, Built
 from briefsite.build.store import Store
 from briefsite.render.layouts import BUILTIN_LAYOUTS
-from tests.helpers import site_files
+from tests.helpers import search_records, site_files
 
 GOLDEN = Path(__file__).resolve().parent / "fixtures" / "golden"
 REPO = Path(__file__).resolve().parent.parent
@@ -177,6 +179,23 @@ EDITS: dict[str, Edit] = {
     "related brief dropped": _toggle(
         "content/briefs/library-sundays.yaml", "related: [bus-depot]", "related: []"
     ),
+    "correction added": _toggle(
+        BUS, "corrections:\n", "corrections:\n  - date: 2025-03-20\n    note: A later fix.\n"
+    ),
+    "brief authors changed": _toggle(
+        BUS, "authors: [Sam Okafor, Priya Nandakumar]", "authors: [Sam Okafor]"
+    ),
+    "brief date moved": _toggle(
+        "content/briefs/parking-fees.yaml", "published: 2025-02-20", "published: 2025-05-01"
+    ),
+    "base_url removed": _toggle(
+        "content/site.yaml", "base_url: https://briefs.example.test/millbrook/\n", ""
+    ),
+    "site image added": _toggle(
+        "content/site.yaml",
+        "language: en-GB",
+        "language: en-GB\nimage: {url: 'https://img.example.test/a.png', alt: A card}",
+    ),
     "related brief added": _toggle(
         "content/briefs/parking-fees.yaml", "published:", "related: [bus-depot]\npublished:"
     ),
@@ -232,6 +251,10 @@ class ThreeWays:
             expected = site_files(self.tmp / "clean")
             assert site_files(self.tmp / "live") == expected
             assert site_files(self.tmp / "fresh") == expected
+            # The search index, whose file names are not reproducible: what it finds.
+            found = search_records(self.tmp / "clean")
+            assert search_records(self.tmp / "live") == found
+            assert search_records(self.tmp / "fresh") == found
         return live
 
 

@@ -46,6 +46,11 @@ class Recall:
     seeds: dict[str, set[str]] = field(default_factory=dict)  # seed slug -> its briefs
     linkers: dict[str, set[str]] = field(default_factory=dict)  # brief -> briefs linking to it
 
+    @property
+    def publishing(self) -> bool:
+        """Whether the run had a base URL: its pages include the documents needing one."""
+        return any(key.format != "html" for key in self.keys)
+
     def index_pages(self) -> None:
         """Work out which pages use each input."""
         self.users = {}

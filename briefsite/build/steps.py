@@ -131,6 +131,8 @@ def run(
         or recall.layouts != layouts.digests
         or recall.entities != frozenset(entities)
         or recall.topics != frozenset(topics)
+        # The documents needing a base URL come and go with it.
+        or recall.publishing != bool(site.base_url)
     ):
         recall = None
     changed: set[str] | None = None
