@@ -14,7 +14,7 @@ from markupsafe import Markup
 from briefsite.anchor.anchoring import anchor_brief
 from briefsite.build.builder import Builder, Built
 from briefsite.build.output import MARKER
-from briefsite.build.search import BUNDLE
+from briefsite.build.search import BUNDLE, CHANGES, DELTA
 from briefsite.build.steps import Run
 from briefsite.build.store import Store
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
@@ -63,17 +63,32 @@ def site_files(output: Path) -> dict[str, bytes]:
     return {
         p.relative_to(output).as_posix(): p.read_bytes()
         for p in sorted(output.rglob("*"))
-        if p.is_file() and p.name != MARKER and p.relative_to(output).parts[0] != BUNDLE
+        if p.is_file()
+        and p.name != MARKER
+        and p.relative_to(output).parts[0] not in (BUNDLE, DELTA)
     }
 
 
 def search_records(output: Path) -> dict[str, dict[str, Any]]:
-    """What a site's search index holds for each page it indexes (by URL): its text, title,
-    filters and anchors, decoded from Pagefind's fragment files."""
-    fragments = sorted((output / BUNDLE / "fragment").glob("*.pf_fragment"))
-    assert fragments, f"{output} has no search index"
+    """What a site's search index finds for each page it indexes (by URL): its text, title,
+    filters and anchors, decoded from Pagefind's fragment files; the base's records of
+    pages that the delta replaces are left out, as the search page leaves them out."""
+    records = _fragments(output / BUNDLE)
+    assert records, f"{output} has no search index"
+    changes = output / DELTA / CHANGES
+    if changes.exists():
+        listed = json.loads(changes.read_text(encoding="utf-8"))
+        for page in listed["replaced"]:
+            records.pop(f"/{page}", None)
+        newer = _fragments(output / DELTA)
+        assert sorted(newer) == sorted(f"/{page}" for page in listed["indexed"])
+        records.update(newer)
+    return records
+
+
+def _fragments(bundle: Path) -> dict[str, dict[str, Any]]:
     records: dict[str, dict[str, Any]] = {}
-    for path in fragments:
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd"), f"{path} is not a Pagefind fragment"
         record = json.loads(data[len(b"pagefind_dcd") :])

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from briefsite.build.search import BUNDLE
+from briefsite.build.search import BUNDLE, DELTA
 from briefsite.cli.main import main
 
 TESTS = Path(__file__).resolve().parent
@@ -70,7 +70,7 @@ def _files(folder: Path) -> list[Path]:
     return [
         p
         for p in sorted(folder.rglob("*"))
-        if p.is_file() and p.relative_to(folder).parts[0] != BUNDLE
+        if p.is_file() and p.relative_to(folder).parts[0] not in (BUNDLE, DELTA)
     ]
 
 

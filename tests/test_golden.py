@@ -29,7 +29,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from briefsite.build.builder import Built
-from briefsite.build.search import BUNDLE
+from briefsite.build.search import BUNDLE, DELTA
 from tests.helpers import build
 
 TESTS = Path(__file__).resolve().parent
@@ -44,7 +44,7 @@ def site_files(root: Path) -> dict[str, bytes]:
     return {
         path.relative_to(root).as_posix(): path.read_bytes()
         for path in sorted(root.rglob("*"))
-        if path.is_file() and path.relative_to(root).parts[0] != BUNDLE
+        if path.is_file() and path.relative_to(root).parts[0] not in (BUNDLE, DELTA)
     }
 
 
@@ -69,7 +69,7 @@ def test_built_site_matches_golden_files(tmp_path: Path) -> None:
     built = site_files(output)
     if UPDATE:
         shutil.rmtree(GOLDEN, ignore_errors=True)
-        shutil.copytree(output, GOLDEN, ignore=shutil.ignore_patterns(BUNDLE))
+        shutil.copytree(output, GOLDEN, ignore=shutil.ignore_patterns(BUNDLE, DELTA))
         GOLDEN.chmod(0o755)  # copytree copies the output folder's own mode; keep it usual
     expected = site_files(GOLDEN)
 

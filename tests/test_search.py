@@ -3,6 +3,7 @@ and when a build makes it again (never with nothing changed)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 
 from briefsite.build import search
 from briefsite.build.builder import Builder
-from briefsite.build.search import BUNDLE, INDEXED, indexed_build
+from briefsite.build.search import BUNDLE, CHANGES, DELTA, INDEXED, PAGES, indexed_build
 from briefsite.build.store import Store
 from briefsite.errors import BriefsiteError
 from tests.helpers import build, search_records, site_files
@@ -51,7 +52,8 @@ def test_filters_by_note_type_verdict_topic_and_entity(
 ) -> None:
     filters = records["/briefs/bus-depot/"]["filters"]
     assert isinstance(filters, dict)
-    assert sorted(filters) == ["entity", "topic", "type", "verdict"]
+    assert sorted(filters) == ["entity", "page", "topic", "type", "verdict"]
+    assert filters["page"] == ["briefs/bus-depot/"]  # what a newer index replaces it by
     assert sorted(set(filters["type"])) == [
         "Claim check",
         "Context",
@@ -110,21 +112,79 @@ def test_a_build_with_nothing_changed_does_not_index(tmp_path: Path) -> None:
     assert marker.stat().st_ino == before
 
 
-def test_a_change_to_a_page_indexes_it_again(tmp_path: Path) -> None:
+def _edit(project: Path, old: str, new: str) -> None:
+    brief = project / "content/briefs/bus-depot.yaml"
+    text = brief.read_text(encoding="utf-8")
+    assert old in text
+    brief.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _live(output: Path) -> str:
+    return (output / ".briefsite").read_text(encoding="utf-8").split()[-1]
+
+
+def test_a_changed_page_is_indexed_alone_beside_the_base(tmp_path: Path) -> None:
     project = tmp_path / "project"
     shutil.copytree(GOLDEN, project)
     output = tmp_path / "site"
     builder = Builder(project, Store.none())
     assert builder.build(output).ok
-    brief = project / "content/briefs/bus-depot.yaml"
-    brief.write_text(
-        brief.read_text(encoding="utf-8").replace("since 1974", "since 1974, zanzibar"),
-        encoding="utf-8",
-    )
+    base = sorted(p.stat().st_ino for p in (output / BUNDLE / "fragment").iterdir())
+    _edit(project, "since 1974", "since 1974, zanzibar")
     built = builder.build(output)
     assert built.ok and built.search_seconds > 0
+    # The base is the one made before (linked, not made again); the delta holds the page.
+    assert sorted(p.stat().st_ino for p in (output / BUNDLE / "fragment").iterdir()) == base
+    changes = json.loads((output / DELTA / CHANGES).read_text(encoding="utf-8"))
+    assert changes["indexed"] == ["briefs/bus-depot/"]
+    assert "briefs/bus-depot/" in changes["replaced"]
+    assert "entities/millbrook-council/" in changes["replaced"]  # changed, not indexed
+    found = search_records(output)
+    assert "zanzibar" in str(found["/briefs/bus-depot/"]["content"])
+    assert sorted(found) == [
+        "/briefs/bus-depot/",
+        "/briefs/library-sundays/",
+        "/briefs/parking-fees/",
+    ]
+    assert indexed_build(output) == _live(output)
+    # A second edit: the delta still stands for every change since the base.
+    _edit(project, "zanzibar", "zanzibar and quokka")
+    assert builder.build(output).ok
+    assert "quokka" in str(search_records(output)["/briefs/bus-depot/"]["content"])
+
+
+def test_a_removed_page_leaves_the_search(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(GOLDEN, project)
+    output = tmp_path / "site"
+    builder = Builder(project, Store.none())
+    assert builder.build(output).ok
+    (project / "content/briefs/parking-fees.yaml").unlink()
+    assert builder.build(output).ok
+    assert sorted(search_records(output)) == ["/briefs/bus-depot/", "/briefs/library-sundays/"]
+
+
+def test_past_the_delta_limit_the_base_is_made_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(GOLDEN, project)
+    output = tmp_path / "site"
+    builder = Builder(project, Store.none())
+    assert builder.build(output).ok
+    monkeypatch.setattr(search, "DELTA_LIMIT", 1)
+    _edit(project, "since 1974", "since 1974, zanzibar")  # its page and an entity's
+    assert builder.build(output).ok
+    assert json.loads((output / DELTA / CHANGES).read_text(encoding="utf-8")) == {
+        "indexed": [],
+        "replaced": [],
+    }
     assert "zanzibar" in str(search_records(output)["/briefs/bus-depot/"]["content"])
-    assert indexed_build(output) == (output / ".briefsite").read_text().split()[-1]
+    made_from = json.loads((output / BUNDLE / PAGES).read_text(encoding="utf-8"))
+    assert (
+        made_from["briefs/bus-depot/index.html"]
+        == builder.build(output).pages["briefs/bus-depot/index.html"].digest
+    )
 
 
 def test_a_change_to_no_page_keeps_the_index_as_it_is(tmp_path: Path) -> None:
@@ -141,7 +201,7 @@ def test_a_change_to_no_page_keeps_the_index_as_it_is(tmp_path: Path) -> None:
     assert built.ok and "assets/extra.txt" in built.changed
     # The same files, linked from the build before: Pagefind did not run again.
     assert [f.stat().st_ino for f in sorted((output / BUNDLE / "fragment").iterdir())] == inodes
-    assert indexed_build(output) == (output / ".briefsite").read_text().split()[-1]
+    assert indexed_build(output) == _live(output)
 
 
 def test_an_index_that_cannot_be_made_leaves_the_previous_output(

@@ -28,7 +28,14 @@ from briefsite.build.manifest import (
     save_manifest,
 )
 from briefsite.build.output import live_build, output_lock
-from briefsite.build.search import copy_index, indexed_build, make_index, set_indexed
+from briefsite.build.search import (
+    BUNDLE,
+    copy_index,
+    html_pages,
+    indexed_build,
+    mark_index,
+    update_index,
+)
 from briefsite.build.stamps import stamp_of, still_valid
 from briefsite.build.store import Store
 from briefsite.build.write import OutputStamp, Staging, WriteStats, output_stamp, spare_of
@@ -223,15 +230,12 @@ class Builder:
         search_seconds = 0.0
         if search:
             indexing = time.perf_counter()
-            before = manifest.pages if manifest is not None else {}
-            html = {out: entry.digest for out, entry in pages.items() if out.endswith(".html")}
-            same_pages = index_current and html == {
-                out: entry.digest for out, entry in before.items() if out.endswith(".html")
-            }
-            # The same pages as the live output's: its index is theirs (no new run).
-            if not (same_pages and copy_index(output, staging.path)):
-                make_index(staging.path, new.build)
-            set_indexed(staging.path, new.build)
+            html = html_pages({out: entry.digest for out, entry in pages.items()})
+            before = html_pages({out: e.digest for out, e in live.items()})
+            # The same pages as the live output's, whose index is theirs: no new run.
+            if not (index_current and html == before and copy_index(output, staging.path)):
+                update_index(staging.path, new.build, html, output)
+            mark_index(staging.path / BUNDLE, new.build)
             search_seconds = time.perf_counter() - indexing
         if self.keep_each_run:
             save_manifest(self.store, output, new)

@@ -1,64 +1,61 @@
-"""The preview's search index, made in the background after each build is published.
+"""The preview's search index, brought up to date in the background after each build.
 
 An edit must never wait for the index: the builder writes and publishes the pages, the open
-pages reload, and only then does this thread run Pagefind over the live output, into a
-folder beside it, and put the finished index in place. A build that starts meanwhile
-first pauses the indexer (a run under way is stopped), so that the index is never
-put in place while the output is being swapped; the next publish asks for a new one.
+pages reload, and only then does this thread index what changed (the delta, see
+`build/search.py`) in the live output. A build that starts meanwhile first pauses the
+indexer (a Pagefind run under way is stopped), so that the output is never indexed while
+it is being swapped; the next publish asks again. While a delta is made, or a base made
+again, searching the preview may briefly find nothing: it is a preview.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import threading
+from collections.abc import Mapping
 from pathlib import Path
 
 from briefsite.build.output import live_build
-from briefsite.build.search import (
-    BUNDLE,
-    index_command,
-    index_environment,
-    index_failed,
-    indexed_build,
-    mark_index,
-)
+from briefsite.build.search import BUNDLE, DELTA, html_pages, indexed_build, update_index
 from briefsite.serve.server import SiteState
 
 
 def bundle_files(site: Path) -> frozenset[str]:
     """The files of a site's search index, as the server names them."""
-    bundle = site / BUNDLE
     found: set[str] = set()
-    for folder, _, files in os.walk(bundle):
-        for name in files:
-            found.add((Path(folder) / name).relative_to(site).as_posix())
+    for part in (BUNDLE, DELTA):
+        for folder, _, files in os.walk(site / part):
+            for name in files:
+                found.add((Path(folder) / name).relative_to(site).as_posix())
     return frozenset(found)
 
 
 class Indexer:
-    """Runs Pagefind over the preview's output when asked, one run at a time."""
+    """Indexes the preview's output when asked, one run at a time."""
 
     def __init__(self, output: Path, state: SiteState) -> None:
         self.output = output
         self.state = state
         self._lock = threading.Condition()
-        self._wanted = False
+        self._wanted: Mapping[str, str] | None = None  # the live build's pages, to index
         self._paused = False
         self._busy = False
         self._closed = False
         self._process: subprocess.Popen[str] | None = None
         self._thread = threading.Thread(target=self._loop, name="briefsite-search", daemon=True)
+
+    def start(self) -> None:
+        """Start indexing what is asked (after the first build: a large one may fork)."""
         self._thread.start()
 
-    def request(self) -> None:
-        """Index the output as it is now (after a build was published)."""
+    def request(self, pages: Mapping[str, str]) -> None:
+        """Index the output as it is now: a build with these files (path -> digest) was
+        just published."""
         with self._lock:
             self._paused = False
-            self._wanted = True
+            self._wanted = pages
             self._lock.notify_all()
 
     def pause(self) -> None:
@@ -76,65 +73,42 @@ class Indexer:
         with self._lock:
             self._closed = True
             self._lock.notify_all()
-        self._thread.join()
+        if self._thread.is_alive():
+            self._thread.join()
 
     def _loop(self) -> None:
         while True:
             with self._lock:
-                while not self._closed and (self._paused or not self._wanted):
+                while not self._closed and (self._paused or self._wanted is None):
                     self._lock.wait()
                 if self._closed:
                     return
-                self._wanted = False
+                pages, self._wanted = self._wanted, None
                 self._busy = True
             try:
-                self._index()
-            except Exception as exc:  # the preview keeps running; search finds old words
-                print(f"warning: the search index was not updated: {exc}", file=sys.stderr)
+                assert pages is not None
+                self._index(pages)
+            except Exception as exc:
+                with self._lock:
+                    stopped = self._paused
+                if not stopped:  # the preview keeps running; search finds the old words
+                    print(f"warning: the search index was not updated: {exc}", file=sys.stderr)
             finally:
                 with self._lock:
                     self._busy = False
                     self._process = None
                     self._lock.notify_all()
 
-    def _index(self) -> None:
+    def _started(self, process: subprocess.Popen[str]) -> None:
+        with self._lock:
+            self._process = process
+            if self._paused:
+                process.kill()
+
+    def _index(self, pages: Mapping[str, str]) -> None:
         build = live_build(self.output)
         if build is None:
             return
-        if indexed_build(self.output) == build:
-            self.state.set_search(bundle_files(self.output))
-            return
-        parent = self.output.parent
-        made = Path(tempfile.mkdtemp(prefix=f".{self.output.name}-search-", dir=parent))
-        bundle = made / BUNDLE
-        try:
-            with self._lock:
-                if self._paused:
-                    return
-                self._process = subprocess.Popen(
-                    index_command(self.output, bundle),
-                    cwd=made,
-                    env=index_environment(),
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.STDOUT,
-                    text=True,
-                )
-            output, _ = self._process.communicate()
-            with self._lock:
-                if self._paused:
-                    return  # stopped for a build: the next publish asks again
-                if self._process.returncode != 0:
-                    raise index_failed(self.output, output)
-                mark_index(bundle, build)
-                self._install(bundle)
-        finally:
-            shutil.rmtree(made, ignore_errors=True)
+        if indexed_build(self.output) != build:
+            update_index(self.output, build, html_pages(pages), self.output, self._started)
         self.state.set_search(bundle_files(self.output))
-
-    def _install(self, bundle: Path) -> None:
-        """Put a finished index in the output's place (no build runs meanwhile)."""
-        target = self.output / BUNDLE
-        if target.exists():
-            old = bundle.parent / "old"
-            target.rename(old)
-        bundle.rename(target)

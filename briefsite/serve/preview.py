@@ -120,7 +120,7 @@ class Preview:
         self.state = SiteState(secrets.token_hex(4))
         self.builder = builder
         self.changes = ChangeQueue()
-        self.indexer: Indexer | None = None  # started with the server
+        self.indexer = Indexer(options.output, self.state)  # started with the server
 
     def say(self, text: str) -> None:
         """Print a line unless --quiet."""
@@ -131,8 +131,7 @@ class Preview:
         """Build, then publish the new site or the errors; a bug is shown, never fatal."""
         try:
             paths = {Path(p) for p in changed} if changed is not None else None
-            if self.indexer is not None:
-                self.indexer.pause()  # never index an output being swapped
+            self.indexer.pause()  # never index an output being swapped
             # The search index is made after the reload, in the background (`Indexer`).
             outcome = self.builder.build(self.options.output, paths, search=False)
         except BriefsiteError as exc:  # the output folder could not be written
@@ -166,8 +165,7 @@ class Preview:
         }
         site = OutputSite(self.options.output, frozenset(outcome.pages))
         self.state.publish(site, list(outcome.changed + outcome.removed), timings)
-        if self.indexer is not None:
-            self.indexer.request()
+        self.indexer.request({out: entry.digest for out, entry in outcome.pages.items()})
         self.say(
             f"Rebuilt {len(outcome.rendered)} page(s), {len(outcome.changed)} file(s) changed, "
             f"{len(outcome.removed)} removed in "
@@ -189,8 +187,7 @@ class Preview:
             try:
                 thread = threading.Thread(target=server.serve_forever, name="briefsite-server")
                 thread.start()
-                self.indexer = Indexer(options.output, self.state)
-                self.indexer.request()  # the first build's
+                self.indexer.start()
                 watch = start_watching(
                     options.root,
                     ("seeds", "content", "layouts"),
@@ -236,8 +233,7 @@ class Preview:
         try:
             if watch is not None:
                 watch.stop()
-            if self.indexer is not None:
-                self.indexer.close()
+            self.indexer.close()
             self.state.close()
             if thread is not None:
                 server.shutdown()
