@@ -133,8 +133,10 @@ def test_the_site_feed_lists_briefs_newest_first_with_what_each_entry_needs(site
     assert "<strong>£4.2 million</strong>" in (summary.text or "")
     assert "Correction, 2025-03-14: Added a link to" in (summary.text or "")
     assert f'href="{BASE}entities/valeline/"' in (summary.text or "")
-    # A brief without authors goes under the feed's author, the site.
-    assert not children(entries[2], "author")
+    # A brief without authors is the site's.
+    assert [children(a, "name")[0].text for a in children(entries[2], "author")] == [
+        "Millbrook Briefs"
+    ]
     assert [children(a, "name")[0].text for a in children(feed, "author")] == ["Millbrook Briefs"]
     assert children(feed, "updated")[0].text == "2025-04-02T00:00:00Z"
 
@@ -371,3 +373,26 @@ def test_two_builds_of_the_same_project_publish_the_same_bytes(tmp_path: Path) -
     for name in ("feed.xml", "sitemap.xml", "robots.txt", "annotations.jsonld"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
     assert not errors(build(project, tmp_path / "three"))
+
+
+def test_hostile_text_reaches_feeds_and_the_sitemap_as_text(tmp_path: Path) -> None:
+    build(GOLDEN.parent / "hostile", tmp_path / "site")
+    site = tmp_path / "site"
+    for path in sorted(site.rglob("feed.xml")):
+        check_feed(path)  # it parses: every string was escaped by the serializer
+    feed = ET.parse(site / "feed.xml").getroot()
+    titles = [children(e, "title")[0].text for e in children(feed, "entry")]
+    assert (
+        'Brief title {{ 7*7 }} <script>alert(1)</script> " onmouseover="alert(1) {% raw %}'
+        in titles
+    )
+    assert children(feed, "title")[0].text == (
+        'Site {{ 7*7 }} {% raw %} </title><script>alert(1)</script> " onmouseover="alert(1)'
+    )
+    authors = [
+        children(a, "name")[0].text for e in children(feed, "entry") for a in children(e, "author")
+    ]
+    assert "Author {{ 7*7 }} <script>alert(1)</script>" in authors
+    summaries = " ".join(children(e, "summary")[0].text or "" for e in children(feed, "entry"))
+    assert "<script" not in summaries and "javascript:" not in summaries  # sanitised HTML
+    ET.parse(site / "sitemap.xml")

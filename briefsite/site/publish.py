@@ -119,7 +119,7 @@ class Feed:
     title: str
     subtitle: str | None
     updated: str
-    author: str  # the site, for entries without authors of their own
+    author: str  # the site: the author of briefs that name none
     language: str
     entries: tuple[FeedEntry, ...]
 
@@ -198,7 +198,7 @@ def plan_feed(key: PageKey, index: SiteIndex, entry: Callable[[str], Entry]) -> 
                 summary=entry_summary(e),
                 published=timestamp(e.published),
                 updated=timestamp(e.updated),
-                authors=e.authors,
+                authors=e.authors or (site.title,),  # every entry names its author
             )
             for e in newest_first(entries)
         ),
