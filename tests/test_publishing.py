@@ -396,3 +396,17 @@ def test_hostile_text_reaches_feeds_and_the_sitemap_as_text(tmp_path: Path) -> N
     summaries = " ".join(children(e, "summary")[0].text or "" for e in children(feed, "entry"))
     assert "<script" not in summaries and "javascript:" not in summaries  # sanitised HTML
     ET.parse(site / "sitemap.xml")
+
+
+def test_a_page_is_described_by_its_own_summary(site: Path) -> None:
+    brief = head(site / "briefs/bus-depot/index.html")
+    assert brief.one("description") == (
+        "The council will move the depot out of Quarry Lane. The £4.2 million figure is the "
+        "council's own estimate, and the 120 homes are a hope, not a plan."
+    )
+    topic = head(site / "topics/transport/index.html")
+    assert topic.one("description") == (
+        "Buses, roads and parking in Millbrook. Start with the bus depot brief."
+    )
+    index = head(site / "index.html")
+    assert index.one("description").startswith("Fictional sample briefs")  # the site's

@@ -14,6 +14,7 @@ from briefsite.link.graph import NoteRef
 from briefsite.model import Annotation, Text, count_by_type, newest_first
 from briefsite.read.markup import Markdown, localize
 from briefsite.site.article import Span, render_article
+from briefsite.site.describe import describe
 from briefsite.site.documents import Document, plan_document, structured_data
 from briefsite.site.pages import PageKey, Placed, SiteIndex, feed_entities, feed_topics
 from briefsite.site.publish import Entry
@@ -87,12 +88,35 @@ class Planner:
         """Plan the page named by `key`, with what its head says about it."""
         page = self.plan_page(key)
         context = page.context
+        if "description" not in context:
+            context = {**context, "description": self.description(key, context)}
         brief = metadata_of(context)
         title = str(context.get("title", self.site.title))
         path = None if key.kind == "404" else page_path(key.output)
         meta = page_meta(self.site, site_root(self.site), path, brief, title)
         context = {**context, "meta": meta, **self.feeds(key)}
         return Page(page.output, page.template, context, page.source)
+
+    def description(self, key: PageKey, context: Mapping[str, object]) -> str | None:
+        """A page's description: its own summary as plain words, else the site's."""
+        text: Text | None = None
+        fallback = self.site.description
+        if key.kind == "brief":
+            brief = self.placed(key.slug).brief
+            text = brief.summary or (brief.key_points[0] if brief.key_points else None)
+            notes = context.get("notes")
+            count = len(notes) if isinstance(notes, list) else 0
+            headline = self.placed(key.slug).seed.headline
+            fallback = f"{headline}: the article, annotated with {count} notes."
+        elif key.kind == "entity":
+            entity = self.index.entities[key.slug]
+            text, fallback = entity.summary, f"Briefs and notes that mention {entity.name}."
+        elif key.kind == "topic":
+            topic = self.index.topics[key.slug]
+            text, fallback = topic.summary, f"Briefs on {topic.name}."
+        if text is None:
+            return fallback
+        return describe(self.markdown.render(text.value).html) or fallback
 
     def feeds(self, key: PageKey) -> dict[str, object]:
         """The feeds a page links to: the site's, and its own topic's or entity's."""

@@ -1,7 +1,9 @@
-// Search on the search page, with the Pagefind index the build makes (pagefind/). Without
-// this script the page says how to find a brief without search. A result links to the
-// note a match is in: in a brief page, a note's heading has the id `<note>_h` and the note
-// ends at `<note>_end` (note ids are slugs: they never hold `_`).
+// Search on the search page, with the Pagefind index the build makes: the base
+// (pagefind/), and the pages changed since it was made (pagefind-delta/, with the list of
+// the pages it replaces; each page's `page` filter names it). Without this script the
+// page says how to find a brief without search. A result links to the note a match is
+// in: in a brief page, a note's heading has the id `<note>_h` and the note ends at
+// `<note>_end` (note ids are slugs: they never hold `_`).
 const form = document.getElementById("search_form");
 const input = document.getElementById("search_query");
 const status = document.getElementById("search_status");
@@ -15,6 +17,8 @@ const FILTERS = [
 ];
 const SHOWN = 20;
 let pagefind = null;
+let delta = null; // the index of the pages changed since the base was made, if any
+let replaced = []; // the pages (from the site's root) the base must not answer for
 let latest = 0;
 
 document.getElementById("search_without_script").hidden = true;
@@ -110,27 +114,50 @@ async function run() {
     say("");
     return;
   }
-  const search = await pagefind.search(query || null, { filters });
+  const baseFilters = replaced.length ? { ...filters, page: { none: replaced } } : filters;
+  const [base, newer] = await Promise.all([
+    pagefind.search(query || null, { filters: baseFilters }),
+    delta ? delta.search(query || null, { filters }) : { results: [] },
+  ]);
   if (mine !== latest) return;
-  const found = await Promise.all(search.results.slice(0, SHOWN).map((r) => r.data()));
+  const results = [...base.results, ...newer.results].sort((a, b) => b.score - a.score);
+  const found = await Promise.all(results.slice(0, SHOWN).map((r) => r.data()));
   if (mine !== latest) return;
   list.replaceChildren(...found.map(resultItem));
-  const count = search.results.length;
+  const count = results.length;
   say(count === 0 ? "No results." : `${count} result${count === 1 ? "" : "s"}.`);
+}
+
+// One Pagefind index, its results addressed from the site's root (which may be a path).
+async function open(bundle, root) {
+  const index = await import(new URL("pagefind.js", bundle).href);
+  await index.options({ baseUrl: root.pathname });
+  await index.init();
+  return index;
 }
 
 async function start() {
   try {
     const root = new URL("../", document.baseURI);
-    pagefind = await import(new URL("pagefind/pagefind.js", root).href);
-    // The site may live under a path prefix: results are addressed from its root.
-    await pagefind.options({ baseUrl: root.pathname });
-    await pagefind.init();
+    pagefind = await open(new URL("pagefind/", root), root);
+    const changes = await fetch(new URL("pagefind-delta/briefsite-changes.json", root))
+      .then((response) => (response.ok ? response.json() : null))
+      .catch(() => null);
+    if (changes) {
+      replaced = changes.replaced;
+      if (changes.indexed.length) delta = await open(new URL("pagefind-delta/", root), root);
+    }
   } catch (error) {
     say("The search index is not available yet. Rebuild the site, then reload this page.");
     return;
   }
-  showFilters(await pagefind.filters());
+  const available = await pagefind.filters();
+  if (delta) {
+    for (const [name, values] of Object.entries(await delta.filters())) {
+      available[name] = { ...(available[name] || {}), ...values };
+    }
+  }
+  showFilters(available);
   const query = new URLSearchParams(location.search).get("q");
   if (query) input.value = query;
   input.addEventListener("input", run);
