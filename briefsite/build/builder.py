@@ -28,14 +28,7 @@ from briefsite.build.manifest import (
     save_manifest,
 )
 from briefsite.build.output import live_build, output_lock
-from briefsite.build.search import (
-    BUNDLE,
-    copy_index,
-    html_pages,
-    indexed_build,
-    mark_index,
-    update_index,
-)
+from briefsite.build.search import index_staged, indexed_build
 from briefsite.build.stamps import stamp_of, still_valid
 from briefsite.build.store import Store
 from briefsite.build.write import OutputStamp, Staging, WriteStats, output_stamp, spare_of
@@ -230,12 +223,9 @@ class Builder:
         search_seconds = 0.0
         if search:
             indexing = time.perf_counter()
-            html = html_pages({out: entry.digest for out, entry in pages.items()})
-            before = html_pages({out: e.digest for out, e in live.items()})
-            # The same pages as the live output's, whose index is theirs: no new run.
-            if not (index_current and html == before and copy_index(output, staging.path)):
-                update_index(staging.path, new.build, html, output)
-            mark_index(staging.path / BUNDLE, new.build)
+            digests = {out: e.digest for out, e in pages.items()}
+            before = {out: e.digest for out, e in live.items()}
+            index_staged(staging.path, output, new.build, digests, before, index_current)
             search_seconds = time.perf_counter() - indexing
         if self.keep_each_run:
             save_manifest(self.store, output, new)

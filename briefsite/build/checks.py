@@ -1,5 +1,6 @@
 """Dangling references, checked again only for the briefs whose references may have
-changed: the brief itself, the set of files, or the notes of a brief it links to."""
+changed: the brief itself, the set of files, or the notes of a brief it links to; and what
+keeps the site from publishing everything."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from briefsite.build.memo import MarkdownMemo
 from briefsite.build.recall import Recall
 from briefsite.build.stamps import digest_text
 from briefsite.build.state import BriefState
-from briefsite.errors import Diagnostics
-from briefsite.model import Entity, Topic
+from briefsite.errors import Diagnostic, Diagnostics, SourceLocation
+from briefsite.model import Entity, Site, Topic
+from briefsite.read.records import DEFAULT_SITE
 from briefsite.read.sources import Known
 
 
@@ -66,3 +68,19 @@ def check_references(
     diagnostics.extend(d for slug in states for d in knowledge.checked[slug].problems)
     entities, topics = summaries
     diagnostics.extend(derive.summary_references(entities, topics, known, note_ids, memo))
+
+
+def publishing_problems(site: Site) -> list[Diagnostic]:
+    """What keeps the site from publishing everything: without a base URL, the documents
+    that need absolute addresses are left out (once, as a warning; `--strict` fails)."""
+    if site.base_url or site is DEFAULT_SITE:  # no site.yaml, or one with errors: reported
+        return []
+    return [
+        Diagnostic(
+            SourceLocation(site.path),
+            "base_url is not set: feeds, the sitemap, robots.txt, canonical links, "
+            "structured data and annotations are left out",
+            "add the site's public address, e.g. `base_url: https://example.org/briefs/`",
+            "warning",
+        )
+    ]

@@ -124,6 +124,24 @@ def html_pages(pages: Mapping[str, str]) -> dict[str, str]:
     return {out: digest for out, digest in pages.items() if out.endswith(".html")}
 
 
+def index_staged(
+    staged: Path,
+    live: Path,
+    build: str,
+    pages: Mapping[str, str],
+    before: Mapping[str, str],
+    current: bool,
+) -> None:
+    """Bring a staged site's index up to date (its files' digests: `pages`); `live` is the
+    output it replaces, whose files had the digests `before`, and whose index is `current`
+    when it was made for them."""
+    html = html_pages(pages)
+    # The same pages as the live output's, whose index is theirs: no new run.
+    if not (current and html == html_pages(before) and copy_index(live, staged)):
+        update_index(staged, build, html, live)
+    mark_index(staged / BUNDLE, build)
+
+
 def update_index(
     site: Path, build: str, pages: Mapping[str, str], base: Path | None, watch: Watch | None = None
 ) -> str:

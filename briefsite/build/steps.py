@@ -18,7 +18,7 @@ from typing import Protocol
 from briefsite.anchor.anchoring import Anchor, Unplaced
 from briefsite.build import briefs, derive
 from briefsite.build.briefs import Crew, Sources, brief_key, parsed_ok
-from briefsite.build.checks import briefs_to_check, check_references
+from briefsite.build.checks import briefs_to_check, check_references, publishing_problems
 from briefsite.build.files import Listing
 from briefsite.build.knowledge import Knowledge, Parsed
 from briefsite.build.manifest import PageEntry
@@ -35,7 +35,7 @@ from briefsite.build.recall import (
 from briefsite.build.stamps import digest_text
 from briefsite.build.state import BriefState
 from briefsite.build.write import OutputStamp
-from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics, SourceLocation
+from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
 from briefsite.link.graph import alias_pattern, build_graph
 from briefsite.model import Entity, Site, Topic
 from briefsite.read.records import DEFAULT_SITE, missing_site
@@ -343,22 +343,6 @@ def _small_records(
         elif isinstance(item, Topic):
             topics[item.slug] = item
     return site, entities, topics
-
-
-def publishing_problems(site: Site) -> list[Diagnostic]:
-    """What keeps the site from publishing everything: without a base URL, the documents
-    that need absolute addresses are left out (once, as a warning; `--strict` fails)."""
-    if site.base_url or site is DEFAULT_SITE:  # no site.yaml, or one with errors: reported
-        return []
-    return [
-        Diagnostic(
-            SourceLocation(site.path),
-            "base_url is not set: feeds, the sitemap, robots.txt, canonical links, "
-            "structured data and annotations are left out",
-            "add the site's public address, e.g. `base_url: https://example.org/briefs/`",
-            "warning",
-        )
-    ]
 
 
 def _layouts(kept: Kept, listing: Listing, knowledge: Knowledge) -> derive.Layouts:
