@@ -162,11 +162,24 @@ def update_index(
         mark_index(site / BUNDLE, build)
         return "full"
     assert base is not None
-    if base != site and not copy_bundle(base / BUNDLE, site / BUNDLE):
+    if (
+        base != site
+        and not _same_base(base, site)
+        and not copy_bundle(base / BUNDLE, site / BUNDLE)
+    ):
         return update_index(site, build, pages, None, watch)
     make_delta(site, changed, removed, watch)
     mark_index(site / BUNDLE, build)
     return "delta"
+
+
+def _same_base(one: Path, other: Path) -> bool:
+    """Whether two sites hold the very same base index: its list of pages is one file,
+    linked into both (a base made again is a new file), so the other needs no copy."""
+    try:
+        return os.path.samefile(one / BUNDLE / PAGES, other / BUNDLE / PAGES)
+    except OSError:
+        return False
 
 
 def make_delta(
