@@ -12,7 +12,9 @@ On the synthetic project of build_speed.py (default 1000 briefs), each repeat:
    the Pagefind run;
 2. a build with nothing changed, in a fresh process with the cache warm;
 3. a one-note edit, then a build in a fresh process with the cache warm, and how much of
-   it was the search index.
+   it was the search index; the same note edited again; then ten edits, each to another
+   brief, each built so (the index of pages changed since its base grows with each, see
+   build/search.py), with their median and largest time.
 
 It prints the median of the repeats and every run on stderr; it judges nothing. The
 machine's load changes these figures a lot: compare runs made together.
@@ -146,12 +148,23 @@ def main(argv: Sequence[str]) -> int:
             same = _child(WARM, root, output)
             _edit(briefs[number % len(briefs)], number)
             edited = _child(WARM, root, output)
+            _edit(briefs[number % len(briefs)], number + 100)
+            again = _child(WARM, root, output)
+            spread = []
+            for other in range(10):
+                _edit(briefs[(number * 100 + other * 7 + 1) % len(briefs)], number)
+                spread.append(_child(WARM, root, output))
             run = {
                 **{f"cold {k}": v for k, v in cold.items()},
                 "nothing changed": same["total"],
                 "nothing changed: pagefind": same["pagefind"],
                 "one note edited": edited["total"],
                 "one note edited: pagefind": edited["pagefind"],
+                "same note edited again": again["total"],
+                "same note edited again: pagefind": again["pagefind"],
+                "10 edits to other briefs: median": statistics.median(e["total"] for e in spread),
+                "10 edits to other briefs: largest": max(e["total"] for e in spread),
+                "10 edits: pagefind median": statistics.median(e["pagefind"] for e in spread),
             }
             print(f"run {number}: {json.dumps(run)}", file=sys.stderr)
             runs.append(run)

@@ -35,10 +35,17 @@ INDEXED = "briefsite-build"  # in the base: the build the index (base and delta)
 PAGES = "briefsite-pages.json"  # in the base: the page files it was made from, and digests
 CHANGES = "briefsite-changes.json"  # in the delta: the pages it replaces or removes
 BODY = b"data-pagefind-body"  # what marks a page to index (Pagefind's own attribute)
-# Up to this many changed pages go into the delta; beyond, the base is made again. A delta
-# of 40 brief pages indexes in about half a second; searching it costs the reader one
-# more small index to load.
-DELTA_LIMIT = 40
+# Up to this many changed pages to index go into the delta; beyond, the base is made again.
+# Each build indexes its delta whole, so the limit trades one cost for the other: a full
+# index of 1,000 briefs takes 10-20 s here (about 12 ms a page, see benchmarks/), and a
+# one-note edit changes 2-3 pages (one indexed), so edits spread over different briefs
+# cost about 12 ms x the pages changed since the base, plus a full index every ~60 of
+# them; edits to the same brief keep the delta at one page. 64 is about where the two
+# costs meet, and a delta of 64 pages indexes in under a second.
+DELTA_LIMIT = 64
+# Changed pages that are not indexed (entity and list pages) cost nothing to index, but
+# each is a name in the list the search page reads; past this many, a full index.
+REPLACED_LIMIT = 8 * DELTA_LIMIT
 
 
 def pagefind_binary() -> Path:
@@ -152,13 +159,20 @@ def update_index(
     made_from = base_pages(base) if base is not None else None
     changed: list[str] = []
     removed: list[str] = []
+    indexed: list[str] = []
     if made_from is not None:
         changed = sorted(out for out, d in pages.items() if made_from.get(out) != d)
         removed = sorted(set(made_from) - set(pages))
-    if made_from is None or len(changed) + len(removed) > DELTA_LIMIT:
+        if len(changed) + len(removed) <= REPLACED_LIMIT:
+            indexed = [out for out in changed if BODY in (site / out).read_bytes()]
+    if (
+        made_from is None
+        or len(changed) + len(removed) > REPLACED_LIMIT
+        or len(indexed) > DELTA_LIMIT
+    ):
         run_pagefind(site, site / BUNDLE, watch)
         write_json(site / BUNDLE / PAGES, dict(sorted(pages.items())))
-        make_delta(site, [], [])  # an empty one: the search page always finds its list
+        make_delta(site, [], [], [])  # an empty one: the search page always finds its list
         mark_index(site / BUNDLE, build)
         return "full"
     assert base is not None
@@ -168,7 +182,7 @@ def update_index(
         and not copy_bundle(base / BUNDLE, site / BUNDLE)
     ):
         return update_index(site, build, pages, None, watch)
-    make_delta(site, changed, removed, watch)
+    make_delta(site, indexed, changed, removed, watch)
     mark_index(site / BUNDLE, build)
     return "delta"
 
@@ -183,13 +197,16 @@ def _same_base(one: Path, other: Path) -> bool:
 
 
 def make_delta(
-    site: Path, changed: list[str], removed: list[str], watch: Watch | None = None
+    site: Path,
+    indexed: list[str],
+    changed: list[str],
+    removed: list[str],
+    watch: Watch | None = None,
 ) -> None:
-    """Index the changed pages of `site` (those Pagefind indexes) into its delta, with the
-    list of the pages the delta stands for."""
+    """Index the changed pages of `site` that Pagefind indexes (`indexed`) into its delta,
+    with the list of the pages the delta stands for."""
     delta = site / DELTA
     shutil.rmtree(delta, ignore_errors=True)
-    indexed = [out for out in changed if BODY in (site / out).read_bytes()]
     if indexed:
         with tempfile.TemporaryDirectory(prefix=".briefsite-delta-", dir=site.parent) as pages:
             for out in indexed:
