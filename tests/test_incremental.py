@@ -179,6 +179,9 @@ EDITS: dict[str, Edit] = {
     "related brief dropped": _toggle(
         "content/briefs/library-sundays.yaml", "related: [bus-depot]", "related: []"
     ),
+    "headline of a seed whose brief has no summary": _toggle(
+        FEES_SEED, "Parking fees to rise", "Parking charges to rise"
+    ),
     "correction added": _toggle(
         BUS, "corrections:\n", "corrections:\n  - date: 2025-03-20\n    note: A later fix.\n"
     ),

@@ -92,13 +92,15 @@ def _document_inputs(key: PageKey, index: SiteIndex) -> set[str]:
     return found
 
 
-def entry_value(links: BriefLinks, brief: Brief, notes: int) -> Hashable:
+def entry_value(links: BriefLinks, brief: Brief, headline: str, notes: int) -> Hashable:
     """What feeds, the sitemap and the annotation collection take of a brief: with what it
-    is about, as the sitemap dates the pages listing it by it."""
+    is about, as the sitemap dates the pages listing it by it, and its seed's headline,
+    which describes a brief with no summary or key point."""
     return (
         links.title,
         brief.summary.value if brief.summary else None,
         tuple(p.value for p in brief.key_points[:1]),
+        headline,
         brief.published.isoformat(),
         brief.updated.isoformat() if brief.updated else None,
         brief.authors,
@@ -128,7 +130,7 @@ def brief_facets(
     brief, text = placed.brief, placed.seed.text
     values: dict[str, Hashable] = {f"{CARD}{brief.slug}": card_value(links, brief)}
     order = reading_order(placed.anchors)
-    values[f"{ENTRY}{brief.slug}"] = entry_value(links, brief, len(order))
+    values[f"{ENTRY}{brief.slug}"] = entry_value(links, brief, placed.seed.headline, len(order))
     numbers = {a.note_id: (i, a.start, a.end) for i, a in enumerate(order, start=1)}
     for note in brief.annotations:
         if note.id not in numbers:

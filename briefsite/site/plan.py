@@ -17,7 +17,7 @@ from briefsite.site.article import Span, render_article
 from briefsite.site.describe import describe
 from briefsite.site.documents import Document, plan_document, structured_data
 from briefsite.site.pages import PageKey, Placed, SiteIndex, feed_entities, feed_topics
-from briefsite.site.publish import Entry
+from briefsite.site.publish import Entry, annotated_line
 from briefsite.site.reading import article_views, cite, legend, number_sources
 from briefsite.site.structured import metadata_of, page_meta
 from briefsite.site.urls import absolute, page_path, site_root
@@ -107,7 +107,7 @@ class Planner:
             notes = context.get("notes")
             count = len(notes) if isinstance(notes, list) else 0
             headline = self.placed(key.slug).seed.headline
-            fallback = f"{headline}: the article, annotated with {count} notes."
+            fallback = annotated_line(headline, count)
         elif key.kind == "entity":
             entity = self.index.entities[key.slug]
             text, fallback = entity.summary, f"Briefs and notes that mention {entity.name}."

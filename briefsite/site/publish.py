@@ -67,6 +67,12 @@ def decode_entry(text: str) -> Entry:
     )
 
 
+def annotated_line(headline: str, notes: int) -> str:
+    """What a brief with no summary is described by: its article and how many notes."""
+    words = "1 note" if notes == 1 else f"{notes} notes"
+    return f"{headline}: the article, annotated with {words}."
+
+
 def make_entry(placed: Placed, title: str, markdown: Markdown, root: str, notes: int) -> Entry:
     """A brief's entry: its summary (or first key point, or a line about the article) as
     HTML with absolute links, its dates, authors and corrections."""
