@@ -103,9 +103,7 @@ def brief_graph(
     authors = [{"@type": "Person", "name": a} for a in brief.authors] or [owner]
     article: JsonObject = {
         "@type": "Article",
-        "@id": f"{url}#article",
         "url": url,
-        "mainEntityOfPage": url,
         "headline": title,
         "datePublished": brief.published.isoformat(),
         "inLanguage": site.language,
