@@ -176,6 +176,14 @@ class Correction:
 
 
 @dataclass(frozen=True, slots=True)
+class Image:
+    """An image for link previews: its address and what it shows."""
+
+    url: str
+    alt: str
+
+
+@dataclass(frozen=True, slots=True)
 class Brief:
     """An annotation file: the notes on one seed and what the brief says about it."""
 
@@ -197,6 +205,7 @@ class Brief:
     # so that links to them are not reported a second time as dangling.
     note_ids: frozenset[str]
     anchored: Anchored | None = None
+    image: Image | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +241,7 @@ class Site:
     description: str | None
     base_url: str | None
     language: str
+    image: Image | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,7 @@ the director said.
 Critics said the Agency had not explained the cost -- or the plan.
 """
 
-SITE = "title: Test briefs\nlanguage: en\n"
+SITE = "title: Test briefs\nbase_url: https://briefs.example.test/\nlanguage: en\n"
 
 BRIEF = """\
 seed: agency-move

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
 from briefsite.anchor.anchoring import anchor_brief
 from briefsite.build.builder import Builder, Built
 from briefsite.build.output import MARKER
+from briefsite.build.search import BUNDLE, CHANGES, DELTA
 from briefsite.build.steps import Run
 from briefsite.build.store import Store
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
@@ -27,8 +31,10 @@ from briefsite.read.markup import MarkdownRenderer
 from briefsite.read.records import read_project
 from briefsite.render.layouts import BUILTIN_LAYOUTS
 from briefsite.render.templates import make_environment, render_fragment
+from briefsite.site.documents import entry_view
 from briefsite.site.pages import Placed, SiteIndex
 from briefsite.site.plan import Planner
+from briefsite.site.publish import Entry
 
 
 def check(root: Path, jobs: int = 1) -> Run:
@@ -54,12 +60,43 @@ def errors(run: Run | Built) -> list[Diagnostic]:
 
 
 def site_files(output: Path) -> dict[str, bytes]:
-    """Every file of a built site (the marker aside), by path relative to the output."""
+    """Every file of a built site (the marker aside), by path relative to the output; the
+    search index aside too, whose file names Pagefind does not make reproducible (compare
+    what it finds with `search_records`)."""
     return {
         p.relative_to(output).as_posix(): p.read_bytes()
         for p in sorted(output.rglob("*"))
-        if p.is_file() and p.name != MARKER
+        if p.is_file()
+        and p.name != MARKER
+        and p.relative_to(output).parts[0] not in (BUNDLE, DELTA)
     }
+
+
+def search_records(output: Path) -> dict[str, dict[str, Any]]:
+    """What a site's search index finds for each page it indexes (by URL): its text, title,
+    filters and anchors, decoded from Pagefind's fragment files; the base's records of
+    pages that the delta replaces are left out, as the search page leaves them out."""
+    records = _fragments(output / BUNDLE)
+    assert records, f"{output} has no search index"
+    changes = output / DELTA / CHANGES
+    if changes.exists():
+        listed = json.loads(changes.read_text(encoding="utf-8"))
+        for page in listed["replaced"]:
+            records.pop(f"/{page}", None)
+        newer = _fragments(output / DELTA)
+        assert sorted(newer) == sorted(f"/{page}" for page in listed["indexed"])
+        records.update(newer)
+    return records
+
+
+def _fragments(bundle: Path) -> dict[str, dict[str, Any]]:
+    records: dict[str, dict[str, Any]] = {}
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), f"{path} is not a Pagefind fragment"
+        record = json.loads(data[len(b"pagefind_dcd") :])
+        records[record["url"]] = record
+    return records
 
 
 def build_site(root: Path, output: Path) -> dict[str, bytes]:
@@ -97,6 +134,9 @@ class _Fragments:
     def claims(self, slug: str, rating: str, root: str) -> Markup:
         view = self.planner[0].claims_view(slug, rating, root)
         return render_fragment(self.env, BUILTIN_LAYOUTS, "_cards.html", "claim_group", view)
+
+    def entry(self, slug: str) -> Entry:
+        return entry_view(self.planner[0], slug)
 
 
 def plan(root: Path) -> Planned:

@@ -70,7 +70,8 @@ def test_the_cache_is_made_in_the_project_and_used_by_the_next_process(tmp_path:
     _edit(root)
     code, out, _ = _build(root, tmp_path / "site", "-v")
     assert code == 0
-    assert "2 files written" in out  # the edited brief and the entity page listing its note
+    # The edited brief, the entity page listing its note, and the brief's annotations.
+    assert "3 files written" in out
     assert site_files(tmp_path / "site") == _clean(root, tmp_path)
 
 

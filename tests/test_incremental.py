@@ -3,7 +3,9 @@
 Each step of a random sequence of edits is built three ways: by one long-lived builder (as
 `serve` does), by a fresh process that has only the persistent cache to go on (as `build`
 after an earlier `build`), and by a clean build with no cache at all. The three outputs and
-the three lists of diagnostics, warnings included, must be identical after every step.
+the three lists of diagnostics, warnings included, must be identical after every step:
+every page and every document (feeds, sitemap, robots.txt, annotations) byte for byte, and
+the search index by what it holds for each page.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from hypothesis import strategies as st
 from briefsite.build.builder import Builder, Built
 from briefsite.build.store import Store
 from briefsite.render.layouts import BUILTIN_LAYOUTS
-from tests.helpers import site_files
+from tests.helpers import search_records, site_files
 
 GOLDEN = Path(__file__).resolve().parent / "fixtures" / "golden"
 REPO = Path(__file__).resolve().parent.parent
@@ -171,11 +173,31 @@ EDITS: dict[str, Edit] = {
     "note now about another entity": _toggle(
         BUS, "    entities: [millbrook-council]", "    entities: [millbrook-council, valeline]"
     ),
-    "static file added": _exists("layouts/static/robots.txt", "User-agent: *\n"),
+    "static file added": _exists("layouts/static/humans.txt", "Made in Millbrook.\n"),
     "stylesheet overridden": _exists("layouts/static/assets/site.css", "body { margin: 0 }\n"),
     "file touched, unchanged": _touch(BUS),
     "related brief dropped": _toggle(
         "content/briefs/library-sundays.yaml", "related: [bus-depot]", "related: []"
+    ),
+    "headline of a seed whose brief has no summary": _toggle(
+        FEES_SEED, "Parking fees to rise", "Parking charges to rise"
+    ),
+    "correction added": _toggle(
+        BUS, "corrections:\n", "corrections:\n  - date: 2025-03-20\n    note: A later fix.\n"
+    ),
+    "brief authors changed": _toggle(
+        BUS, "authors: [Sam Okafor, Priya Nandakumar]", "authors: [Sam Okafor]"
+    ),
+    "brief date moved": _toggle(
+        "content/briefs/parking-fees.yaml", "published: 2025-02-20", "published: 2025-05-01"
+    ),
+    "base_url removed": _toggle(
+        "content/site.yaml", "base_url: https://briefs.example.test/millbrook/\n", ""
+    ),
+    "site image added": _toggle(
+        "content/site.yaml",
+        "language: en-GB",
+        "language: en-GB\nimage: {url: 'https://img.example.test/a.png', alt: A card}",
     ),
     "related brief added": _toggle(
         "content/briefs/parking-fees.yaml", "published:", "related: [bus-depot]\npublished:"
@@ -256,6 +278,10 @@ class ThreeWays:
             expected = site_files(self.tmp / "clean")
             assert site_files(self.tmp / "live") == expected
             assert site_files(self.tmp / "fresh") == expected
+            # The search index, whose file names are not reproducible: what it finds.
+            found = search_records(self.tmp / "clean")
+            assert search_records(self.tmp / "live") == found
+            assert search_records(self.tmp / "fresh") == found
         return live
 
 
@@ -291,12 +317,14 @@ def test_only_pages_whose_inputs_changed_are_rendered(tmp_path: Path) -> None:
     builder = Builder(root, Store.none())
     first = builder.build(tmp_path / "output")
     html = [p for p in first.pages if p.endswith(".html")]
-    assert first.ok and len(first.rendered) == len(first.pages) and len(html) == 21
+    assert first.ok and len(first.rendered) == len(first.pages) and len(html) == 22
     EDITS["note text"](root)
     second = builder.build(tmp_path / "output")
     assert second.ok
-    # The brief, and the pages listing that note: not the other briefs, not the lists.
+    # The brief, its annotations and the pages listing that note: not the other briefs,
+    # not the lists, not the feeds or the sitemap (which show no note).
     assert second.changed == (
+        "briefs/bus-depot/annotations.jsonld",
         "briefs/bus-depot/index.html",
         "entities/millbrook-council/index.html",
     )
@@ -336,7 +364,11 @@ def test_a_deleted_brief_leaves_no_stale_page(tmp_path: Path) -> None:
     EDITS["brief deleted"](root)
     outcome = builder.build(tmp_path / "output")
     assert outcome.ok
-    assert outcome.removed == ("briefs/library-sundays/index.html",)
+    assert outcome.removed == (
+        "briefs/library-sundays/annotations.jsonld",
+        "briefs/library-sundays/index.html",
+        "topics/local-services/feed.xml",  # its only brief is gone: no feed without entries
+    )
     assert not (tmp_path / "output/briefs/library-sundays").exists()
 
 

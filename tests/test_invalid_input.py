@@ -48,7 +48,7 @@ NOTE_TYPES = "context, definition, claim, source, question, correction"
 RATINGS = "accurate, mostly-accurate, missing-context, misleading, false, unsupported"
 BRIEF_KEYS = (
     "seed, title, summary, key_points, published, updated, authors, source, topics, "
-    "related, corrections, annotations (and 1 more)"
+    "related, corrections, annotations (and 2 more)"
 )
 
 # The fixture brief with its one note cut off, so each case writes its own note.

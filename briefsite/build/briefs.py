@@ -26,6 +26,7 @@ from briefsite.model import Brief, Entity, Seed
 from briefsite.read.sources import Known, Source, SourceKind
 from briefsite.site.pages import PageKey, Placed, SiteIndex
 from briefsite.site.plan import Planner
+from briefsite.site.urls import site_root
 from briefsite.workers import Team, can_fork
 
 Sources = Mapping[tuple[SourceKind, str], Source]
@@ -230,6 +231,8 @@ def finish_share(task: Task) -> Finished:
         lambda facet: task.facets.get(facet, ""),
         task.cards_template,
         lambda: planner,
+        None,
+        site_root(task.index.site) or "",
     )
     planner = Planner(task.index, lambda slug: placed(run, slug), run.memo, fragments, run.preview)
     # Brief by brief, its fragments and then its page: each brief is read in full once,
@@ -237,7 +240,9 @@ def finish_share(task: Task) -> Finished:
     wanted: dict[str, list[derive.Wanted]] = {}
     for item in task.fragments:
         wanted.setdefault(wanted_brief(item), []).append(item)
-    pages = {key.slug: (key, fingerprint) for key, fingerprint in task.pages}
+    pages: dict[str, list[tuple[PageKey, str]]] = {}
+    for key, fingerprint in task.pages:
+        pages.setdefault(key.slug, []).append((key, fingerprint))
     done = Finished()
     for slug in sorted(wanted.keys() | pages.keys()):
         for kind, subject, root, level in wanted.get(slug, ()):
@@ -247,11 +252,13 @@ def finish_share(task: Task) -> Finished:
             elif kind == "claims":
                 assert isinstance(subject, str) and isinstance(level, str)
                 fragments.claims(subject, level, root)
+            elif kind == "entry":
+                assert isinstance(subject, str)
+                fragments.entry(subject)
             else:
                 assert isinstance(subject, NoteRef)
                 fragments.entity_note(subject, root)
-        if slug in pages:
-            key, fingerprint = pages[slug]
+        for key, fingerprint in pages.get(slug, ()):
             done.made.append(render_one(planner, run.layouts, key, fingerprint, run.write))
     done.fragments.update(fragments.made)
     done.markdown.update(run.memo.take_fresh())

@@ -28,6 +28,7 @@ from briefsite.build.manifest import (
     save_manifest,
 )
 from briefsite.build.output import live_build, output_lock
+from briefsite.build.search import index_staged, indexed_build
 from briefsite.build.stamps import stamp_of, still_valid
 from briefsite.build.store import Store
 from briefsite.build.write import (
@@ -68,7 +69,8 @@ class Built:
     written: WriteStats
     up_to_date: bool  # nothing to do: the output already was what this build makes
     rebuild_seconds: float
-    write_seconds: float
+    write_seconds: float  # writing, the search index included
+    search_seconds: float = 0.0  # making the search index (0 when it was not made again)
 
 
 class Builder:
@@ -114,17 +116,26 @@ class Builder:
         return result
 
     def build(
-        self, output: Path, changed: Collection[Path] | None = None, strict: bool = False
+        self,
+        output: Path,
+        changed: Collection[Path] | None = None,
+        strict: bool = False,
+        search: bool = True,
     ) -> Built:
         """Run, and write the site into `output` when the run has no errors (with `strict`,
-        no warnings either)."""
+        no warnings either); with `search`, its search index too (`serve` makes it later,
+        in the background)."""
         started = time.perf_counter()
         with output_lock(output, "waiting for another build of this output to finish"):
             manifest = self._live(output)
             listing: Listing | None = None
             if changed is None:  # no watcher says what changed: look at every file
                 listing = list_project(self.root)
-                if manifest is not None and _up_to_date(manifest, listing, output):
+                if (
+                    manifest is not None
+                    and _up_to_date(manifest, listing, output)
+                    and (not search or indexed_build(output) == manifest.build)
+                ):
                     recover(output)  # what a build killed after its swap left beside it
                     seconds = time.perf_counter() - started
                     return _unchanged(manifest, seconds, strict)
@@ -133,7 +144,7 @@ class Builder:
                 staging = Staging(output, self.root, _spare_files(spare))
                 try:
                     return self._build(
-                        output, manifest, spare, staging, changed, listing, strict, started
+                        output, manifest, spare, staging, changed, listing, strict, search, started
                     )
                 except Torn:
                     staging.discard()
@@ -159,6 +170,7 @@ class Builder:
         changed: Collection[Path] | None,
         listing: Listing | None,
         strict: bool,
+        search: bool,
         started: float,
     ) -> Built:
         live = manifest.pages if manifest is not None else {}
@@ -182,7 +194,13 @@ class Builder:
             return _failed(result, rebuilt - started, strict)
         pages = dict(result.pages)
         made = set(result.rendered)
-        if manifest is not None and not made and pages.keys() == manifest.pages.keys():
+        index_current = manifest is not None and indexed_build(output) == manifest.build
+        if (
+            manifest is not None
+            and not made
+            and pages.keys() == manifest.pages.keys()
+            and (index_current or not search)
+        ):
             # Nothing to write: the sources were only touched, or changed back. The output
             # stays; its manifest learns the files' new stamps.
             staging.abandon()
@@ -225,6 +243,13 @@ class Builder:
             result.briefs,
             result.notes,
         )
+        search_seconds = 0.0
+        if search:
+            indexing = time.perf_counter()
+            digests = {out: e.digest for out, e in pages.items()}
+            before = {out: e.digest for out, e in live.items()}
+            index_staged(staging.path, output, new.build, digests, before, index_current)
+            search_seconds = time.perf_counter() - indexing
         if self.keep_each_run:
             save_manifest(self.store, output, new, self.preview)
             self._save()  # the manifest is in the cache before the output that it describes
@@ -252,6 +277,7 @@ class Builder:
             up_to_date=False,
             rebuild_seconds=rebuilt - started,
             write_seconds=time.perf_counter() - rebuilt,
+            search_seconds=search_seconds,
         )
 
     def _spare(self, output: Path) -> Manifest | None:

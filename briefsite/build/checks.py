@@ -1,5 +1,6 @@
 """Dangling references, checked again only for the briefs whose references may have
-changed: the brief itself, the set of files, or the notes of a brief it links to."""
+changed: the brief itself, the set of files, or the notes of a brief it links to; and what
+keeps the site from publishing everything."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from briefsite.build.memo import MarkdownMemo
 from briefsite.build.recall import Recall
 from briefsite.build.state import BriefState
 from briefsite.errors import COMMAND, Diagnostic, Diagnostics, SourceLocation
-from briefsite.model import Entity, Topic
+from briefsite.model import Entity, Site, Topic
+from briefsite.read.records import DEFAULT_SITE
 from briefsite.read.sources import Known, Source, seed_file
 
 
@@ -88,4 +90,20 @@ def unused_seeds(
         )
         for s in listed
         if s.what == "seed" and s.slug not in used and s.shown in readable
+    ]
+
+
+def publishing_problems(site: Site) -> list[Diagnostic]:
+    """What keeps the site from publishing everything: without a base URL, the documents
+    that need absolute addresses are left out (once, as a warning; `--strict` fails)."""
+    if site.base_url or site is DEFAULT_SITE:  # no site.yaml, or one with errors: reported
+        return []
+    return [
+        Diagnostic(
+            SourceLocation(site.path),
+            "base_url is not set: feeds, the sitemap, robots.txt, canonical links, "
+            "structured data and annotations are left out",
+            "add the site's public address, e.g. `base_url: https://example.org/briefs/`",
+            "warning",
+        )
     ]

@@ -7,6 +7,7 @@ does not load YAML, Markdown, Jinja or the anchoring library.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
@@ -23,17 +24,22 @@ from briefsite.link.references import brief_texts, check_brief, check_text, link
 from briefsite.model import Brief, Entity, Seed, Topic
 from briefsite.read.markup import Markdown
 from briefsite.read.sources import Known
+from briefsite.render.documents import serialize
 from briefsite.render.templates import (
     make_environment,
     render_fragment,
     render_page,
     template_closure,
 )
-from briefsite.site.inputs import CARD, CLAIMS, NOTE, brief_facets
+from briefsite.site.documents import entry_view
+from briefsite.site.inputs import CARD, CLAIMS, ENTRY, NOTE, brief_facets
 from briefsite.site.pages import PageKey, Placed
 from briefsite.site.plan import Planner
+from briefsite.site.publish import Entry, decode_entry, encode_entry
 
 CARDS_TEMPLATE = "_cards.html"
+# What a collecting planner is given for an entry it asked for: never written anywhere.
+_PLACEHOLDER = Entry("", "", "", dt.date.min, dt.date.min, (), (), 0)
 
 
 def entity_names(entities: Iterable[Entity]) -> str:
@@ -138,14 +144,14 @@ class Layouts:
         return found
 
 
-# A fragment a page asks for, to be rendered by its brief's owner: its kind ("card", "note"
-# or "claims"), its subject (a brief's slug, or a NoteRef), the page's root, and the card's
-# heading level or the claims' rating.
+# A fragment a page asks for, to be made by its brief's owner: its kind ("card", "note",
+# "claims" or "entry"), its subject (a brief's slug, or a NoteRef), the page's root, and the
+# card's heading level or the claims' rating.
 Wanted = tuple[str, object, str, int | str]
 
 
 class Fragments:
-    """Cards and entity notes, rendered once for each value and kept in the cache.
+    """Cards, entity notes and feed entries, made once for each value and kept in the cache.
 
     `wanted`, when given, collects the fragments asked for that are neither made nor kept,
     instead of rendering them: the parent of a team learns so which fragments to have the
@@ -160,7 +166,9 @@ class Fragments:
         template: str,
         planner: Callable[[], Planner],
         wanted: list[Wanted] | None = None,
+        base: str = "",
     ) -> None:
+        self.base = base  # the site's base URL, which entries' links start with
         self.layouts = layouts
         self.store = store
         self.facets = facets  # facet id -> digest
@@ -204,6 +212,19 @@ class Fragments:
             return Markup("")
         return self._render(key, "claim_group", self.planner().claims_view(slug, rating, root))
 
+    def entry(self, slug: str) -> Entry:
+        """A brief as feeds take it, made or remembered."""
+        key = digest_text("entry", slug, self.facets(f"{ENTRY}{slug}"), self.base)
+        kept = self._kept(key)
+        if kept is not None:
+            return decode_entry(str(kept))
+        if self.wanted is not None:
+            self.wanted.append(("entry", slug, "", 0))
+            return _PLACEHOLDER
+        made = entry_view(self.planner(), slug)
+        self.made[f"{self.template}:{key}"] = encode_entry(made)
+        return made
+
     def _kept(self, key: str) -> Markup | None:
         key = f"{self.template}:{key}"
         kept = self.made.get(key)
@@ -220,9 +241,12 @@ class Fragments:
 def render(
     planner: Planner, layouts: Layouts, key: PageKey
 ) -> tuple[bytes | None, tuple[Diagnostic, ...]]:
-    """Plan and render one page: its bytes, or the template errors that stopped it."""
+    """Plan and render one page: its bytes, or the template errors that stopped it; a
+    document read away from the site is written by its serializer."""
     from briefsite.errors import BriefsiteError
 
+    if key.format != "html":
+        return serialize(planner.document(key)), ()
     try:
         page = planner.plan(key)
         return render_page(layouts.env, page, layouts.root).encode("utf-8"), ()

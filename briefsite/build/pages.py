@@ -20,8 +20,9 @@ from briefsite.build.render import Made, render_one
 from briefsite.build.stamps import digest_text
 from briefsite.errors import Diagnostics, SourceLocation
 from briefsite.site.inputs import page_inputs
-from briefsite.site.pages import PageKey, Placed, SiteIndex
+from briefsite.site.pages import BRIEF_KINDS, PageKey, Placed, SiteIndex
 from briefsite.site.plan import Planner
+from briefsite.site.urls import site_root
 
 # Whether a page made from `fingerprint` is already at `output` (build), or rendered before
 # without error (check): its entry, or None when it must be rendered.
@@ -63,10 +64,12 @@ def fingerprint(
             recall.set_inputs(key.output, found)
         else:
             inputs[key.output] = found
+        # A document's serializer is code: the cache is keyed by briefsite's code already.
+        made_by = layouts.template_digest(key.template, shown) if key.template else key.format
         prints[key.output] = digest_text(
             # A preview's brief page differs from a build's (the picker's offsets).
             "preview" if preview and key.kind == "brief" else "",
-            layouts.template_digest(key.template, shown),
+            made_by,
             *sorted(f"{i}={digests.get(i, '')}" for i in found),
         )
     return Fingerprints(inputs, prints, {key.output for key in todo})
@@ -86,19 +89,25 @@ def render_stale(
     layouts = context.layouts
     assert layouts is not None
     cards = layouts.template_digest(derive.CARDS_TEMPLATE, shown)
-    own = [(k, f) for k, f in stale if k.kind == "brief"]
-    others = [(k, f) for k, f in stale if k.kind != "brief"]
+    own = [(k, f) for k, f in stale if k.kind in BRIEF_KINDS]
+    others = [(k, f) for k, f in stale if k.kind not in BRIEF_KINDS]
     wanted: list[derive.Wanted] = []
+    base = site_root(index.site) or ""
     collect = derive.Fragments(
-        layouts, knowledge.store, lambda f: digests.get(f, ""), cards, _no_planner, wanted
+        layouts, knowledge.store, lambda f: digests.get(f, ""), cards, _no_planner, wanted, base
     )
     collecting = Planner(index, _no_placed, context.memo, collect)
     for key, _ in others:
-        collecting.plan(key)
+        if key.format == "html":
+            collecting.plan(key)
+        else:
+            collecting.document(key)
     by_brief: dict[str, list[derive.Wanted]] = {}
     for item in dict.fromkeys(wanted):
         by_brief.setdefault(briefs.wanted_brief(item), []).append(item)
-    by_slug = {k.slug: (k, f) for k, f in own}
+    by_slug: dict[str, list[tuple[PageKey, str]]] = {}
+    for k, f in own:
+        by_slug.setdefault(k.slug, []).append((k, f))
     tasks = []
     for page_share, fragment_share in zip(
         crew.shares(sorted(by_slug)), crew.shares(sorted(by_brief)), strict=True
@@ -108,7 +117,7 @@ def render_stale(
             facets.update(knowledge.briefs[slug].facets)
         tasks.append(
             Task(
-                pages=tuple(by_slug[slug] for slug in page_share),
+                pages=tuple(page for slug in page_share for page in by_slug[slug]),
                 fragments=tuple(item for slug in fragment_share for item in by_brief[slug]),
                 index=index,
                 facets=facets,
@@ -118,7 +127,7 @@ def render_stale(
     finished = crew.finish(tasks)
     context.memo.fresh.update(finished.markdown)
     fragments = derive.Fragments(
-        layouts, knowledge.store, lambda f: digests.get(f, ""), cards, lambda: planner
+        layouts, knowledge.store, lambda f: digests.get(f, ""), cards, lambda: planner, None, base
     )
     fragments.made.update(finished.fragments)
     planner = Planner(

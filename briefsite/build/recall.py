@@ -42,30 +42,42 @@ class Recall:
     topics: frozenset[str]
     inputs: dict[str, frozenset[str]]  # each page's inputs, by output
     fingerprints: dict[str, str]  # each page's fingerprint, by output
-    users: dict[str, set[str]] = field(default_factory=dict)  # input -> pages using it
+    # input -> pages using it; worked out when first asked for (a `build` process ends
+    # before it would ask: only a long-lived builder's next run does)
+    _users: dict[str, set[str]] | None = None
     seeds: dict[str, set[str]] = field(default_factory=dict)  # seed slug -> its briefs
     linkers: dict[str, set[str]] = field(default_factory=dict)  # brief -> briefs linking to it
 
-    def index_pages(self) -> None:
-        """Work out which pages use each input."""
-        self.users = {}
-        for output, inputs in self.inputs.items():
-            for name in inputs:
-                self.users.setdefault(name, set()).add(output)
+    @property
+    def publishing(self) -> bool:
+        """Whether the run had a base URL: its pages include the documents needing one."""
+        return any(key.format != "html" for key in self.keys)
+
+    @property
+    def users(self) -> dict[str, set[str]]:
+        """Which pages use each input."""
+        if self._users is None:
+            self._users = {}
+            for output, inputs in self.inputs.items():
+                for name in inputs:
+                    self._users.setdefault(name, set()).add(output)
+        return self._users
 
     def pages_using(self, names: Iterable[str]) -> set[str]:
         """The pages that have any of these inputs."""
+        users = self.users
         found: set[str] = set()
         for name in names:
-            found |= self.users.get(name, set())
+            found |= users.get(name, set())
         return found
 
     def set_inputs(self, output: str, inputs: frozenset[str]) -> None:
         """Record a page's inputs anew."""
+        users = self.users
         for name in self.inputs.get(output, frozenset()) - inputs:
-            self.users.get(name, set()).discard(output)
+            users.get(name, set()).discard(output)
         for name in inputs:
-            self.users.setdefault(name, set()).add(output)
+            users.setdefault(name, set()).add(output)
         self.inputs[output] = inputs
 
 
@@ -169,7 +181,6 @@ def recall_of(
         inputs=prints[0],
         fingerprints=prints[1],
     )
-    made.index_pages()
     for slug, state in states.items():
         _link(made, slug, state)
     return made

@@ -18,7 +18,12 @@ from typing import Protocol
 from briefsite.anchor.anchoring import Anchor, Unplaced
 from briefsite.build import briefs, derive
 from briefsite.build.briefs import Crew, Sources, brief_key, parsed_ok
-from briefsite.build.checks import briefs_to_check, check_references, unused_seeds
+from briefsite.build.checks import (
+    briefs_to_check,
+    check_references,
+    publishing_problems,
+    unused_seeds,
+)
 from briefsite.build.files import Listing
 from briefsite.build.knowledge import Knowledge, Parsed
 from briefsite.build.manifest import PageEntry
@@ -118,6 +123,7 @@ def run(
     diagnostics.extend(listing.problems)
     diagnostics.extend(files.problems.values())
     site, entities, topics = _small_records(knowledge, listing, diagnostics)
+    diagnostics.extend(publishing_problems(site))
     sources: Sources = {(s.what, s.slug): s for s in listing.sources}
     aliases = alias_pattern(entities.values())
     diagnostics.extend(aliases.problems)
@@ -131,6 +137,8 @@ def run(
         or recall.layouts != layouts.digests
         or recall.entities != frozenset(entities)
         or recall.topics != frozenset(topics)
+        # The documents needing a base URL come and go with it.
+        or recall.publishing != bool(site.base_url)
     ):
         recall = None
     changed: set[str] | None = None

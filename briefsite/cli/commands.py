@@ -76,7 +76,10 @@ def build_command(root: Path, args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     print_diagnostics(built.diagnostics, root, sys.stderr)
     if not args.quiet:
-        pages = sum(not p.fingerprint.startswith("static:") for p in built.pages.values())
+        pages = sum(
+            out.endswith(".html") and not p.fingerprint.startswith("static:")
+            for out, p in built.pages.items()
+        )
         seconds = built.rebuild_seconds + built.write_seconds
         state = " (up to date)" if built.up_to_date else ""
         print(

@@ -18,6 +18,7 @@ from briefsite.model import (
     Correction,
     Entity,
     EntityKind,
+    Image,
     NoteStatus,
     NoteType,
     Project,
@@ -123,7 +124,14 @@ def _site(text: str, slug: str, shown: str, diagnostics: Diagnostics) -> Site | 
         record.string("description"),
         record.string("base_url"),
         record.string("language") or "en",
+        _image(record.record("image")),
     )
+
+
+def _image(record: Record | None) -> Image | None:
+    if record is None:
+        return None
+    return Image(_required(record.string("url")), _required(record.string("alt")))
 
 
 def _required(value: _T | None) -> _T:
@@ -171,6 +179,7 @@ def _brief(text: str, slug: str, shown: str, diagnostics: Diagnostics) -> Brief 
             if isinstance(v.data, Record) and "id" in v.data.values
         ),
         anchored=_anchored(record.record("anchored")),
+        image=_image(record.record("image")),
     )
 
 

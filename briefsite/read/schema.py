@@ -87,6 +87,27 @@ URL = Scalar("url")
 # to check (20 s more than one found), a 60-character one 15 s. A passage, not a page.
 SELECTOR = Scalar("string", max_chars=1_000)
 
+# Link previews (Open Graph, Twitter cards) show raster images only: never SVG.
+IMAGE_RE = re.compile(r"(?i)https?://\S+\.(?:png|jpe?g|gif|webp)(?:[?#]\S*)?")
+
+IMAGE = Mapping(
+    "image",
+    (
+        Field(
+            "url",
+            Scalar(
+                "url",
+                pattern=IMAGE_RE,
+                pattern_hint="the full address of a PNG, JPEG, GIF or WebP image (not SVG: "
+                "link previews do not show it)",
+            ),
+            "Address of the image shown in link previews (PNG, JPEG, GIF or WebP).",
+            required=True,
+        ),
+        Field("alt", STRING, "What the image shows, for readers who cannot see it.", required=True),
+    ),
+)
+
 CITATION = Mapping(
     "source",
     (
@@ -202,6 +223,7 @@ BRIEF = Mapping(
         Field("corrections", ListOf(CORRECTION), "The brief's corrections log."),
         Field("annotations", ListOf(ANNOTATION), "The notes."),
         Field("anchored", ANCHORED, "Written by `anchor`: the seed the selectors were made for."),
+        Field("image", IMAGE, "The image link previews show for the brief."),
     ),
 )
 
@@ -229,7 +251,7 @@ SITE = Mapping(
     (
         Field("title", STRING, "The site's name.", required=True),
         Field("description", STRING, "One line about the site."),
-        Field("base_url", URL, "Public address, used only for absolute URLs."),
+        Field("base_url", URL, "Public address: feeds, sitemap, canonical links, structured data."),
         Field(
             "language",
             Scalar(
@@ -240,6 +262,7 @@ SITE = Mapping(
             ),
             "Language tag of the content; defaults to en.",
         ),
+        Field("image", IMAGE, "The image link previews show for pages without their own."),
     ),
 )
 

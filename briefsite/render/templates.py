@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from briefsite import errors, model
 from briefsite.errors import BriefsiteError, SourceLocation
+from briefsite.render.documents import script_json
 from briefsite.render.layouts import BUILTIN_LAYOUTS
 from briefsite.site import views
 from briefsite.site.plan import Page
@@ -86,6 +87,7 @@ def make_environment(dirs: Sequence[Path], project: Path) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["long_date"] = long_date
+    env.filters["jsonld"] = script_json
     return env
 
 

@@ -25,6 +25,7 @@ from briefsite.errors import COMMAND, BriefsiteError, Diagnostic
 from briefsite.read.sources import SourceLines
 from briefsite.render.layouts import BUILTIN_LAYOUTS
 from briefsite.serve.connections import PreviewServer
+from briefsite.serve.indexer import Indexer
 from briefsite.serve.server import OutputSite, SiteState
 from briefsite.serve.watch import ChangeQueue, Watch, start_watching
 
@@ -134,6 +135,7 @@ class Preview:
         # The builder is used by this thread (rebuilds) and the server's (the quote picker).
         self.lock = threading.Lock()
         self.state.snippets = self.snippet
+        self.indexer = Indexer(options.output, self.state)  # started with the server
 
     def say(self, text: str) -> None:
         """Print a line unless --quiet."""
@@ -144,8 +146,10 @@ class Preview:
         """Build, then publish the new site or the errors; a bug is shown, never fatal."""
         try:
             paths = {Path(p) for p in changed} if changed is not None else None
+            self.indexer.pause()  # never index an output being swapped
+            # The search index is made after the reload, in the background (`Indexer`).
             with self.lock:
-                outcome = self.builder.build(self.options.output, paths)
+                outcome = self.builder.build(self.options.output, paths, search=False)
         except BriefsiteError as exc:  # the output folder could not be written
             self._failed(exc.diagnostics)
             return
@@ -201,6 +205,7 @@ class Preview:
         }
         site = OutputSite(self.options.output, frozenset(outcome.pages))
         self.state.publish(site, list(outcome.changed + outcome.removed), timings)
+        self.indexer.request({out: entry.digest for out, entry in outcome.pages.items()})
         self.say(
             f"Rebuilt {len(outcome.rendered)} page(s), {len(outcome.changed)} file(s) changed, "
             f"{len(outcome.removed)} removed in "
@@ -224,6 +229,7 @@ class Preview:
             watch: Watch | None = None
             try:
                 server.start()
+                self.indexer.start()
                 watch = start_watching(
                     options.root,
                     ("seeds", "content", "layouts"),
@@ -250,6 +256,7 @@ class Preview:
             except KeyboardInterrupt:
                 self.say("Stopping")
             finally:
+                self.indexer.close()
                 self.state.close()
                 server.stop()
                 if watch is not None:

@@ -42,35 +42,47 @@ class OutputSite(Mapping[str, bytes]):
     in memory up to a bound; only the files the build made can be named (the output is
     replaced whole by each build, never edited, and each build gets a new OutputSite)."""
 
-    def __init__(self, folder: Path, files: frozenset[str]) -> None:
+    def __init__(
+        self, folder: Path, files: frozenset[str], search: frozenset[str] = frozenset()
+    ) -> None:
         self.folder = folder
         self.files = files
+        self.search = search  # the search index's files: made after the build, beside it
         self._kept: dict[str, bytes] = {}
         self._kept_bytes = 0
+
+    def with_search(self, search: frozenset[str]) -> OutputSite:
+        """The same site with the files of a search index made since."""
+        return OutputSite(self.folder, self.files, search)
 
     def __getitem__(self, key: str) -> bytes:
         found = self._kept.get(key)
         if found is not None:
             return found
-        if key not in self.files:
+        if key not in self.files and key not in self.search:
             raise KeyError(key)
         try:
             data = (self.folder / key).read_bytes()
         except OSError as exc:  # replaced by a newer build between lookup and read
             raise KeyError(key) from exc
-        if len(data) <= KEEP_ONE_BYTES and self._kept_bytes + len(data) <= KEEP_BYTES:
+        # The index's files are rewritten in place by the next index run: never kept.
+        if (
+            key in self.files
+            and len(data) <= KEEP_ONE_BYTES
+            and self._kept_bytes + len(data) <= KEEP_BYTES
+        ):
             self._kept[key] = data
             self._kept_bytes += len(data)
         return data
 
     def __contains__(self, key: object) -> bool:
-        return key in self.files
+        return key in self.files or key in self.search
 
     def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self.files))
+        return iter(sorted(self.files | self.search))
 
     def __len__(self) -> int:
-        return len(self.files)
+        return len(self.files | self.search)
 
     def in_memory(self, key: str) -> bool:
         """Whether a file can be had without reading the disk."""
@@ -94,6 +106,7 @@ class SiteState:
         self._errors: list[dict[str, Any]] = []
         self._listeners: set[Listener] = set()
         self._nonce = nonce
+        self._search: frozenset[str] = frozenset()  # the search index's files, once made
         self.builds = 0
         self.closed = threading.Event()
         # Answers the quote picker: set by the preview once its builder can make notes.
@@ -111,11 +124,18 @@ class SiteState:
         with self._lock:
             self._count += 1
             self.builds += 1
-            self._site = site
+            self._site = site.with_search(self._search) if isinstance(site, OutputSite) else site
             self._version = f"{self._nonce}-{self._count}"
             self._errors = []
             data = {"version": self._version, "changed": changed, "timings": timings}
             self._broadcast("reload", data)
+
+    def set_search(self, files: frozenset[str]) -> None:
+        """The search index was made anew: these are its files (no page reloads for it)."""
+        with self._lock:
+            self._search = files
+            if isinstance(self._site, OutputSite):
+                self._site = self._site.with_search(files)
 
     def fail(self, errors: list[dict[str, Any]]) -> None:
         """Keep the last good site and show `errors` over every open page."""

@@ -3,7 +3,9 @@
 An input is a project file (`content/briefs/x.yaml`), a *facet*, a part of one that a page
 shows, or the entities' alias pattern. `card:x` is what a list shows of brief x (title,
 summary, date, note counts); `note:x#id` is one note as an entity page shows it;
-`claims:x` is brief x's claim checks as the claims pages list them. A page
+`claims:x` is brief x's claim checks as the claims pages list them; `entry:x` is what
+feeds, the sitemap and the annotation collection take of brief x (its title, summary,
+dates, authors, corrections, note count, and what it is about). A page
 listing a thousand briefs then depends on their cards, not on every word of every note, so
 an edit to a note renders again the brief and the pages that show that note, not every list.
 
@@ -24,6 +26,10 @@ from briefsite.site.pages import PageKey, Placed, SiteIndex
 CARD = "card:"
 NOTE = "note:"
 CLAIMS = "claims:"
+ENTRY = "entry:"
+# Annotation pages link their neighbours: the names alone carry them (no digest needed).
+PREVIOUS = "previous:"
+NEXT = "next:"
 # Every brief page shows its seed's mentions, found with every entity's names and aliases.
 ALIASES = "aliases:"
 
@@ -33,6 +39,8 @@ def page_inputs(key: PageKey, index: SiteIndex) -> frozenset[str]:
     found = {index.site.path}
     cards: list[str] = []
     graph = index.graph
+    if key.format != "html":
+        return frozenset(found | _document_inputs(key, index))
     if key.kind in ("index", "briefs"):
         cards = list(index.briefs)
     elif key.kind == "entities":
@@ -59,6 +67,54 @@ def page_inputs(key: PageKey, index: SiteIndex) -> frozenset[str]:
     return frozenset(found)
 
 
+def _document_inputs(key: PageKey, index: SiteIndex) -> set[str]:
+    """The inputs of a document read away from the site (feeds, sitemap, annotations)."""
+    graph = index.graph
+    if key.kind == "annotations":
+        links = index.briefs[key.slug]
+        found = {links.path, seed_file(links.seed)}
+        previous, following = index.neighbours[key.slug]
+        if previous is not None:
+            found.add(f"{PREVIOUS}{previous}")
+        if following is not None:
+            found.add(f"{NEXT}{following}")
+        return found
+    if key.kind == "entity-feed":
+        slugs: list[str] | tuple[str, ...] = graph.entity_briefs.get(key.slug, ())
+        return {index.entities[key.slug].path, *(f"{ENTRY}{s}" for s in slugs)}
+    if key.kind == "topic-feed":
+        slugs = graph.topic_briefs.get(key.slug, ())
+        return {index.topics[key.slug].path, *(f"{ENTRY}{s}" for s in slugs)}
+    if key.kind == "robots":
+        return set()
+    # The site's feed, the annotation collection and the sitemap (which names every page:
+    # the entities' and topics' too, dated by the briefs they list).
+    found = {f"{ENTRY}{slug}" for slug in index.briefs}
+    if key.kind == "sitemap":
+        found.update(e.path for e in index.entities.values())
+        found.update(t.path for t in index.topics.values())
+    return found
+
+
+def entry_value(links: BriefLinks, brief: Brief, headline: str, notes: int) -> Hashable:
+    """What feeds, the sitemap and the annotation collection take of a brief: with what it
+    is about, as the sitemap dates the pages listing it by it, and its seed's headline,
+    which describes a brief with no summary or key point."""
+    return (
+        links.title,
+        brief.summary.value if brief.summary else None,
+        tuple(p.value for p in brief.key_points[:1]),
+        headline,
+        brief.published.isoformat(),
+        brief.updated.isoformat() if brief.updated else None,
+        brief.authors,
+        tuple((c.date.isoformat(), c.note.value) for c in brief.corrections),
+        notes,
+        links.topics,
+        links.about,
+    )
+
+
 def card_value(links: BriefLinks, brief: Brief) -> Hashable:
     """What a list shows of a brief: two builds that agree on it list the brief alike."""
     counts = count_by_type(n.type for n in brief.annotations)
@@ -79,6 +135,7 @@ def brief_facets(
     brief, text = placed.brief, placed.seed.text
     values: dict[str, Hashable] = {f"{CARD}{brief.slug}": card_value(links, brief)}
     order = reading_order(placed.anchors)
+    values[f"{ENTRY}{brief.slug}"] = entry_value(links, brief, placed.seed.headline, len(order))
     numbers = {a.note_id: (i, a.start, a.end) for i, a in enumerate(order, start=1)}
     claims: list[tuple[int, str, str, str, str]] = []
     for note in brief.annotations:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from briefsite.errors import Diagnostics, SourceLocation
@@ -26,10 +27,39 @@ class SiteIndex:
     topics: Mapping[str, Topic]
     graph: Graph
 
+    @cached_property
+    def neighbours(self) -> dict[str, tuple[str | None, str | None]]:
+        """Each brief's neighbours in the site's order (newest first): before, after."""
+        order = [b.slug for b in newest_first(self.briefs.values())]
+        return {
+            slug: (order[i - 1] if i else None, order[i + 1] if i + 1 < len(order) else None)
+            for i, slug in enumerate(order)
+        }
+
 
 PageKind = Literal[
-    "index", "briefs", "404", "entities", "topics", "claims", "brief", "entity", "topic", "rating"
+    "index",
+    "briefs",
+    "404",
+    "entities",
+    "topics",
+    "claims",
+    "search",
+    "brief",
+    "entity",
+    "topic",
+    "rating",
+    # Documents serialized by a function of `render/` instead of a template:
+    "feed",
+    "topic-feed",
+    "entity-feed",
+    "sitemap",
+    "robots",
+    "collection",
+    "annotations",
 ]
+# How a document is written: `html` by its template, the others by a serializer.
+Format = Literal["html", "atom", "sitemap", "text", "jsonld"]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -44,19 +74,45 @@ class PageKey:
 
     def __post_init__(self) -> None:
         if self.kind in _FOLDERS:
-            output = f"{_FOLDERS[self.kind]}/{self.slug}/index.html"
+            folder, name = _FOLDERS[self.kind]
+            output = f"{folder}/{self.slug}/{name}"
         else:
             output = _LIST_OUTPUTS[self.kind]
         object.__setattr__(self, "output", output)
 
     @property
     def template(self) -> str:
-        """The layout the page is rendered with."""
-        return _TEMPLATES[self.kind]
+        """The layout the page is rendered with ("" for a serialized document)."""
+        return _TEMPLATES.get(self.kind, "")
+
+    @property
+    def format(self) -> Format:
+        """How the page is written: by its template, or by which serializer."""
+        return _FORMATS.get(self.kind, "html")
 
 
-# Pages with a slug: a brief, entity or topic, and the claims of one rating.
-_FOLDERS = {"brief": "briefs", "entity": "entities", "topic": "topics", "rating": "claims"}
+# Pages with a slug (a brief, entity or topic, the claims of one rating, a brief's
+# annotations, a feed): the folder they are in, and their file's name.
+_FOLDERS = {
+    "brief": ("briefs", "index.html"),
+    "entity": ("entities", "index.html"),
+    "topic": ("topics", "index.html"),
+    "rating": ("claims", "index.html"),
+    "topic-feed": ("topics", "feed.xml"),
+    "entity-feed": ("entities", "feed.xml"),
+    "annotations": ("briefs", "annotations.jsonld"),
+}
+_FORMATS: dict[str, Format] = {
+    "feed": "atom",
+    "topic-feed": "atom",
+    "entity-feed": "atom",
+    "sitemap": "sitemap",
+    "robots": "text",
+    "collection": "jsonld",
+    "annotations": "jsonld",
+}
+# The pages that read one brief in full: rendered by that brief's owner on large runs.
+BRIEF_KINDS = frozenset({"brief", "annotations"})
 _TEMPLATES = {
     "index": "index.html",
     "briefs": "briefs.html",
@@ -65,6 +121,7 @@ _TEMPLATES = {
     "topics": "list.html",
     "claims": "claims.html",
     "rating": "claims.html",
+    "search": "search.html",
     "brief": "brief.html",
     "entity": "entity.html",
     "topic": "topic.html",
@@ -76,13 +133,20 @@ _LIST_OUTPUTS = {
     "entities": "entities/index.html",
     "topics": "topics/index.html",
     "claims": "claims/index.html",
+    "search": "search/index.html",
+    "feed": "feed.xml",
+    "sitemap": "sitemap.xml",
+    "robots": "robots.txt",
+    "collection": "annotations.jsonld",
 }
 
 
 def page_keys(index: SiteIndex) -> list[PageKey]:
     """Every page of the site: lists first (the claims of each rating among them), then
-    briefs newest first, entities, topics."""
-    return [
+    briefs newest first, entities, topics; then, when the site has a base URL, the documents
+    read away from it (feeds, sitemap, robots.txt, annotations)."""
+    briefs = newest_first(index.briefs.values())
+    keys = [
         PageKey("index"),
         PageKey("briefs"),
         PageKey("404"),
@@ -90,19 +154,42 @@ def page_keys(index: SiteIndex) -> list[PageKey]:
         PageKey("topics"),
         PageKey("claims"),
         *(PageKey("rating", rating) for rating in RATINGS),
-        *(PageKey("brief", b.slug) for b in newest_first(index.briefs.values())),
+        PageKey("search"),
+        *(PageKey("brief", b.slug) for b in briefs),
         *(PageKey("entity", slug) for slug in sorted(index.entities)),
         *(PageKey("topic", slug) for slug in sorted(index.topics)),
     ]
+    if index.site.base_url:
+        keys += [
+            PageKey("feed"),
+            PageKey("sitemap"),
+            PageKey("robots"),
+            PageKey("collection"),
+            *(PageKey("annotations", b.slug) for b in briefs),
+            *(PageKey("entity-feed", slug) for slug in feed_entities(index)),
+            *(PageKey("topic-feed", slug) for slug in feed_topics(index)),
+        ]
+    return keys
+
+
+def feed_entities(index: SiteIndex) -> list[str]:
+    """The entities with a feed: those with a brief to list (a feed without entries has no
+    date to be `updated` at, so there is none)."""
+    return [slug for slug in sorted(index.entities) if index.graph.entity_briefs.get(slug)]
+
+
+def feed_topics(index: SiteIndex) -> list[str]:
+    """The topics with a feed: those with a brief to list."""
+    return [slug for slug in sorted(index.topics) if index.graph.topic_briefs.get(slug)]
 
 
 def source_of(key: PageKey, index: SiteIndex) -> str:
     """The file a page is chiefly made from, named in errors."""
-    if key.kind == "brief":
+    if key.kind in BRIEF_KINDS:
         return index.briefs[key.slug].path
-    if key.kind == "entity":
+    if key.kind in ("entity", "entity-feed"):
         return index.entities[key.slug].path
-    if key.kind == "topic":
+    if key.kind in ("topic", "topic-feed"):
         return index.topics[key.slug].path
     return index.site.path
 

@@ -15,7 +15,9 @@ from briefsite.model import RATINGS, Annotation, Brief, Text, Verdict, count_by_
 from briefsite.read.markup import Markdown, localize
 from briefsite.site.article import Span, mentioned_in, render_article
 from briefsite.site.describe import describe
-from briefsite.site.pages import PageKey, Placed, SiteIndex
+from briefsite.site.documents import Document, plan_document, structured_data
+from briefsite.site.pages import PageKey, Placed, SiteIndex, feed_entities, feed_topics
+from briefsite.site.publish import Entry, annotated_line
 from briefsite.site.reading import (
     article_views,
     cite,
@@ -23,6 +25,8 @@ from briefsite.site.reading import (
     legend,
     number_sources,
 )
+from briefsite.site.structured import metadata_of, page_meta
+from briefsite.site.urls import absolute, page_path, site_root
 from briefsite.site.views import (
     ENTITIES_TITLE,
     NOTE_WORDS,
@@ -71,6 +75,9 @@ class Fragments(Protocol):
 
     def claims(self, slug: str, rating: str, root: str) -> Markup:
         """A brief's claim checks as the claims pages list them: all, or one rating's."""
+
+    def entry(self, slug: str) -> Entry:
+        """A brief as feeds, the sitemap and the annotation collection take it."""
         ...
 
 
@@ -96,8 +103,39 @@ class Planner:
         # document text, for the quote picker; a build's never do.
         self.preview = preview
 
+    def document(self, key: PageKey) -> Document:
+        """Plan a document read away from the site (a feed, the sitemap, annotations)."""
+        return plan_document(self, key)
+
     def plan(self, key: PageKey) -> Page:
-        """Plan the page named by `key`."""
+        """Plan the page named by `key`, with what its head says about it."""
+        page = self.plan_page(key)
+        context = page.context
+        brief = metadata_of(context)
+        title = str(context.get("title", self.site.title))
+        path = None if key.kind == "404" else page_path(key.output)
+        meta = page_meta(self.site, site_root(self.site), path, brief, title)
+        context = {**context, "meta": meta, **self.feeds(key)}
+        return Page(page.output, page.template, context, page.source)
+
+    def feeds(self, key: PageKey) -> dict[str, object]:
+        """The feeds a page links to: the site's, and its own topic's or entity's."""
+        root = site_root(self.site)
+        if root is None:
+            return {"feeds": ()}
+        found = [Link(self.site.title, absolute(root, "feed.xml"))]
+        if key.kind == "topic" and key.slug in feed_topics(self.index):
+            name = self.index.topics[key.slug].name
+            found.append(Link(name, absolute(root, f"topics/{key.slug}/feed.xml")))
+        elif key.kind == "entity" and key.slug in feed_entities(self.index):
+            name = self.index.entities[key.slug].name
+            found.append(Link(name, absolute(root, f"entities/{key.slug}/feed.xml")))
+        return {"feeds": tuple(found)}
+
+    def plan_page(self, key: PageKey) -> Page:
+        """Plan the page named by `key`, before its metadata."""
+        if key.kind == "search":
+            return Page(key.output, key.template, self.common("../", "Search"), self.site.path)
         if key.kind == "brief":
             return self.brief_page(key)
         if key.kind == "entity":
@@ -278,7 +316,7 @@ class Planner:
         topics = [index.topics[r.slug] for r in brief.topics if r.slug in index.topics]
         related = [index.briefs[s] for s in index.graph.related.get(key.slug, ())]
         about = brief.summary or (brief.key_points[0] if brief.key_points else None)
-        fallback = f"{seed.headline}: the article, annotated with {len(spans)} notes."
+        fallback = annotated_line(seed.headline, len(spans))
         context = self.common(root, title, self.describe(about, fallback)) | {
             "brief": brief,
             "seed": seed,
@@ -291,6 +329,7 @@ class Planner:
             "legend": legend(notes),
             "sources": sources,
             "cite": cite(self.site, brief, title),
+            "structured_data": structured_data(self, placed, title),
             "claims": [n for n in notes if n.verdict is not None],
             "entity_groups": entity_groups(entities, f"{root}entities/"),
             # For the preview's quote picker: which brief and seed text the offsets are of.

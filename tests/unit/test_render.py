@@ -13,14 +13,19 @@ from briefsite.model import Site
 from briefsite.render.layouts import BUILTIN_LAYOUTS, layout_dirs
 from briefsite.render.templates import long_date, make_environment, render_page
 from briefsite.site.plan import Page
+from briefsite.site.structured import page_meta
 from tests.conftest import ProjectFactory, write_project
 from tests.helpers import build, build_site, check, errors
 
 SITE = Site("content/site.yaml", "My <briefs>", None, None, "en")
 
 
+# What the planner adds to every page's context: its metadata and the feeds it links.
+HEAD = {"meta": page_meta(SITE, None, None, None, "x"), "feeds": ()}
+
+
 def _page(template: str, output: str = "index.html", **context: object) -> Page:
-    return Page(output, template, context, "content/site.yaml")
+    return Page(output, template, {**HEAD, **context}, "content/site.yaml")
 
 
 def _layouts(root: Path, templates: dict[str, str]) -> Path:

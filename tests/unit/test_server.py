@@ -102,7 +102,7 @@ def test_a_bug_is_shown_with_its_traceback_and_the_site_stays(
     site, version, errors = preview.state.snapshot()
     assert errors == [] and "index.html" in site
 
-    def broken(*args: object) -> None:
+    def broken(*args: object, **options: object) -> None:
         raise RuntimeError("something unexpected")
 
     monkeypatch.setattr(preview.builder, "build", broken)

@@ -370,7 +370,7 @@ def test_unknown_key_suggests_the_closest_known_key() -> None:
 
 def test_unknown_key_far_from_every_key_lists_them() -> None:
     _, problems = _load("title: T\nzzz: 1\n", schema.SITE)
-    assert problems[0].hint == "expected one of: title, description, base_url, language"
+    assert problems[0].hint == "expected one of: title, description, base_url, language, image"
 
 
 def test_duplicate_key_is_reported_at_the_second_and_the_first_kept() -> None:
