@@ -118,10 +118,12 @@ def test_a_symlinked_file_is_never_quoted_under_an_error_located_in_it(
     # A message located in a file that is (now) a link out must not show that file's line.
     root = make_project()
     _link(root, "content/topics/leak.yaml", secret.parent / "leak.yaml")
-    d = Diagnostic(SourceLocation("content/topics/leak.yaml", 2, 1), "unknown key 'daemon'")
+    d = Diagnostic(
+        SourceLocation("content/topics/leak.yaml", 2, 1), "unknown key 'daemon'", "remove the key"
+    )
     (entry,) = error_entries([d], root)
     assert entry["source"] is None
-    inside = Diagnostic(SourceLocation("content/topics/staffing.yaml", 1, 1), "x")
+    inside = Diagnostic(SourceLocation("content/topics/staffing.yaml", 1, 1), "x", "")
     assert error_entries([inside], root)[0]["source"] == "name: Staffing"
 
 
@@ -170,10 +172,10 @@ def test_a_layouts_folder_linked_inside_the_project_is_used(
     root = make_project()
     theme = root / "themes/plain/static"
     theme.mkdir(parents=True)
-    (theme / "robots.txt").write_text("User-agent: *\n", encoding="utf-8")
+    (theme / "humans.txt").write_text("User-agent: *\n", encoding="utf-8")
     _link(root, "layouts", Path("themes/plain"))
     files = build_site(root, tmp_path / "site")
-    assert files["robots.txt"] == b"User-agent: *\n"
+    assert files["humans.txt"] == b"User-agent: *\n"
 
 
 def test_a_file_replaced_by_a_link_out_between_two_runs_is_not_read(

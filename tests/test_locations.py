@@ -83,21 +83,26 @@ def test_a_key_without_its_colon_mid_file_is_reported_at_the_key(
 
 
 @pytest.mark.parametrize(
-    ("text", "line", "col"),
+    ("text", "line", "col", "message"),
     [
-        ('title: "never closed\n', 8, 21),
-        ("title: 'never closed", 8, 21),
-        ("topics: [staffing,\n  more\n", 9, 7),
-        ("key_points:\n  - {a: b\n", 9, 10),
+        ('title: "never closed\n', 8, 8, 'the " that starts this text has no closing "'),
+        ("title: 'never closed", 8, 8, "the ' that starts this text has no closing '"),
+        ("topics: [staffing,\n  more\n", 8, 9, "the list that starts with `[` here is not closed"),
+        ("key_points:\n  - {a: b\n", 9, 10, None),
     ],
 )
 def test_an_error_found_at_the_end_of_the_stream_is_within_the_file(
-    make_project: Callable[..., Path], text: str, line: int, col: int
+    make_project: Callable[..., Path], text: str, line: int, col: int, message: str | None
 ) -> None:
+    # Found only at the end of the stream: reported where the text or list opens, or else at
+    # the end of the last line, never past it.
     root = make_project({BRIEF_FILE: BRIEF + text})
-    ((path, found_line, found_col, message),) = _errors(root)
-    assert (path, found_line, found_col) == (BRIEF_FILE, line, col), message
-    assert message.startswith("invalid YAML: ")
+    ((path, found_line, found_col, found),) = _errors(root)
+    assert (path, found_line, found_col) == (BRIEF_FILE, line, col), found
+    if message is None:
+        assert found.startswith("invalid YAML: ")
+    else:
+        assert found == message
 
 
 @pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"], ids=["U+2028", "U+2029", "U+0085"])

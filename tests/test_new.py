@@ -52,7 +52,10 @@ published in full, the council said in a statement after the vote.</p>
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     """An empty project: site settings only."""
-    return write_project(tmp_path / "project", {"content/site.yaml": "title: Briefs\n"})
+    return write_project(
+        tmp_path / "project",
+        {"content/site.yaml": "title: Briefs\nbase_url: https://briefs.example.org/\n"},
+    )
 
 
 def _new(root: Path, *argv: str | Path) -> int:

@@ -16,6 +16,7 @@ from tests.helpers import build
 
 # A copy of the example project: the example itself is the user's to change.
 EXAMPLE = Path(__file__).resolve().parent / "fixtures" / "example"
+LAYOUTS = Path(__file__).resolve().parent.parent / "layouts"
 BUDGET = 100_000
 PAGES = {
     "brief": "briefs/border-patrol-sanctuary-cities/index.html",
@@ -83,6 +84,7 @@ def test_the_brief_pages_script_is_within_its_budget(site: Path) -> None:
     _, files = weigh(site, PAGES["brief"])
     scripts = [f for f in files if f.endswith(".js")]
     assert scripts == ["assets/brief.js"], "a brief page runs one script"
-    size = (site / scripts[0]).stat().st_size
-    print(f"brief.js: {size} bytes")
+    # Measured as written, in the built-in layout: the site publishes it minified.
+    size = (LAYOUTS / "static" / scripts[0]).stat().st_size
+    print(f"brief.js: {size} bytes unminified, {(site / scripts[0]).stat().st_size} published")
     assert size <= SCRIPT_BUDGET

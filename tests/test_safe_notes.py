@@ -61,7 +61,11 @@ def root(tmp_path: Path) -> Path:
     """The project above, anchored: every note has its prefix, suffix and start."""
     project = write_project(
         tmp_path / "project",
-        {"content/site.yaml": "title: T\n", S: SEED, B: BRIEF},
+        {
+            "content/site.yaml": "title: T\nbase_url: https://briefs.example.org/\n",
+            S: SEED,
+            B: BRIEF,
+        },
     )
     assert cli.main(["anchor", "--write", "-q", "--project", str(project)]) == 0
     assert check(project).diagnostics == ()

@@ -137,15 +137,19 @@ def test_two_quick_ctrl_c_end_serve(tmp_path: Path) -> None:
     assert preview.process.wait(timeout=STOP_DEADLINE) in (0, 130)
 
 
-def _clean_builds(root: Path, tmp_path: Path) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """The whole site before and after the edit `_edit_bus` makes."""
-    before = tmp_path / "before"
-    assert Builder(root, Store.none()).build(before).ok
-    edited = tmp_path / "edited"
+def _clean_builds(
+    root: Path, tmp_path: Path, preview: bool = False
+) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """The whole site before and after the edit `_edit_bus` makes; with `preview`, as serve
+    builds it (brief pages with the quote picker's offsets, the search index made later)."""
+    made = "-served" if preview else ""
+    before = tmp_path / f"before{made}"
+    assert Builder(root, Store.none(), preview=preview).build(before, search=not preview).ok
+    edited = tmp_path / f"edited{made}"
     shutil.copytree(root, edited)
     _edit(edited / BUS, "since 1974", "since 1975")
-    after = tmp_path / "after"
-    assert Builder(edited, Store.none()).build(after).ok
+    after = tmp_path / f"after{made}"
+    assert Builder(edited, Store.none(), preview=preview).build(after, search=not preview).ok
     return site_files(before), site_files(after)
 
 
@@ -161,9 +165,12 @@ def test_serve_interrupted_at_each_step_of_a_write_leaves_a_whole_output(
     tmp_path: Path, step: str, how: str
 ) -> None:
     root = _project(tmp_path)
-    builds = _clean_builds(root, tmp_path)
+    builds = _clean_builds(root, tmp_path, preview=True)
+    built = _clean_builds(root, tmp_path)
     output = tmp_path / "site"
-    assert Builder(root, Store.open(root)).build(output).ok  # serve then has nothing to write
+    # Built as serve builds (its brief pages hold the quote picker's offsets): serve then
+    # has nothing to write before the edit.
+    assert Builder(root, Store.open(root), preview=True).build(output, search=False).ok
     fault = step if how == "SIGKILL" else f"{step}:{how}"
     preview = _start(root, output, env={FAULT_VARIABLE: fault})
     _edit(root / BUS, "since 1974", "since 1975")
@@ -193,17 +200,21 @@ def test_serve_interrupted_at_each_step_of_a_write_leaves_a_whole_output(
         check=False,
     )
     assert done.returncode == 0, done.stderr
-    assert site_files(output) == builds[1]
+    assert site_files(output) == built[1]
     # Nothing is left beside the output but the spare builds kept to be brought up to date.
-    beside = {p.name for p in tmp_path.iterdir()} - {".site-spare", ".before-spare", ".after-spare"}
-    assert beside == {"after", "before", "edited", "project", "site"}
+    beside = {p.name for p in tmp_path.iterdir() if not p.name.endswith("-spare")}
+    assert beside == {
+        *("after", "before", "edited"),
+        *("after-served", "before-served", "edited-served"),
+        *("project", "site"),
+    }
 
 
 def test_serve_killed_at_random_moments_while_rebuilding_leaves_a_whole_output(
     tmp_path: Path,
 ) -> None:
     root = _project(tmp_path)
-    builds = _clean_builds(root, tmp_path)
+    builds = _clean_builds(root, tmp_path, preview=True)
     output = tmp_path / "site"
     chance = random.Random(12)
     for round_number in range(6):

@@ -10,7 +10,7 @@ import pytest
 from briefsite.build.builder import Builder
 from briefsite.build.store import Store
 from briefsite.serve.preview import Preview, ServeOptions
-from tests.conftest import BRIEF, ProjectFactory
+from tests.conftest import BRIEF, SITE, ProjectFactory
 
 B = "content/briefs/agency-move.yaml"
 TYPO = BRIEF.replace("quote: move 40 staff", "quote: would move 40 stafff to the city")
@@ -31,7 +31,8 @@ def test_a_warning_is_printed_once_until_it_changes(
     (first,) = _warnings(capsys.readouterr().err)
     assert first.startswith(f"{B}:7:12: warning: quote is not in seed 'agency-move' as written")
 
-    (root / "content/site.yaml").write_text("title: Renamed\n", encoding="utf-8")
+    renamed = SITE.replace("title: Test briefs", "title: Renamed")
+    (root / "content/site.yaml").write_text(renamed, encoding="utf-8")
     preview.rebuild(0.0, {str(root / "content/site.yaml")})
     assert _warnings(capsys.readouterr().err) == [], "the same warning, not printed again"
 

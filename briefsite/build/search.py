@@ -27,6 +27,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
+from briefsite.build.write import modes_follow_umask
 from briefsite.errors import BriefsiteError, SourceLocation
 
 BUNDLE = "pagefind"  # the base: every indexed page as the base was made
@@ -147,6 +148,8 @@ def index_staged(
     if not (current and html == html_pages(before) and copy_index(live, staged)):
         update_index(staged, build, html, live)
     mark_index(staged / BUNDLE, build)
+    for part in (BUNDLE, DELTA):  # Pagefind's files, and those kept, as the umask says
+        modes_follow_umask(staged / part)
 
 
 def update_index(

@@ -9,6 +9,7 @@ handed to a `Crew` (`briefs.py`): this process, or forked workers on large runs.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
@@ -44,7 +45,8 @@ from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
 from briefsite.link.graph import alias_pattern, build_graph
 from briefsite.model import Entity, Site, Topic
 from briefsite.read.records import DEFAULT_SITE, missing_site
-from briefsite.read.sources import known_slugs
+from briefsite.read.sources import StaticFile, known_slugs
+from briefsite.render.assets import minifies, minify
 from briefsite.render.layouts import layout_dirs
 from briefsite.site.pages import PageKey, SiteIndex, check_outputs, page_keys
 
@@ -89,6 +91,18 @@ class Sink(Protocol):
     def copy(self, relative: str, path: Path) -> OutputStamp:
         """Copy a static file into the new site."""
         ...
+
+
+def _publish_static(sink: Sink, static: StaticFile) -> OutputStamp:
+    """Put a layout's static file into the new site: stylesheets and scripts minified."""
+    try:
+        size = static.path.stat().st_size
+    except OSError:
+        size = -1  # gone: the copy says so, as for any other file
+    if size >= 0 and minifies(static.output, size):
+        with contextlib.suppress(OSError):
+            return sink.write(static.output, minify(static.output, static.path.read_bytes()))
+    return sink.copy(static.output, static.path)
 
 
 @dataclass
@@ -303,13 +317,14 @@ def _run(
     made = render_stale(knowledge, crew, index, stale, shown, digests)
     rendered = record_made(knowledge, made, pages, diagnostics)
     for static in statics:
-        print_ = f"static:{knowledge.files.digest(static.source)}"
+        digest = knowledge.files.digest(static.source) or ""
+        minified = static.output.endswith((".css", ".js"))
+        print_ = f"static:{digest}" + (":minified" if minified else "")
         entry = fresh(static.output, print_)
         if entry is not None:
             pages[static.output] = entry
             continue
-        stamp = sink.copy(static.output, static.path) if sink is not None else None
-        digest = knowledge.files.digest(static.source) or ""
+        stamp = _publish_static(sink, static) if sink is not None else None
         pages[static.output] = PageEntry(print_, digest, stamp)
         rendered.append(static.output)
     context.memo.keep()

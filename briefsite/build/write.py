@@ -236,6 +236,18 @@ def _follow_umask(spare: Path) -> None:
                 os.chmod(folder, mode)
 
 
+def modes_follow_umask(folder: Path) -> None:
+    """Give every folder and file under `folder` the mode the current umask gives new ones:
+    for what another program wrote, or what was copied from an older build."""
+    folder_mode, file_mode = 0o777 & ~_umask(), _file_mode()
+    for parent, _, files in os.walk(folder):
+        places = [(Path(parent), folder_mode), *((Path(parent, f), file_mode) for f in files)]
+        for path, mode in places:
+            with contextlib.suppress(OSError):
+                if stat.S_IMODE(os.lstat(path).st_mode) != mode:
+                    os.chmod(path, mode)
+
+
 def spare_of(output: Path) -> Path:
     """Where the build before the live one is kept, beside the output."""
     return output.parent / f".{output.name}-spare"

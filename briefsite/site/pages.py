@@ -160,8 +160,10 @@ def page_keys(index: SiteIndex) -> list[PageKey]:
         *(PageKey("topic", slug) for slug in sorted(index.topics)),
     ]
     if index.site.base_url:
+        # The site's feed lists every brief: a site with none has no feed (no entry, no date
+        # to be `updated` at), as a topic or entity without briefs has none.
+        keys += [PageKey("feed")] if index.briefs else []
         keys += [
-            PageKey("feed"),
             PageKey("sitemap"),
             PageKey("robots"),
             PageKey("collection"),

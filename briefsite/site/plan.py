@@ -121,7 +121,7 @@ class Planner:
     def feeds(self, key: PageKey) -> dict[str, object]:
         """The feeds a page links to: the site's, and its own topic's or entity's."""
         root = site_root(self.site)
-        if root is None:
+        if root is None or not self.index.briefs:
             return {"feeds": ()}
         found = [Link(self.site.title, absolute(root, "feed.xml"))]
         if key.kind == "topic" and key.slug in feed_topics(self.index):

@@ -56,7 +56,13 @@ class Claim:
 
 def publisher(site: Site, root: str) -> JsonObject:
     """The site as the publisher of its briefs and reviews."""
-    return {"@type": "Organization", "name": site.title, "url": root}
+    return {"@type": "Organization", "@id": f"{root}#publisher", "name": site.title, "url": root}
+
+
+def reference(node: JsonObject) -> JsonObject:
+    """A node named again within the same graph: by its `@id` alone, as JSON-LD allows,
+    rather than written out once for every claim."""
+    return {"@id": node["@id"]}
 
 
 def _person_or_publisher(name: str, publisher_name: str | None) -> JsonObject:
@@ -64,9 +70,10 @@ def _person_or_publisher(name: str, publisher_name: str | None) -> JsonObject:
     return {"@type": kind, "name": name}
 
 
-def source_article(brief: Brief, seed: Seed) -> JsonObject:
-    """The article a brief annotates, as far as the brief says where it appeared."""
-    work: JsonObject = {"@type": "CreativeWork", "headline": seed.headline}
+def source_article(brief: Brief, seed: Seed, url: str) -> JsonObject:
+    """The article a brief annotates, as far as the brief says where it appeared; named
+    within the graph of the brief at `url`."""
+    work: JsonObject = {"@type": "CreativeWork", "@id": f"{url}#source", "headline": seed.headline}
     source = brief.source
     if source is None:
         return work
@@ -109,7 +116,7 @@ def brief_graph(
         "inLanguage": site.language,
         "author": authors,
         "publisher": owner,
-        "isBasedOn": source_article(brief, seed),
+        "isBasedOn": source_article(brief, seed, url),
     }
     changed = [brief.updated] if brief.updated else []
     changed += [c.date for c in brief.corrections]
@@ -126,7 +133,8 @@ def brief_graph(
             for day, html in corrections
         ]
     graph = [article]
-    graph += [_claim_review(claim, url, brief, seed, owner) for claim in claims]
+    source = reference(source_article(brief, seed, url))
+    graph += [_claim_review(claim, url, brief, source, reference(owner)) for claim in claims]
     return {"@context": SCHEMA_CONTEXT, "@graph": graph}
 
 
@@ -142,12 +150,12 @@ def _thing(entity: Entity, root: str) -> JsonObject:
 
 
 def _claim_review(
-    claim: Claim, url: str, brief: Brief, seed: Seed, owner: JsonObject
+    claim: Claim, url: str, brief: Brief, appearance: JsonObject, owner: JsonObject
 ) -> JsonObject:
     note = claim.note
     assert note.verdict is not None, "only claims with a verdict are reviewed"
     rating = note.verdict.rating
-    item: JsonObject = {"@type": "Claim", "appearance": source_article(brief, seed)}
+    item: JsonObject = {"@type": "Claim", "appearance": appearance}
     source = brief.source
     if source is not None and source.byline:
         item["author"] = _person_or_publisher(source.byline, source.publisher)
