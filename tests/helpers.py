@@ -12,7 +12,8 @@ from typing import Any
 from markupsafe import Markup
 
 from briefsite.anchor.anchoring import anchor_brief
-from briefsite.build.builder import Builder, Built
+from briefsite.build.builder import Builder
+from briefsite.build.built import Built
 from briefsite.build.output import MARKER
 from briefsite.build.search import BUNDLE, CHANGES, DELTA
 from briefsite.build.steps import Run
@@ -31,6 +32,7 @@ from briefsite.read.markup import MarkdownRenderer
 from briefsite.read.records import read_project
 from briefsite.render.layouts import BUILTIN_LAYOUTS
 from briefsite.render.templates import make_environment, render_fragment
+from briefsite.site.claims import claims_view
 from briefsite.site.documents import entry_view
 from briefsite.site.pages import Placed, SiteIndex
 from briefsite.site.plan import Planner
@@ -132,7 +134,7 @@ class _Fragments:
         return render_fragment(self.env, BUILTIN_LAYOUTS, "_cards.html", "entity_note", view)
 
     def claims(self, slug: str, rating: str, root: str) -> Markup:
-        view = self.planner[0].claims_view(slug, rating, root)
+        view = claims_view(self.planner[0], slug, rating, root)
         return render_fragment(self.env, BUILTIN_LAYOUTS, "_cards.html", "claim_group", view)
 
     def entry(self, slug: str) -> Entry:

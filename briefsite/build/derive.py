@@ -31,6 +31,7 @@ from briefsite.render.templates import (
     render_page,
     template_closure,
 )
+from briefsite.site.claims import claims_view
 from briefsite.site.documents import entry_view
 from briefsite.site.inputs import CARD, CLAIMS, ENTRY, NOTE, brief_facets
 from briefsite.site.pages import PageKey, Placed
@@ -210,7 +211,8 @@ class Fragments:
         if self.wanted is not None:
             self.wanted.append(("claims", slug, root, rating))
             return Markup("")
-        return self._render(key, "claim_group", self.planner().claims_view(slug, rating, root))
+        view = claims_view(self.planner(), slug, rating, root)
+        return self._render(key, "claim_group", view)
 
     def entry(self, slug: str) -> Entry:
         """A brief as feeds take it, made or remembered."""

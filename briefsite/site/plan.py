@@ -11,13 +11,14 @@ from markupsafe import Markup
 from briefsite.anchor.anchoring import Anchor, Unplaced, reading_order
 from briefsite.anchor.selectors import seed_sha256, source_changed
 from briefsite.link.graph import NoteRef
-from briefsite.model import RATINGS, Annotation, Brief, Text, Verdict, count_by_type, newest_first
+from briefsite.model import Annotation, Brief, Text, Verdict, count_by_type, newest_first
 from briefsite.read.markup import Markdown, localize
 from briefsite.site.article import Span, mentioned_in, render_article
+from briefsite.site.claims import claims_context
 from briefsite.site.describe import describe
 from briefsite.site.documents import Document, plan_document, structured_data
-from briefsite.site.pages import PageKey, Placed, SiteIndex, feed_entities, feed_topics
-from briefsite.site.publish import Entry, annotated_line
+from briefsite.site.pages import PageKey, Placed, SiteIndex
+from briefsite.site.publish import Entry, annotated_line, feed_links
 from briefsite.site.reading import (
     article_views,
     cite,
@@ -26,21 +27,18 @@ from briefsite.site.reading import (
     number_sources,
 )
 from briefsite.site.structured import metadata_of, page_meta
-from briefsite.site.urls import absolute, page_path, site_root
+from briefsite.site.urls import page_path, site_root
 from briefsite.site.views import (
     ENTITIES_TITLE,
     NOTE_WORDS,
     RATING_LABELS,
     BriefCard,
     CitationView,
-    ClaimGroup,
-    ClaimView,
     CorrectionView,
     EntityNote,
     Link,
     LinkGroup,
     NoteView,
-    RatingFilter,
     RetiredNoteView,
     TypeCount,
     VerdictView,
@@ -115,22 +113,8 @@ class Planner:
         title = str(context.get("title", self.site.title))
         path = None if key.kind == "404" else page_path(key.output)
         meta = page_meta(self.site, site_root(self.site), path, brief, title)
-        context = {**context, "meta": meta, **self.feeds(key)}
+        context = {**context, "meta": meta, "feeds": feed_links(self.index, key)}
         return Page(page.output, page.template, context, page.source)
-
-    def feeds(self, key: PageKey) -> dict[str, object]:
-        """The feeds a page links to: the site's, and its own topic's or entity's."""
-        root = site_root(self.site)
-        if root is None or not self.index.briefs:
-            return {"feeds": ()}
-        found = [Link(self.site.title, absolute(root, "feed.xml"))]
-        if key.kind == "topic" and key.slug in feed_topics(self.index):
-            name = self.index.topics[key.slug].name
-            found.append(Link(name, absolute(root, f"topics/{key.slug}/feed.xml")))
-        elif key.kind == "entity" and key.slug in feed_entities(self.index):
-            name = self.index.entities[key.slug].name
-            found.append(Link(name, absolute(root, f"entities/{key.slug}/feed.xml")))
-        return {"feeds": tuple(found)}
 
     def plan_page(self, key: PageKey) -> Page:
         """Plan the page named by `key`, before its metadata."""
@@ -400,49 +384,9 @@ class Planner:
         context = self.common(root, title) | {"groups": groups, "kind": key.kind}
         return Page(key.output, key.template, context, self.site.path)
 
-    def claims_view(self, slug: str, rating: str, root: str) -> ClaimGroup:
-        """A brief's claim checks under its title: all of them, or those of one rating."""
-        placed = self.placed(slug)
-        url = f"{root}briefs/{slug}/"
-        claims: list[ClaimView] = []
-        for note, span in self.spans(placed):
-            if note.verdict is None or (rating and note.verdict.rating != rating):
-                continue
-            verdict = self.verdict_view(note.verdict, root, slug, None)
-            quote = placed.seed.text[span.start : span.end]
-            claims.append(ClaimView(span.number, quote, verdict, f"{url}#{note.id}"))
-        return ClaimGroup(Link(self.index.briefs[slug].title, url), tuple(claims))
-
     def claims_page(self, key: PageKey) -> Page:
-        """Every claim checked in every brief, newest brief first and in reading order
-        within each; the page of a rating lists the claims of that rating only."""
-        rating = next((r for r in RATINGS if r == key.slug), None)
-        root = "../../" if rating else "../"
-        counts = dict.fromkeys(RATINGS, 0)
-        groups: list[Markup] = []
-        for links in newest_first(self.index.briefs.values()):
-            for found in links.ratings:
-                counts[found] += 1
-            if rating in links.ratings or (rating is None and links.ratings):
-                groups.append(self.fragments.claims(links.slug, rating or "", root))
-        filters = [RatingFilter("", "All", f"{root}claims/", sum(counts.values()), not rating)]
-        filters += [
-            RatingFilter(r, RATING_LABELS[r], f"{root}claims/{r}/", counts[r], r == rating)
-            for r in RATINGS
-        ]
-        if rating:
-            label = RATING_LABELS[rating]
-            title = f"Claims rated {label.lower()}"
-            description = f"The claims checked in the briefs that were rated {label.lower()}."
-        else:
-            title = "Claims checked"
-            description = "Every claim checked in the briefs, with its verdict and why."
-        context = self.common(root, title, description) | {
-            "groups": groups,
-            "filters": filters,
-            "rating": rating,
-        }
-        return Page(key.output, key.template, context, self.site.path)
+        """The claims checked in every brief: all of them, or those of one rating."""
+        return Page(key.output, key.template, claims_context(self, key), self.site.path)
 
     def not_found_page(self, key: PageKey) -> Page:
         """The 404 page."""

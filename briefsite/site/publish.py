@@ -17,8 +17,16 @@ from markupsafe import Markup
 
 from briefsite.model import newest_first
 from briefsite.read.markup import Markdown, localize
-from briefsite.site.pages import PageKey, Placed, SiteIndex, page_keys
+from briefsite.site.pages import (
+    PageKey,
+    Placed,
+    SiteIndex,
+    feed_entities,
+    feed_topics,
+    page_keys,
+)
 from briefsite.site.urls import absolute, brief_path, page_path, site_root, timestamp
+from briefsite.site.views import Link
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,3 +254,18 @@ def plan_sitemap(index: SiteIndex, entry: Callable[[str], Entry]) -> Sitemap:
 def plan_robots(index: SiteIndex) -> Robots:
     """robots.txt, naming the sitemap."""
     return Robots(absolute(required_root(index), "sitemap.xml"))
+
+
+def feed_links(index: SiteIndex, key: PageKey) -> tuple[Link, ...]:
+    """The feeds a page links to: the site's, and its own topic's or entity's."""
+    root = site_root(index.site)
+    if root is None or not index.briefs:
+        return ()
+    found = [Link(index.site.title, absolute(root, "feed.xml"))]
+    if key.kind == "topic" and key.slug in feed_topics(index):
+        name = index.topics[key.slug].name
+        found.append(Link(name, absolute(root, f"topics/{key.slug}/feed.xml")))
+    elif key.kind == "entity" and key.slug in feed_entities(index):
+        name = index.entities[key.slug].name
+        found.append(Link(name, absolute(root, f"entities/{key.slug}/feed.xml")))
+    return tuple(found)
