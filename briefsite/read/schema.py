@@ -317,6 +317,52 @@ def _conditional(key: str, when: When) -> dict[str, Any]:
     }
 
 
+# --- words for the checker's messages: what a value should be, how to fill one in ---
+
+
+_KIND_WORDS = {
+    "string": "a string",
+    "markdown": "Markdown text",
+    "date": "a date (YYYY-MM-DD)",
+    "integer": "a whole number",
+    "slug": "a slug",
+    "url": "a URL",
+}
+
+
+def describe_spec(spec: Spec) -> str:
+    """What a value of `spec` is, in words (for type errors)."""
+    if isinstance(spec, ListOf):
+        return "a list"
+    if isinstance(spec, Mapping):
+        return f"a mapping ({spec.name} keys)"
+    if spec.kind == "enum":
+        return "one of " + ", ".join(spec.choices)
+    return _KIND_WORDS[spec.kind]
+
+
+def fill_hint(field: Field) -> str:
+    """How to fill a required key left empty."""
+    doc = field.doc[0].lower() + field.doc[1:].rstrip(".")
+    if isinstance(field.spec, Scalar) and field.spec.kind in ("string", "markdown"):
+        return (
+            f"write {doc} after `{field.key}:`; for several lines, write `{field.key}: |` "
+            "and indent the lines under it"
+        )
+    return f"write a value after `{field.key}:` ({doc})"
+
+
+def pattern_example(spec: Scalar, raw: str) -> str:
+    """A hint for a value that does not match its pattern: a corrected value where one can
+    be made."""
+    if spec.pattern is SLUG_RE:
+        words = "".join(c if c.isalnum() else " " for c in raw.lower()).split()
+        if words:
+            return f"e.g. '{'-'.join(words)}'"
+        return "e.g. 'housing-budget'"
+    return f"e.g. {spec.example}" if spec.example else f"use {spec.pattern_hint}"
+
+
 # What `./build.py schema` writes: one JSON Schema a kind of file, for editors.
 SCHEMA_FOLDER = ".briefsite/schema"
 SCHEMAS: dict[str, Mapping] = {"brief": BRIEF, "entity": ENTITY, "topic": TOPIC, "site": SITE}

@@ -12,8 +12,15 @@ import yaml
 
 from briefsite.errors import BriefsiteError, Diagnostics, SourceLocation, did_you_mean
 from briefsite.model import Ref, Text
-from briefsite.read.schema import Field, ListOf, Mapping, Scalar, Spec
-from briefsite.read.sources import SLUG_RE
+from briefsite.read.schema import (
+    ListOf,
+    Mapping,
+    Scalar,
+    Spec,
+    describe_spec,
+    fill_hint,
+    pattern_example,
+)
 from briefsite.read.yaml_bounds import bound, mask_breaks
 from briefsite.read.yaml_errors import GENERAL_HINT, syntax_error
 
@@ -168,54 +175,12 @@ def load_yaml(text: str, shown: str, spec: Mapping, diagnostics: Diagnostics) ->
     return value.data if value is not None and isinstance(value.data, Record) else None
 
 
-_DESCRIBE = {
-    "string": "a string",
-    "markdown": "Markdown text",
-    "date": "a date (YYYY-MM-DD)",
-    "integer": "a whole number",
-    "slug": "a slug",
-    "url": "a URL",
-}
-
-
 def _kind_of(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
     if isinstance(node, yaml.SequenceNode):
         return "a list"
     return "empty value" if node.tag == _NULL else "a single value"
-
-
-def _describe(spec: Spec) -> str:
-    if isinstance(spec, ListOf):
-        return "a list"
-    if isinstance(spec, Mapping):
-        return f"a mapping ({spec.name} keys)"
-    if spec.kind == "enum":
-        return "one of " + ", ".join(spec.choices)
-    return _DESCRIBE[spec.kind]
-
-
-def _fill_hint(field: Field) -> str:
-    """How to fill a required key left empty."""
-    doc = field.doc[0].lower() + field.doc[1:].rstrip(".")
-    if isinstance(field.spec, Scalar) and field.spec.kind in ("string", "markdown"):
-        return (
-            f"write {doc} after `{field.key}:`; for several lines, write `{field.key}: |` "
-            "and indent the lines under it"
-        )
-    return f"write a value after `{field.key}:` ({doc})"
-
-
-def _pattern_example(spec: Scalar, raw: str) -> str:
-    """A hint for a value that does not match its pattern: a corrected value where one can
-    be made."""
-    if spec.pattern is SLUG_RE:
-        words = "".join(c if c.isalnum() else " " for c in raw.lower()).split()
-        if words:
-            return f"e.g. '{'-'.join(words)}'"
-        return "e.g. 'housing-budget'"
-    return f"e.g. {spec.example}" if spec.example else f"use {spec.pattern_hint}"
 
 
 class _Checker:
@@ -245,8 +210,8 @@ class _Checker:
         elif spec.kind in ("string", "markdown"):
             hint = "put the text on the same line, or use `|` for several lines"
         else:
-            hint = f"write {_describe(spec)} on the same line as the key"
-        self.error(node, f"{what} must be {_describe(spec)}, not {_kind_of(node)}", hint)
+            hint = f"write {describe_spec(spec)} on the same line as the key"
+        self.error(node, f"{what} must be {describe_spec(spec)}, not {_kind_of(node)}", hint)
 
     def mapping(self, node: yaml.Node, spec: Mapping, what: str) -> Value | None:
         if not isinstance(node, yaml.MappingNode):
@@ -296,7 +261,7 @@ class _Checker:
                     unindented = (key, field.spec)
                 if field.required:
                     self.error(
-                        value_node, f"'{key}' in {spec.name} must not be empty", _fill_hint(field)
+                        value_node, f"'{key}' in {spec.name} must not be empty", fill_hint(field)
                     )
                     complete = False
                 continue
@@ -371,7 +336,7 @@ class _Checker:
             self.error(
                 node,
                 f"{what} '{raw}' is not valid: use {spec.pattern_hint}",
-                _pattern_example(spec, raw),
+                pattern_example(spec, raw),
             )
             return None
         if spec.kind == "url" and not _web_address(raw):
