@@ -28,7 +28,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from briefsite.build.builder import Built
+from briefsite.build.built import Built
 from briefsite.build.search import BUNDLE, DELTA
 from briefsite.model import RATINGS
 from tests.helpers import build

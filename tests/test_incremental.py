@@ -22,7 +22,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from briefsite.build.builder import Builder, Built
+from briefsite.build.builder import Builder
+from briefsite.build.built import Built
 from briefsite.build.store import Store
 from briefsite.render.layouts import BUILTIN_LAYOUTS
 from tests.helpers import search_records, site_files

@@ -317,3 +317,32 @@ def _parse(knowledge: Knowledge, source: Source, parsed: dict[str, Parsed]) -> b
             found, item is not None, problems
         )
     return known.ok
+
+
+def stale_state(knowledge: Knowledge, sources: Sources, slug: str, names: str) -> bool:
+    """Whether a brief must be read and derived again: its bytes, or its seed's, or the
+    entities' names changed since its state was derived (or it has none)."""
+    source = sources[("brief", slug)]
+    found = knowledge.files.digest(source.shown)
+    if found is None:
+        return False  # unreadable: reported by the scan
+    parsed = knowledge.parsed.get(source.shown)
+    if parsed is None or parsed.digest != found:
+        return True
+    state = knowledge.briefs.get(slug)
+    if not parsed.ok:
+        return False
+    if state is None:
+        return True
+    seed = sources.get(("seed", state.seed))
+    if seed is not None:
+        seed_parsed = knowledge.parsed.get(seed.shown)
+        if seed_parsed is None or seed_parsed.digest != knowledge.files.digest(seed.shown):
+            return True
+    return state.key != brief_key(knowledge, sources, slug, state.seed, names)
+
+
+def brief_ok(knowledge: Knowledge, sources: Sources, slug: str) -> bool:
+    """Whether a brief's file was read without errors."""
+    source = sources.get(("brief", slug))
+    return source is not None and parsed_ok(knowledge, source)

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import time
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefsite.build.built import Built, failed_build, unchanged_build
 from briefsite.build.files import Files, Listing, Torn, list_project
 from briefsite.build.manifest import (
     Manifest,
@@ -39,7 +40,6 @@ from briefsite.build.write import (
     recover,
     spare_of,
 )
-from briefsite.errors import Diagnostic
 
 if TYPE_CHECKING:
     from briefsite.build.knowledge import Knowledge
@@ -52,25 +52,6 @@ if TYPE_CHECKING:
 # files; otherwise the whole project is listed and looked at again.
 _HINTED_MAX = 64
 _RETRIES = 3  # runs started again because a file changed while it was read
-
-
-@dataclass(frozen=True)
-class Built:
-    """What `build` did."""
-
-    ok: bool
-    diagnostics: tuple[Diagnostic, ...]
-    briefs: int
-    notes: int
-    pages: Mapping[str, PageEntry]
-    rendered: tuple[str, ...]  # files made by this run
-    changed: tuple[str, ...]  # files whose bytes differ from the previous output's
-    removed: tuple[str, ...]
-    written: WriteStats
-    up_to_date: bool  # nothing to do: the output already was what this build makes
-    rebuild_seconds: float
-    write_seconds: float  # writing, the search index included
-    search_seconds: float = 0.0  # making the search index (0 when it was not made again)
 
 
 class Builder:
@@ -138,7 +119,7 @@ class Builder:
                 ):
                     recover(output)  # what a build killed after its swap left beside it
                     seconds = time.perf_counter() - started
-                    return _unchanged(manifest, seconds, strict)
+                    return unchanged_build(manifest, seconds, strict)
             for attempt in range(_RETRIES):
                 spare = self._spare(output)
                 staging = Staging(output, self.root, _spare_files(spare))
@@ -191,7 +172,7 @@ class Builder:
             staging.abandon()
             if self.keep_each_run:
                 self._save()
-            return _failed(result, rebuilt - started, strict)
+            return failed_build(result, rebuilt - started, strict)
         pages = dict(result.pages)
         made = set(result.rendered)
         index_current = manifest is not None and indexed_build(output) == manifest.build
@@ -218,7 +199,7 @@ class Builder:
                 save_manifest(self.store, output, same, self.preview)
                 self._save()
             seconds = time.perf_counter() - started
-            return replace(_unchanged(same, seconds, strict), up_to_date=False)
+            return replace(unchanged_build(same, seconds, strict), up_to_date=False)
         # The spare being brought up to date, when this builder made it (no look needed).
         base = staging.base if trusted is not None else {}
         for out, entry in result.pages.items():
@@ -397,45 +378,3 @@ def _up_to_date(manifest: Manifest, listing: Listing, output: Path) -> bool:
 def _digest(pages: Mapping[str, PageEntry], out: str) -> str | None:
     entry = pages.get(out)
     return entry.digest if entry is not None else None
-
-
-def _unchanged(manifest: Manifest, seconds: float, strict: bool) -> Built:
-    diagnostics = promoted(manifest.diagnostics) if strict else manifest.diagnostics
-    return Built(
-        ok=not any(d.severity == "error" for d in diagnostics),
-        diagnostics=diagnostics,
-        briefs=manifest.briefs,
-        notes=manifest.notes,
-        pages=manifest.pages,
-        rendered=(),
-        changed=(),
-        removed=(),
-        written=WriteStats(0, len(manifest.pages)),
-        up_to_date=True,
-        rebuild_seconds=seconds,
-        write_seconds=0.0,
-    )
-
-
-def _failed(result: Run, seconds: float, strict: bool) -> Built:
-    return Built(
-        ok=False,
-        diagnostics=promoted(result.diagnostics) if strict else result.diagnostics,
-        briefs=result.briefs,
-        notes=result.notes,
-        pages={},
-        rendered=(),
-        changed=(),
-        removed=(),
-        written=WriteStats(0, 0),
-        up_to_date=False,
-        rebuild_seconds=seconds,
-        write_seconds=0.0,
-    )
-
-
-def promoted(diagnostics: tuple[Diagnostic, ...]) -> tuple[Diagnostic, ...]:
-    """Every warning made an error (`--strict`); notes stay notes."""
-    return tuple(
-        replace(d, severity="error") if d.severity == "warning" else d for d in diagnostics
-    )

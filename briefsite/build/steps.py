@@ -9,16 +9,14 @@ handed to a `Crew` (`briefs.py`): this process, or forked workers on large runs.
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from briefsite.anchor.anchoring import Anchor, Unplaced
 from briefsite.build import briefs, derive
-from briefsite.build.briefs import Crew, Sources, brief_key, parsed_ok
+from briefsite.build.briefs import Crew, Sources, brief_ok, stale_state
 from briefsite.build.checks import (
     briefs_to_check,
     check_references,
@@ -38,15 +36,14 @@ from briefsite.build.recall import (
     touched_briefs,
     update_digests,
 )
+from briefsite.build.sink import Sink, publish_static
 from briefsite.build.stamps import digest_text
 from briefsite.build.state import BriefState
-from briefsite.build.write import OutputStamp
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
 from briefsite.link.graph import alias_pattern, build_graph
 from briefsite.model import Entity, Site, Topic
 from briefsite.read.records import DEFAULT_SITE, missing_site
-from briefsite.read.sources import StaticFile, known_slugs
-from briefsite.render.assets import minifies, minify
+from briefsite.read.sources import known_slugs
 from briefsite.render.layouts import layout_dirs
 from briefsite.site.pages import PageKey, SiteIndex, check_outputs, page_keys
 
@@ -79,30 +76,6 @@ class Run:
     notes: int
     anchors: Mapping[str, tuple[Anchor | Unplaced, ...]]
     seconds: float
-
-
-class Sink(Protocol):
-    """Where a run puts the files it makes (`build` and `serve`: a staging folder)."""
-
-    def write(self, relative: str, data: bytes) -> OutputStamp:
-        """Write a file of the new site."""
-        ...
-
-    def copy(self, relative: str, path: Path) -> OutputStamp:
-        """Copy a static file into the new site."""
-        ...
-
-
-def _publish_static(sink: Sink, static: StaticFile) -> OutputStamp:
-    """Put a layout's static file into the new site: stylesheets and scripts minified."""
-    try:
-        size = static.path.stat().st_size
-    except OSError:
-        size = -1  # gone: the copy says so, as for any other file
-    if size >= 0 and minifies(static.output, size):
-        with contextlib.suppress(OSError):
-            return sink.write(static.output, minify(static.output, static.path.read_bytes()))
-    return sink.copy(static.output, static.path)
 
 
 @dataclass
@@ -161,7 +134,7 @@ def run(
     if recall is not None and only is not None:
         changed = {s for s in only if files.digest(s) != recall.digests.get(s)}
         candidates = touched_briefs(recall, listing, changed)
-    todo = [slug for slug in candidates if _stale_state(knowledge, sources, slug, names)]
+    todo = [slug for slug in candidates if stale_state(knowledge, sources, slug, names)]
     write = sink.write if sink is not None else None
     known = known_slugs(list(listing.sources))
     kinds = ("seeds", "briefs", "entities", "topics")
@@ -247,7 +220,7 @@ def _run(
     diagnostics.extend(d for parsed in knowledge.parsed.values() for d in parsed.problems)
     looked_at = scope.briefs if recall is not None else list(knowledge.briefs)
     dropped = [
-        s for s in looked_at if s in knowledge.briefs and not _brief_ok(knowledge, sources, s)
+        s for s in looked_at if s in knowledge.briefs and not brief_ok(knowledge, sources, s)
     ]
     for slug in dropped:
         before.setdefault(slug, knowledge.briefs.get(slug))
@@ -324,7 +297,7 @@ def _run(
         if entry is not None:
             pages[static.output] = entry
             continue
-        stamp = _publish_static(sink, static) if sink is not None else None
+        stamp = publish_static(sink, static) if sink is not None else None
         pages[static.output] = PageEntry(print_, digest, stamp)
         rendered.append(static.output)
     context.memo.keep()
@@ -392,34 +365,6 @@ def _layouts(kept: Kept, listing: Listing, knowledge: Knowledge) -> derive.Layou
     if kept.layouts is None or kept.layouts.digests != digests:
         kept.layouts = derive.Layouts(layout_dirs(files.root), files.root, digests, knowledge.store)
     return kept.layouts
-
-
-def _stale_state(knowledge: Knowledge, sources: Sources, slug: str, names: str) -> bool:
-    """Whether a brief must be read and derived again: its bytes, or its seed's, or the
-    entities' names changed since its state was derived (or it has none)."""
-    source = sources[("brief", slug)]
-    found = knowledge.files.digest(source.shown)
-    if found is None:
-        return False  # unreadable: reported by the scan
-    parsed = knowledge.parsed.get(source.shown)
-    if parsed is None or parsed.digest != found:
-        return True
-    state = knowledge.briefs.get(slug)
-    if not parsed.ok:
-        return False
-    if state is None:
-        return True
-    seed = sources.get(("seed", state.seed))
-    if seed is not None:
-        seed_parsed = knowledge.parsed.get(seed.shown)
-        if seed_parsed is None or seed_parsed.digest != knowledge.files.digest(seed.shown):
-            return True
-    return state.key != brief_key(knowledge, sources, slug, state.seed, names)
-
-
-def _brief_ok(knowledge: Knowledge, sources: Sources, slug: str) -> bool:
-    source = sources.get(("brief", slug))
-    return source is not None and parsed_ok(knowledge, source)
 
 
 def _parse_the_rest(knowledge: Knowledge, listing: Listing, changed: set[str] | None) -> None:

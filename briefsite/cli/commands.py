@@ -12,7 +12,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefsite.build.builder import Builder, promoted
+from briefsite.build.builder import Builder
+from briefsite.build.built import promoted
 from briefsite.build.output import output_problem, write_file_atomically
 from briefsite.build.store import Store, drop
 from briefsite.cli.report import (

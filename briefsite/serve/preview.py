@@ -20,7 +20,8 @@ from typing import Any, TextIO
 
 from briefsite.anchor.selectors import seed_sha256
 from briefsite.anchor.snippet import note_snippet
-from briefsite.build.builder import Builder, Built
+from briefsite.build.builder import Builder
+from briefsite.build.built import Built
 from briefsite.errors import COMMAND, BriefsiteError, Diagnostic
 from briefsite.read.sources import SourceLines
 from briefsite.render.layouts import BUILTIN_LAYOUTS
