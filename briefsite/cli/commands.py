@@ -90,6 +90,8 @@ def build_command(root: Path, args: argparse.Namespace) -> int:
     if args.verbose:
         written, unchanged = built.written.written, built.written.unchanged
         print(f"  {count(written, 'file')} written, {unchanged} unchanged")
+        if built.search_seconds:
+            print(f"  search index made in {built.search_seconds:.2f} s")
     return EXIT_OK
 
 
