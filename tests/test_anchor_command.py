@@ -159,6 +159,19 @@ def test_bom_and_crlf_are_kept(make_project: ProjectFactory) -> None:
     assert (root / B).read_bytes() == expected
 
 
+def test_a_line_separator_inside_a_note_is_kept_and_moves_nothing(
+    make_project: ProjectFactory,
+) -> None:
+    # U+2028 is a line break to YAML 1.1, not to editors: read as the build reads it, the
+    # note's text keeps it and every key is rewritten where an editor shows it.
+    brief = BRIEF.replace("Folded text", "Folded\u2028text")
+    assert brief != BRIEF
+    root = make_project({B: brief})
+    assert _run(root, "--write") == 0
+    assert (root / B).read_text("utf-8") == _expected().replace("Folded text", "Folded\u2028text")
+    assert check(root).diagnostics == ()
+
+
 def test_an_existing_anchored_block_and_selectors_are_updated_in_place(
     make_project: ProjectFactory,
 ) -> None:

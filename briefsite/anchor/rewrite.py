@@ -23,6 +23,7 @@ from briefsite.anchor.folding import Normalized
 from briefsite.anchor.selectors import seed_sha256, selectors_for
 from briefsite.errors import BriefsiteError, SourceLocation
 from briefsite.model import Brief, Seed
+from briefsite.read.yaml_bounds import mask_breaks
 from briefsite.read.yaml_text import yaml_scalar
 
 _NOTE_KEYS = ("quote", "prefix", "suffix", "start")
@@ -116,8 +117,11 @@ def _edit(
     sha: str,
     today: dt.date | None,
 ) -> str:
+    # Read as the build reads it: U+0085, U+2028 and U+2029 masked (one character for one,
+    # so every mark's index is the text's), not taken for line breaks.
+    masked, _ = mask_breaks(text)
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(masked, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:  # the build read it a moment ago; a race with an editor
         raise BriefsiteError.at(
             SourceLocation(brief.path),
