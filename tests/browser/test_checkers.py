@@ -22,6 +22,7 @@ PAGE_TYPES = {
     "404": "404.html",
     "claims": "claims/",
     "claims of a rating": "claims/missing-context/",
+    "search, with results": "search/?q=agents",
 }
 
 
