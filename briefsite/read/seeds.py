@@ -84,6 +84,8 @@ def _blocks(group: list[tuple[int, str]]) -> list[list[_Line]]:
     for number, raw in group:
         line = _read_line(number, raw)
         last = blocks[-1][0].kind if blocks else None
+        if blocks and not _starts_block(line, last):
+            line = _continuing(number, raw)
         if line.kind == "quote" and last == "quote" and blocks[-1][-1].text:
             blocks[-1].append(line)  # the next line of the same quote
         elif line.kind is not None or not blocks or last == "subhead":
@@ -92,6 +94,28 @@ def _blocks(group: list[tuple[int, str]]) -> list[list[_Line]]:
             blocks[-1].append(line)
     kept = [[line for line in block if line.text] for block in blocks]
     return [block for block in kept if block]
+
+
+def _starts_block(line: _Line, last: BlockKind | None) -> bool:
+    """Whether a marked line starts a block of its own after a line of `last`'s block. As in
+    CommonMark, a numbered item interrupts a paragraph only when it is `1. `: a wrapped line
+    that begins "2021. The" goes on with its sentence. An escaped line is text, and goes on
+    with the block above it."""
+    if line.kind is None or line.kind == "paragraph":
+        return False
+    if last == "subhead" or line.item <= 1:
+        return True
+    return last == "item"
+
+
+def _continuing(number: int, raw: str) -> _Line:
+    """A line read as text that goes on with the block above it: its marker is words, but a
+    backslash that escapes one is still taken away."""
+    stripped = raw.strip()
+    col = len(raw) - len(raw.lstrip()) + 1
+    if stripped.startswith("\\"):
+        stripped, col = stripped[1:], col + 1
+    return _Line(number, col, stripped, None)
 
 
 def _plain(line: _Line) -> _Line:

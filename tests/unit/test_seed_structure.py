@@ -62,6 +62,22 @@ def test_markers_make_blocks_and_are_not_part_of_the_text() -> None:
     ]
 
 
+def test_a_wrapped_line_that_starts_with_a_year_goes_on_with_its_sentence() -> None:
+    # Hard-wrapped text: "2021. The" is not a numbered item, as in CommonMark, where only
+    # `1. ` may interrupt a paragraph; nor is an escaped line a block of its own.
+    wrapped = "Head\n\nThe levy rose in\n2021. The board\n\\## met again.\n\n- one\n2. two\n"
+    assert _kinds(wrapped)[1:] == [
+        ("paragraph", "The levy rose in 2021. The board ## met again.", 0),
+        ("item", "one", 0),
+        ("item", "two", 2),
+    ]
+    assert _kinds("Head\n\nSteps:\n1. one\n2. two\n")[1:] == [
+        ("paragraph", "Steps:", 0),
+        ("item", "one", 1),
+        ("item", "two", 2),
+    ]
+
+
 def test_the_document_text_joins_the_blocks_with_a_blank_line() -> None:
     seed = parse_seed(STRUCTURED, "s", "seeds/s.txt")
     assert seed.text == "\n\n".join(seed.text[b.start : b.end] for b in seed.blocks)
