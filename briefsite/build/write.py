@@ -45,7 +45,7 @@ class WriteStats:
     unchanged: int
 
 
-def output_stamp(path: Path) -> OutputStamp | None:
+def output_stamp(path: Path | str) -> OutputStamp | None:
     """What identifies a file of the output as written: a hard link keeps it."""
     try:
         st = os.lstat(path)
@@ -96,6 +96,11 @@ class Staging:
         self._made: set[Path] = {self.path}
         self.written = 0
         self.unchanged = 0
+        # Asked once: a large site keeps tens of thousands of files, each checked against it,
+        # and the paths of those are joined as strings (a Path each cost more than the link).
+        self._mode = _file_mode()
+        self._staged = f"{self.path}{os.sep}"
+        self._live = f"{self.output}{os.sep}"
 
     def write(self, relative: str, data: bytes) -> OutputStamp:
         """Write a file of the new site (a new file: never through a link to the live one)."""
@@ -104,7 +109,7 @@ class Staging:
             temporary = target.with_name(f"{TEMPORARY}{target.name}")
             with open(temporary, "wb") as stream:
                 stream.write(data)
-            os.chmod(temporary, _file_mode())
+            os.chmod(temporary, self._mode)
             os.replace(temporary, target)
         except OSError as exc:
             raise cannot(self.output, "write", exc, "; the previous output is unchanged") from exc
@@ -119,7 +124,7 @@ class Staging:
             target = self._target(relative)
             temporary = target.with_name(f"{TEMPORARY}{target.name}")
             shutil.copyfile(path, temporary)
-            os.chmod(temporary, _file_mode())
+            os.chmod(temporary, self._mode)
             os.replace(temporary, target)
         except OSError as exc:
             raise cannot(self.output, "write", exc, "; the previous output is unchanged") from exc
@@ -130,19 +135,18 @@ class Staging:
 
     def intact(self, relative: str, stamp: OutputStamp | None) -> bool:
         """Whether the live output still holds a file as it was written."""
-        return stamp is not None and output_stamp(self.output / relative) == stamp
+        return stamp is not None and output_stamp(self._live + relative) == stamp
 
     def keep(self, relative: str, digest: str, stamp: OutputStamp) -> OutputStamp | None:
         """Keep a file that did not change: as the spare has it, or hard-linked from the live
         output; its stamp in the new site, or None when neither holds it as it was written
         (the caller starts again)."""
-        target = self.path / relative
         spare = self.base.get(relative)
         kept = spare[1] if spare is not None and spare[0] == digest else None
-        if kept is not None and _stamp_and_mode(target, kept):
+        if kept is not None and _stamp_and_mode(self._staged + relative, kept, self._mode):
             self.unchanged += 1
             return kept
-        old = self.output / relative
+        old = self._live + relative
         try:
             st = os.lstat(old)
         except OSError:
@@ -154,8 +158,8 @@ class Staging:
             if spare is not None or target.exists():
                 target.unlink()
             os.link(old, target)
-            if st.st_mode & 0o7777 != _file_mode():  # the umask changed since it was written
-                os.chmod(target, _file_mode())
+            if st.st_mode & 0o7777 != self._mode:  # the umask changed since it was written
+                os.chmod(target, self._mode)
         except OSError:
             return None
         self.unchanged += 1
@@ -253,7 +257,7 @@ def spare_of(output: Path) -> Path:
     return output.parent / f".{output.name}-spare"
 
 
-def _stamp_and_mode(path: Path, stamp: OutputStamp) -> bool:
+def _stamp_and_mode(path: str, stamp: OutputStamp, mode: int) -> bool:
     """Whether a file is as it was written (and, if the umask changed, make its mode so)."""
     try:
         st = os.lstat(path)
@@ -261,8 +265,8 @@ def _stamp_and_mode(path: Path, stamp: OutputStamp) -> bool:
         return False
     if (st.st_mtime_ns, st.st_size, st.st_ino) != stamp:
         return False
-    if st.st_mode & 0o7777 != _file_mode():
-        os.chmod(path, _file_mode())
+    if st.st_mode & 0o7777 != mode:
+        os.chmod(path, mode)
     return True
 
 
