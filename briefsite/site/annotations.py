@@ -17,13 +17,12 @@ from typing import Any
 
 from markupsafe import Markup
 
+from briefsite.anchor.selectors import CONTEXT_CHARS
 from briefsite.model import Annotation, Brief, NoteType, Seed, Site
 from briefsite.site.urls import absolute, brief_path, iri, timestamp
 
 ANNO_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 COLLECTION = "annotations.jsonld"
-# How much text either side of a quote a TextQuoteSelector carries (as Hypothesis does).
-CONTEXT_CHARS = 32
 MOTIVATIONS: dict[NoteType, str] = {
     "context": "commenting",
     "definition": "describing",
@@ -66,6 +65,7 @@ def selectors(seed: Seed, start: int, end: int) -> list[JsonObject]:
     """The quote with its context, and its position, in the seed's document text."""
     text = seed.text
     quote: JsonObject = {"type": "TextQuoteSelector", "exact": text[start:end]}
+    # The context `anchor` starts from, 32 characters each side, as Hypothesis records.
     prefix = text[max(0, start - CONTEXT_CHARS) : start]
     suffix = text[end : end + CONTEXT_CHARS]
     if prefix:
