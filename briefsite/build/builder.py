@@ -12,6 +12,7 @@ of the parsers.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import replace
@@ -369,8 +370,9 @@ def _up_to_date(manifest: Manifest, listing: Listing, output: Path) -> bool:
         stamp = stamp_of(path)
         if stamp is None or not still_valid(manifest.files[shown], stamp):
             return False
+    folder = f"{output}{os.sep}"  # joined as strings: a Path each costs more than the lstat
     return all(
-        entry.stamp is not None and output_stamp(output / out) == entry.stamp
+        entry.stamp is not None and output_stamp(folder + out) == entry.stamp
         for out, entry in manifest.pages.items()
     )
 
