@@ -148,8 +148,10 @@ def index_staged(
     if not (current and html == html_pages(before) and copy_index(live, staged)):
         update_index(staged, build, html, live)
     mark_index(staged / BUNDLE, build)
-    for part in (BUNDLE, DELTA):  # Pagefind's files, and those kept, as the umask says
-        modes_follow_umask(staged / part)
+    # Pagefind's files, and those kept from an older build (hard links), as the umask says;
+    # each part's list of pages is written with it and followed last.
+    modes_follow_umask(staged / BUNDLE, PAGES)
+    modes_follow_umask(staged / DELTA, CHANGES)
 
 
 def update_index(

@@ -240,16 +240,28 @@ def _follow_umask(spare: Path) -> None:
                 os.chmod(folder, mode)
 
 
-def modes_follow_umask(folder: Path) -> None:
+def modes_follow_umask(folder: Path, mark: str) -> None:
     """Give every folder and file under `folder` the mode the current umask gives new ones:
-    for what another program wrote, or what was copied from an older build."""
+    for what another program wrote, or what was copied from an older build. The file
+    `mark` of `folder` is given its mode last, so that once it has it, so has the rest,
+    and the walk is skipped: an unchanged umask costs one `lstat`."""
     folder_mode, file_mode = 0o777 & ~_umask(), _file_mode()
+    last = folder / mark
+    try:
+        if stat.S_IMODE(os.lstat(last).st_mode) == file_mode:
+            return
+    except OSError:
+        return  # nothing to follow: no index here
     for parent, _, files in os.walk(folder):
         places = [(Path(parent), folder_mode), *((Path(parent, f), file_mode) for f in files)]
         for path, mode in places:
+            if path == last:
+                continue
             with contextlib.suppress(OSError):
                 if stat.S_IMODE(os.lstat(path).st_mode) != mode:
                     os.chmod(path, mode)
+    with contextlib.suppress(OSError):
+        os.chmod(last, file_mode)
 
 
 def spare_of(output: Path) -> Path:
