@@ -181,38 +181,32 @@ class Fragments:
     def card(self, slug: str, root: str, level: int) -> Markup:
         """A brief's card, rendered or remembered."""
         key = digest_text("card", slug, self.facets(f"{CARD}{slug}"), root, str(level))
-        kept = self._kept(key)
-        if kept is not None:
-            return kept
-        if self.wanted is not None:
-            self.wanted.append(("card", slug, root, level))
-            return Markup("")
-        view = self.planner().card_view(slug, root)
-        return self._render(key, "brief_card", view, level)
+        return self._fragment(
+            key,
+            ("card", slug, root, level),
+            lambda: self._render(key, "brief_card", self.planner().card_view(slug, root), level),
+        )
 
     def entity_note(self, ref: NoteRef, root: str) -> Markup:
         """A note as an entity page lists it, rendered or remembered."""
         facet = self.facets(f"{NOTE}{ref.brief}#{ref.note}")
         key = digest_text("note", ref.brief, ref.note, facet, root)
-        kept = self._kept(key)
-        if kept is not None:
-            return kept
-        if self.wanted is not None:
-            self.wanted.append(("note", ref, root, 0))
-            return Markup("")
-        return self._render(key, "entity_note", self.planner().entity_note_view(ref, root))
+        return self._fragment(
+            key,
+            ("note", ref, root, 0),
+            lambda: self._render(key, "entity_note", self.planner().entity_note_view(ref, root)),
+        )
 
     def claims(self, slug: str, rating: str, root: str) -> Markup:
         """A brief's claim checks as the claims pages list them, rendered or remembered."""
         key = digest_text("claims", slug, self.facets(f"{CLAIMS}{slug}"), rating, root)
-        kept = self._kept(key)
-        if kept is not None:
-            return kept
-        if self.wanted is not None:
-            self.wanted.append(("claims", slug, root, rating))
-            return Markup("")
-        view = claims_view(self.planner(), slug, rating, root)
-        return self._render(key, "claim_group", view)
+        return self._fragment(
+            key,
+            ("claims", slug, root, rating),
+            lambda: self._render(
+                key, "claim_group", claims_view(self.planner(), slug, rating, root)
+            ),
+        )
 
     def entry(self, slug: str) -> Entry:
         """A brief as feeds take it, made or remembered."""
@@ -226,6 +220,17 @@ class Fragments:
         made = entry_view(self.planner(), slug)
         self.made[f"{self.template}:{key}"] = encode_entry(made)
         return made
+
+    def _fragment(self, key: str, wanted: Wanted, make: Callable[[], Markup]) -> Markup:
+        """A fragment kept in the cache (or made in this run), else made now; while
+        collecting (`wanted`), what is neither is noted for its brief's owner to make."""
+        kept = self._kept(key)
+        if kept is not None:
+            return kept
+        if self.wanted is not None:
+            self.wanted.append(wanted)
+            return Markup("")
+        return make()
 
     def _kept(self, key: str) -> Markup | None:
         key = f"{self.template}:{key}"

@@ -185,8 +185,29 @@ class ArticleText:
         return f'<span data-o="{a}">{escaped}</span>' if self.offsets and a < b else str(escaped)
 
     def runs(self, start: int, end: int, mentions: Sequence[Mention], link: str = "") -> str:
-        """Escaped text with its mentions marked; with `link`, all of it one link."""
-        return _with_mentions(self, start, end, mentions, link)
+        """Escaped text with its mentions marked. Outside a highlight a mention is a link to
+        its entity; inside one (`link` given) the whole run is one link to the note, and a
+        mention is only a style there: the note itself links to the entity
+        (`mentioned_in`)."""
+        out: list[str] = [link]
+        at = start
+        for mention in mentions:
+            if mention.end <= start or mention.start >= end:
+                continue
+            a, b = max(mention.start, start), min(mention.end, end)
+            out.append(self.run(at, a))
+            offset = f' data-o="{a}"' if self.offsets else ""
+            words = escape(self.value[a:b])
+            if link:
+                out.append(f'<span class="mention"{offset}>{words}</span>')
+            else:
+                url = escape(self.entity_url(mention.entity))
+                out.append(f'<a class="mention" href="{url}"{offset}>{words}</a>')
+            at = b
+        out.append(self.run(at, end))
+        if link:
+            out.append("</a>")
+        return "".join(out)
 
 
 def _mark(
@@ -215,33 +236,6 @@ def _ref(span: Span) -> str:
         f'<span class="sr"> [end of passage; read note </span>{span.number}'
         f'<span class="sr">, {NOTE_WORDS[span.type].name}]</span></a>'
     )
-
-
-def _with_mentions(
-    text: ArticleText, start: int, end: int, mentions: Sequence[Mention], link: str
-) -> str:
-    """Escaped text with its mentions marked. Outside a highlight a mention is a link to its
-    entity; inside one (`link` given) the whole run is one link to the note, and a mention
-    is only a style there: the note itself links to the entity (`mentioned_in`)."""
-    out: list[str] = [link]
-    at = start
-    for mention in mentions:
-        if mention.end <= start or mention.start >= end:
-            continue
-        a, b = max(mention.start, start), min(mention.end, end)
-        out.append(text.run(at, a))
-        offset = f' data-o="{a}"' if text.offsets else ""
-        words = escape(text.value[a:b])
-        if link:
-            out.append(f'<span class="mention"{offset}>{words}</span>')
-        else:
-            url = escape(text.entity_url(mention.entity))
-            out.append(f'<a class="mention" href="{url}"{offset}>{words}</a>')
-        at = b
-    out.append(text.run(at, end))
-    if link:
-        out.append("</a>")
-    return "".join(out)
 
 
 def mentioned_in(start: int, end: int, mentions: Sequence[Mention]) -> tuple[str, ...]:
