@@ -33,7 +33,9 @@ def serialize(document: Document) -> bytes:
     if isinstance(value, Robots):
         return robots(value)
     assert document.format == "jsonld", f"no serializer for {document.format}"
-    return (json.dumps(value, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    # Compact, as machines read it: with `indent`, json falls back from its C encoder to
+    # pure Python, four times slower over a site's thousands of annotation documents.
+    return (json.dumps(value, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def _text(value: str) -> str:
