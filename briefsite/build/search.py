@@ -22,13 +22,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from briefsite.build.write import modes_follow_umask
 from briefsite.errors import BriefsiteError, SourceLocation
+
+if TYPE_CHECKING:
+    import subprocess
 
 BUNDLE = "pagefind"  # the base: every indexed page as the base was made
 DELTA = "pagefind-delta"  # the pages changed since then
@@ -84,11 +87,13 @@ def index_environment() -> dict[str, str]:
 
 
 # Told of each Pagefind process as it starts (the preview stops one when a build starts).
-Watch = Callable[[subprocess.Popen[str]], None]
+Watch = Callable[["subprocess.Popen[str]"], None]
 
 
 def run_pagefind(site: Path, bundle: Path, watch: Watch | None = None) -> None:
     """Index the pages of `site` into `bundle`, replacing what was there."""
+    import subprocess  # here: a build with nothing to do never starts a process
+
     shutil.rmtree(bundle, ignore_errors=True)
     # Run from an empty folder: a stray pagefind.yml must not change what a build makes.
     with tempfile.TemporaryDirectory(prefix="briefsite-pagefind-") as empty:

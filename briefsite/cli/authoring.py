@@ -14,8 +14,8 @@ from briefsite.cli.report import print_diagnostics
 from briefsite.errors import COMMAND, BriefsiteError, Diagnostic, SourceLocation
 from briefsite.read.articles import Article
 from briefsite.read.importing import read_article
-from briefsite.read.schema import SCHEMA_FOLDER, schema_files
-from briefsite.read.sources import SLUG_HINT, SLUG_RE, slug_from
+from briefsite.read.schema import schema_files
+from briefsite.read.sources import SCHEMA_FOLDER, SLUG_HINT, SLUG_RE, slug_from
 from briefsite.read.starter import brief_text, describe, seed_text
 
 EXIT_OK, EXIT_CONTENT = 0, 1

@@ -19,7 +19,7 @@ from briefsite.cli.commands import (
 )
 from briefsite.cli.report import UsageError
 from briefsite.errors import COMMAND
-from briefsite.read.schema import SCHEMA_FOLDER
+from briefsite.read.sources import SCHEMA_FOLDER
 from briefsite.workers import default_jobs
 
 COMMANDS = ("build", "check", "anchor", "serve", "new", "schema")

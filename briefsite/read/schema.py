@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from briefsite.model import ENTITY_KINDS, NOTE_STATUSES, NOTE_TYPES, RATINGS
-from briefsite.read.sources import SLUG_HINT, SLUG_RE
+from briefsite.read.sources import SCHEMA_FOLDER, SLUG_HINT, SLUG_RE
 
 ScalarKind = Literal["string", "markdown", "date", "integer", "slug", "url", "enum"]
 
@@ -364,7 +364,6 @@ def pattern_example(spec: Scalar, raw: str) -> str:
 
 
 # What `./build.py schema` writes: one JSON Schema a kind of file, for editors.
-SCHEMA_FOLDER = ".briefsite/schema"
 SCHEMAS: dict[str, Mapping] = {"brief": BRIEF, "entity": ENTITY, "topic": TOPIC, "site": SITE}
 
 

@@ -22,6 +22,7 @@ SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 SLUG_HINT = "lowercase letters, digits and single hyphens"
 YAML_SUFFIXES = (".yaml", ".yml")
 SITE_FILE = "content/site.yaml"
+SCHEMA_FOLDER = ".briefsite/schema"  # where `schema` writes the editors' JSON Schemas
 
 SourceKind = Literal["seed", "brief", "entity", "topic", "site"]
 FOLDERS: tuple[tuple[str, tuple[str, ...], SourceKind], ...] = (
