@@ -123,7 +123,7 @@ class Builder:
                     return unchanged_build(manifest, seconds, strict)
             for attempt in range(_RETRIES):
                 spare = self._spare(output)
-                staging = Staging(output, self.root, _spare_files(spare))
+                staging = Staging(output, self.root, _spare_files(spare), not self.preview)
                 try:
                     return self._build(
                         output, manifest, spare, staging, changed, listing, strict, search, started
