@@ -325,3 +325,26 @@ def test_a_note_edited_again_and_again_does_not_grow_the_cache_without_bound(
     kept.close()
     assert built.ok and built.rendered == ()
     assert site_files(output) == _clean(root, tmp_path)
+
+
+def test_fragments_read_lately_are_kept_in_memory_within_their_bound(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefsite.build import store
+
+    monkeypatch.setattr(store, "_RECENT_BYTES", 64)
+    kept = Store.open(tmp_path)
+    for key, text in (("a", "x" * 40), ("b", "y" * 40)):
+        kept.put("fragment", key, text)
+    kept.commit()
+    assert kept.get("fragment", "a") == "x" * 40
+    assert kept.get("fragment", "b") == "y" * 40  # and "a" no longer fits beside it
+    with sqlite3.connect(tmp_path / DATABASE) as db:
+        db.execute("DELETE FROM entries")
+    assert kept.get("fragment", "b") == "y" * 40, "read again from memory"
+    assert kept.get("fragment", "a") is None, "memory holds no more than its bound"
+    kept.put("fragment", "b", "z")
+    assert kept.get("fragment", "b") == "z", "what is put is what is read"
+    kept.delete("fragment", "b")
+    assert kept.get("fragment", "b") is None
+    kept.close()

@@ -25,6 +25,7 @@ import pickle
 import shutil
 import sqlite3
 import sys
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,11 @@ _TABLES = ", ".join("?" * len(_SWEPT))
 # or a cold build of a large project would hold its whole cache in memory.
 _ON_THEIR_OWN = (*_SWEPT, "brief", "checked")
 _PENDING_BYTES = 8_000_000
+# Fragments read lately, kept decoded: a long-lived builder (serve) reads the same cards
+# and notes for an entity's page after each edit. Their keys say what they were made from,
+# so a text kept for a key is never out of date.
+_RECENT_TABLES = ("fragment",)
+_RECENT_BYTES = 8_000_000
 
 
 def cache_key() -> str:
@@ -125,6 +131,8 @@ class Store:
         self._used: set[tuple[str, str]] = set()  # entries of swept tables read since commit
         self._pending_bytes = 0  # of entries that stand on their own
         self._early = True  # whether to write them early: not after that failed once
+        self._recent: OrderedDict[tuple[str, str], str] = OrderedDict()
+        self._recent_bytes = 0
 
     @classmethod
     def none(cls) -> Store:
@@ -169,13 +177,33 @@ class Store:
 
     def get(self, table: str, key: str) -> Any:
         """A plain value, or None when absent or damaged."""
+        entry = (table, key)
+        text = self._recent.get(entry)
+        if text is not None:
+            self._recent.move_to_end(entry)
+            self._used.add(entry)
+            return text
         blob = self._get(table, key)
         if blob is None:
             return None
         try:
-            return marshal.loads(blob)
+            value = marshal.loads(blob)
         except (EOFError, ValueError, TypeError):
             return None
+        if isinstance(value, str) and table in _RECENT_TABLES:
+            self._remember(entry, value)
+        return value
+
+    def _forget_recent(self, entry: tuple[str, str]) -> None:
+        text = self._recent.pop(entry, None)
+        if text is not None:
+            self._recent_bytes -= len(text)
+
+    def _remember(self, entry: tuple[str, str], text: str) -> None:
+        self._recent[entry] = text
+        self._recent_bytes += len(text)
+        while self._recent_bytes > _RECENT_BYTES:
+            self._recent_bytes -= len(self._recent.popitem(last=False)[1])
 
     def get_all(self, table: str) -> dict[str, Any]:
         """Every plain value of a table that is intact, by key."""
@@ -218,6 +246,7 @@ class Store:
             self._keep(table, key, _pack(pickle.dumps(record, protocol=5)))
 
     def _keep(self, table: str, key: str, blob: bytes) -> None:
+        self._forget_recent((table, key))
         self._pending[(table, key)] = blob
         if table in _ON_THEIR_OWN:
             self._pending_bytes += len(blob)
@@ -245,6 +274,7 @@ class Store:
 
     def delete(self, table: str, key: str) -> None:
         """Forget a value."""
+        self._forget_recent((table, key))
         self._pending.pop((table, key), None)
         self._gone.add((table, key))
 
