@@ -246,6 +246,9 @@ class Builder:
         self._manifests[output] = new
         self._wrote[output] = new.build
         old = manifest.pages if manifest is not None else {}
+        # Only a page rendered in this run can differ from the live one: every other page
+        # was vouched for by the live output (`fresh`, `trusted`), digest and all.
+        differ = sorted(o for o in made if _digest(old, o) != pages[o].digest)
         return Built(
             ok=True,
             diagnostics=result.diagnostics,
@@ -253,7 +256,7 @@ class Builder:
             notes=result.notes,
             pages=pages,
             rendered=result.rendered,
-            changed=tuple(sorted(o for o, p in pages.items() if _digest(old, o) != p.digest)),
+            changed=tuple(differ),
             removed=tuple(sorted(set(old) - set(pages))),
             written=WriteStats(staging.written, staging.unchanged),
             up_to_date=False,
