@@ -72,17 +72,17 @@ class Listing:
     layouts: tuple[tuple[str, Path], ...]  # templates, as shown, and where they are
     problems: tuple[Diagnostic, ...]
     # Every file by the name shown to the user, with its kind; and the name of each path.
-    by_shown: Mapping[str, tuple[str, Path]] = field(init=False, repr=False, compare=False)
+    by_shown: Mapping[str, tuple[str, str]] = field(init=False, repr=False, compare=False)
     by_path: Mapping[str, str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        found: dict[str, tuple[str, Path]] = {s.shown: (s.what, s.path) for s in self.sources}
-        found.update((s.source, ("static", s.path)) for s in self.statics)
-        found.update((shown, ("layout", path)) for shown, path in self.layouts)
+        found: dict[str, tuple[str, str]] = {s.shown: (s.what, s.path) for s in self.sources}
+        found.update((s.source, ("static", str(s.path))) for s in self.statics)
+        found.update((shown, ("layout", str(path))) for shown, path in self.layouts)
         object.__setattr__(self, "by_shown", found)
-        object.__setattr__(self, "by_path", {str(p): shown for shown, (_, p) in found.items()})
+        object.__setattr__(self, "by_path", {p: shown for shown, (_, p) in found.items()})
 
-    def files(self) -> Mapping[str, tuple[str, Path]]:
+    def files(self) -> Mapping[str, tuple[str, str]]:
         """Every file by the name shown to the user, with its kind."""
         return self.by_shown
 
@@ -132,7 +132,7 @@ class Files:
         self._fresh: dict[str, bytes] = {}  # bytes read by this run's scan, not yet parsed
         self._fresh_bytes = 0
 
-    def scan(self, files: Mapping[str, tuple[str, Path]], only: Collection[str] | None) -> None:
+    def scan(self, files: Mapping[str, tuple[str, str]], only: Collection[str] | None) -> None:
         """Bring every file's state up to date: those in `only` when given, else all."""
         self._fresh.clear()
         self._fresh_bytes = 0
@@ -145,7 +145,7 @@ class Files:
                 continue
             self._look(shown, kind, path)
 
-    def _look(self, shown: str, kind: str, path: Path) -> None:
+    def _look(self, shown: str, kind: str, path: str) -> None:
         self.problems.pop(shown, None)
         for _ in range(3):  # a file rewritten while it is read is read again
             stamp = stamp_of(path)

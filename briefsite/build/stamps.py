@@ -31,7 +31,7 @@ class FileState:
     racy: bool
 
 
-def stamp_of(path: Path) -> Stamp | None:
+def stamp_of(path: str | Path) -> Stamp | None:
     """The stamp of a file as it is now, or None when it cannot be looked at."""
     try:
         st = os.stat(path)

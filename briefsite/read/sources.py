@@ -35,12 +35,14 @@ FOLDERS: tuple[tuple[str, tuple[str, ...], SourceKind], ...] = (
 
 @dataclass(frozen=True, slots=True, order=True)
 class Source:
-    """A file the build reads: its kind, slug and path as shown to the user (`shown`)."""
+    """A file the build reads: its kind, slug, path as shown to the user (`shown`), and
+    path to open (`path`: a string, as every build lists thousands, and a Path each cost
+    more than looking at the file)."""
 
     what: SourceKind
     slug: str
     shown: str
-    path: Path
+    path: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +81,7 @@ def seed_file(slug: str) -> str:
 
 def site_source(root: Path) -> Source:
     """The site settings file."""
-    return Source("site", "site", SITE_FILE, root / SITE_FILE)
+    return Source("site", "site", SITE_FILE, str(root / SITE_FILE))
 
 
 def is_source_file(name: str, suffixes: tuple[str, ...]) -> bool:
@@ -87,7 +89,7 @@ def is_source_file(name: str, suffixes: tuple[str, ...]) -> bool:
     return name.endswith(suffixes) and not name.startswith((".", "#", "~"))
 
 
-def outside(root: Path, path: Path) -> Path | None:
+def outside(root: Path, path: str | Path) -> Path | None:
     """Where `path` really points, if that is outside `root` (which must be resolved)."""
     real = Path(os.path.realpath(path))
     return None if real == root or root in real.parents else real
@@ -169,11 +171,12 @@ def _list_folder(
     first_file: dict[str, str] = {}
     with os.scandir(directory) as scan:
         entries = sorted(scan, key=lambda e: e.name)
+    inside = f"{directory}{os.sep}"
     for entry in entries:
         name = entry.name
         if not is_source_file(name, suffixes):
             continue
-        path = directory / name
+        path = inside + name
         slug, shown = name.rsplit(".", 1)[0], f"{folder}/{name}"
         # The folder is inside the project: only a symlink in it can lead out.
         target = outside(root, path) if entry.is_symlink() else None
@@ -184,7 +187,7 @@ def _list_folder(
             diagnostics.error(
                 SourceLocation(shown),
                 f"file name '{name}' does not make a valid {what} slug",
-                f"rename it using {SLUG_HINT}, e.g. '{slug_from(slug)}{path.suffix}'",
+                f"rename it using {SLUG_HINT}, e.g. '{slug_from(slug)}{os.path.splitext(name)[1]}'",
             )
             continue
         if slug in first_file:

@@ -14,10 +14,11 @@ BOM = b"\xef\xbb\xbf"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x80-\x84\x86-\x9f]")
 
 
-def read_bytes(path: Path, shown: str) -> bytes:
+def read_bytes(path: str | Path, shown: str) -> bytes:
     """The bytes of a project file; `shown` names it in errors."""
     try:
-        return path.read_bytes()
+        with open(path, "rb") as file:
+            return file.read()
     except IsADirectoryError as exc:
         raise BriefsiteError.at(
             SourceLocation(shown), "is a folder, not a file", "move or rename it"
