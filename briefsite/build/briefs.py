@@ -285,7 +285,7 @@ def placed_from(knowledge: Knowledge, sources: Sources, slug: str) -> Placed:
     brief = knowledge.files.record(sources[("brief", slug)])[0]
     seed = knowledge.files.record(sources[("seed", state.seed)])[0]
     assert isinstance(brief, Brief) and isinstance(seed, Seed)
-    return Placed(brief, seed, state.anchors, state.mentions)
+    return Placed(brief, seed, state.anchors.made, state.mentions.made)
 
 
 def brief_key(knowledge: Knowledge, sources: Sources, slug: str, seed: str, names: str) -> str:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from briefsite.anchor.anchoring import anchor_brief
 from briefsite.build.stamps import digest_text
-from briefsite.build.state import BriefState
+from briefsite.build.state import BriefState, lazy_anchors, lazy_mentions
 from briefsite.build.store import Store
 from briefsite.errors import Diagnostic, Diagnostics
 from briefsite.link.graph import AliasPattern, NoteRef, brief_links, find_mentions
@@ -64,7 +64,18 @@ def brief_state(
     linked = linked_briefs(brief, markdown)
     if seed is None:
         notes = len(brief.annotations)
-        return BriefState(key, brief.seed.slug, notes, (), (), None, brief.note_ids, linked, {}, ())
+        return BriefState(
+            key,
+            brief.seed.slug,
+            notes,
+            lazy_anchors(()),
+            lazy_mentions(()),
+            None,
+            brief.note_ids,
+            linked,
+            {},
+            (),
+        )
     diagnostics = Diagnostics()
     anchors = anchor_brief(brief, seed, diagnostics)
     mentions = find_mentions(seed.text, aliases)
@@ -74,8 +85,8 @@ def brief_state(
         key,
         brief.seed.slug,
         len(brief.annotations),
-        anchors,
-        mentions,
+        lazy_anchors(anchors),
+        lazy_mentions(mentions),
         links,
         brief.note_ids,
         linked,

@@ -9,13 +9,69 @@ it is costly, so that a run that touches one brief does not rebuild every brief'
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from briefsite.anchor.anchoring import Anchor, Unplaced
 from briefsite.build.codec import Plain, decode_diagnostics, encode_diagnostics
 from briefsite.errors import Diagnostic
 from briefsite.link.graph import BriefLinks, Mention
+
+_T = TypeVar("_T")
+
+
+class Lazy(Generic[_T]):
+    """Values kept as the plain data the cache holds, made when first asked for (`made`):
+    a run that touches one brief needs every brief's links, but only that brief's anchors
+    and mentions, which are most of what a state is."""
+
+    __slots__ = ("_made", "_make", "_plain")
+
+    def __init__(
+        self,
+        plain: Plain,
+        make: Callable[[Plain], tuple[_T, ...]],
+        made: tuple[_T, ...] | None = None,
+    ) -> None:
+        self._plain = plain
+        self._make = make  # module-level, so that a state can be sent to another process
+        self._made = made
+
+    @classmethod
+    def of(
+        cls,
+        made: tuple[_T, ...],
+        encode: Callable[[tuple[_T, ...]], Plain],
+        make: Callable[[Plain], tuple[_T, ...]],
+    ) -> Lazy[_T]:
+        """Values made already; `make` makes them again from plain data (`encode`'s)."""
+        return cls(encode(made), make, made)
+
+    @property
+    def made(self) -> tuple[_T, ...]:
+        """The values."""
+        if self._made is None:
+            self._made = self._make(self._plain)
+        return self._made
+
+    @property
+    def plain(self) -> Plain:
+        """The values as plain data."""
+        return self._plain
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Lazy) and self._plain == other._plain
+
+    def __hash__(self) -> int:
+        return hash(self._plain)
+
+    def __getstate__(self) -> tuple[Plain, Callable[[Plain], tuple[_T, ...]]]:
+        return (self._plain, self._make)  # the values are made again where they are needed
+
+    def __setstate__(self, state: tuple[Plain, Callable[[Plain], tuple[_T, ...]]]) -> None:
+        self._plain, self._make = state
+        self._made = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,8 +81,8 @@ class BriefState:
     key: str  # digest of the brief's and seed's bytes and of the entities' names and aliases
     seed: str  # the slug of its seed
     notes: int  # how many notes it has
-    anchors: tuple[Anchor | Unplaced, ...]
-    mentions: tuple[Mention, ...]
+    anchors: Lazy[Anchor | Unplaced]
+    mentions: Lazy[Mention]
     links: BriefLinks | None  # None when its seed is missing: it is on no page
     note_ids: frozenset[str]
     linked: tuple[str, ...]  # the briefs whose notes its Markdown links to
@@ -42,6 +98,39 @@ class Checked:
     problems: tuple[Diagnostic, ...]
 
 
+def lazy_anchors(anchors: tuple[Anchor | Unplaced, ...]) -> Lazy[Anchor | Unplaced]:
+    """A brief's notes' places, made already."""
+    return Lazy.of(anchors, _encode_anchors, _decode_anchors)
+
+
+def lazy_mentions(mentions: tuple[Mention, ...]) -> Lazy[Mention]:
+    """A seed's mentions, made already."""
+    return Lazy.of(mentions, _encode_mentions, _decode_mentions)
+
+
+def _encode_anchors(anchors: tuple[Anchor | Unplaced, ...]) -> Plain:
+    return tuple(
+        (a.note_id, a.start, a.end, a.status, a.score)
+        if isinstance(a, Anchor)
+        else (a.note_id, a.status)
+        for a in anchors
+    )
+
+
+def _decode_anchors(plain: Plain) -> tuple[Anchor | Unplaced, ...]:
+    return tuple(
+        Anchor(a[0], a[1], a[2], a[3], a[4]) if len(a) == 5 else Unplaced(a[0], a[1]) for a in plain
+    )
+
+
+def _encode_mentions(mentions: tuple[Mention, ...]) -> Plain:
+    return tuple((m.entity, m.start, m.end) for m in mentions)
+
+
+def _decode_mentions(plain: Plain) -> tuple[Mention, ...]:
+    return tuple(Mention(e, s, t) for e, s, t in plain)
+
+
 def encode_brief(state: BriefState) -> Plain:
     """A brief's derived state as plain data."""
     links = state.links
@@ -49,13 +138,8 @@ def encode_brief(state: BriefState) -> Plain:
         state.key,
         state.seed,
         state.notes,
-        tuple(
-            (a.note_id, a.start, a.end, a.status, a.score)
-            if isinstance(a, Anchor)
-            else (a.note_id, a.status)
-            for a in state.anchors
-        ),
-        tuple((m.entity, m.start, m.end) for m in state.mentions),
+        state.anchors.plain,
+        state.mentions.plain,
         (
             links.slug,
             links.path,
@@ -84,11 +168,8 @@ def decode_brief(value: Plain) -> BriefState:
         key=key,
         seed=seed,
         notes=notes,
-        anchors=tuple(
-            Anchor(a[0], a[1], a[2], a[3], a[4]) if len(a) == 5 else Unplaced(a[0], a[1])
-            for a in anchors
-        ),
-        mentions=tuple(Mention(e, s, t) for e, s, t in mentions),
+        anchors=Lazy(anchors, _decode_anchors),
+        mentions=Lazy(mentions, _decode_mentions),
         links=_decode_links(links) if links is not None else None,
         note_ids=frozenset(note_ids),
         linked=tuple(linked),

@@ -55,7 +55,7 @@ class Placements(Mapping[str, tuple[Anchor | Unplaced, ...]]):
         self._states = {slug: s for slug, s in states.items() if s.links is not None}
 
     def __getitem__(self, slug: str) -> tuple[Anchor | Unplaced, ...]:
-        return self._states[slug].anchors
+        return self._states[slug].anchors.made
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self._states))
