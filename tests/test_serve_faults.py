@@ -130,6 +130,32 @@ def test_a_second_ctrl_c_ends_the_process_at_once() -> None:
     assert process.stderr.read() == "Stopped at once\n"
 
 
+def test_a_ctrl_c_that_lands_in_a_finalizer_still_stops_serve() -> None:
+    # Python ignores an exception raised in a finalizer or a weak reference's callback (the
+    # garbage collector runs both), and a stop arriving there is that exception.
+    script = (
+        "import os, signal, time\n"
+        "from briefsite.serve.preview import _stop_signals\n"
+        "class Finalized:\n"
+        "    def __del__(self):\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "        time.sleep(5)  # the handler runs here, in the finalizer\n"
+        "with _stop_signals() as stopping:\n"
+        "    Finalized()\n"
+        "    print('carried on', flush=True)\n"
+        "    try:\n"
+        "        stopping.check()\n"
+        "    except KeyboardInterrupt:\n"
+        "        print('stopped', flush=True)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=30
+    )
+    assert "Exception ignored in" in done.stderr and "KeyboardInterrupt" in done.stderr
+    assert done.stdout == "carried on\nstopped\n"
+    assert done.returncode == 0
+
+
 def test_two_quick_ctrl_c_end_serve(tmp_path: Path) -> None:
     preview = _start(_project(tmp_path), tmp_path / "site")
     preview.process.send_signal(signal.SIGINT)

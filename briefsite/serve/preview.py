@@ -101,11 +101,26 @@ def _free_port(host: str, taken: int) -> int:
     return 0
 
 
+class Stopping:
+    """Whether Ctrl-C or SIGTERM came. The KeyboardInterrupt a stop raises is lost where it
+    lands in code whose exceptions Python ignores: a finalizer, or a weak reference's
+    callback, both of which the garbage collector runs. So the main loop looks here too."""
+
+    def __init__(self) -> None:
+        self.asked = False
+
+    def check(self) -> None:
+        """Raise KeyboardInterrupt if a stop was asked for."""
+        if self.asked:
+            raise KeyboardInterrupt
+
+
 @contextmanager
-def _stop_signals() -> Iterator[None]:
+def _stop_signals() -> Iterator[Stopping]:
     """Ctrl-C or SIGTERM stops `serve` (as KeyboardInterrupt, wherever it lands); a second
     one, while stopping, ends the process at once. The output stays whole even then: the
     build's swap is atomic, and what a killed build leaves beside it the next one removes."""
+    stopping = Stopping()
 
     def at_once(signum: int, frame: FrameType | None) -> None:
         os.write(sys.stderr.fileno(), b"Stopped at once\n")
@@ -114,11 +129,12 @@ def _stop_signals() -> Iterator[None]:
     def stop(signum: int, frame: FrameType | None) -> None:
         for number in _STOP_SIGNALS:
             signal.signal(number, at_once)
+        stopping.asked = True
         raise KeyboardInterrupt
 
     previous = {number: signal.signal(number, stop) for number in _STOP_SIGNALS}
     try:
-        yield
+        yield stopping
     finally:
         for number, handler in previous.items():
             signal.signal(number, handler)
@@ -220,7 +236,7 @@ class Preview:
     def run(self) -> int:
         """Serve until Ctrl-C (or SIGTERM); returns the exit code."""
         options = self.options
-        with _stop_signals():
+        with _stop_signals() as stopping:
             try:
                 self.rebuild(0.0)  # before any thread starts, so a large first build may fork
             except KeyboardInterrupt:
@@ -245,6 +261,7 @@ class Preview:
                 self._announce(server, watch)
                 unsaved, pauses = True, 0
                 while True:
+                    stopping.check()  # a stop the garbage collector swallowed
                     batch = self.changes.take(timeout=0.5)
                     if batch is not None:
                         paths, settle = batch
