@@ -102,9 +102,11 @@ def _free_port(host: str, taken: int) -> int:
 
 
 class Stopping:
-    """Whether Ctrl-C or SIGTERM came. The KeyboardInterrupt a stop raises is lost where it
-    lands in code whose exceptions Python ignores: a finalizer, or a weak reference's
-    callback, both of which the garbage collector runs. So the main loop looks here too."""
+    """Whether Ctrl-C or SIGTERM came. The KeyboardInterrupt a stop raises is lost, and
+    printed with a traceback, where it lands in code whose exceptions Python ignores: a
+    finalizer, or a weak reference's callback, both of which the garbage collector runs.
+    So a stop that comes while the collector runs only sets `asked`, and the main loop
+    looks at it too."""
 
     def __init__(self) -> None:
         self.asked = False
@@ -121,6 +123,11 @@ def _stop_signals() -> Iterator[Stopping]:
     one, while stopping, ends the process at once. The output stays whole even then: the
     build's swap is atomic, and what a killed build leaves beside it the next one removes."""
     stopping = Stopping()
+    collecting = False
+
+    def track(phase: str, info: dict[str, int]) -> None:
+        nonlocal collecting
+        collecting = phase == "start"
 
     def at_once(signum: int, frame: FrameType | None) -> None:
         os.write(sys.stderr.fileno(), b"Stopped at once\n")
@@ -130,12 +137,15 @@ def _stop_signals() -> Iterator[Stopping]:
         for number in _STOP_SIGNALS:
             signal.signal(number, at_once)
         stopping.asked = True
-        raise KeyboardInterrupt
+        if not collecting:
+            raise KeyboardInterrupt
 
     previous = {number: signal.signal(number, stop) for number in _STOP_SIGNALS}
+    gc.callbacks.append(track)
     try:
         yield stopping
     finally:
+        gc.callbacks.remove(track)
         for number, handler in previous.items():
             signal.signal(number, handler)
 
