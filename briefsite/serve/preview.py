@@ -119,9 +119,10 @@ class Stopping:
 
 @contextmanager
 def _stop_signals() -> Iterator[Stopping]:
-    """Ctrl-C or SIGTERM stops `serve` (as KeyboardInterrupt, wherever it lands); a second
-    one, while stopping, ends the process at once. The output stays whole even then: the
-    build's swap is atomic, and what a killed build leaves beside it the next one removes."""
+    """Ctrl-C or SIGTERM stops `serve` (as KeyboardInterrupt wherever it lands, but in the
+    garbage collector: see `Stopping`); a second one, while stopping, ends the process at
+    once. The output stays whole even then: the build's swap is atomic, and what a killed
+    build leaves beside it the next one removes."""
     stopping = Stopping()
     collecting = False
 
@@ -249,6 +250,7 @@ class Preview:
         with _stop_signals() as stopping:
             try:
                 self.rebuild(0.0)  # before any thread starts, so a large first build may fork
+                stopping.check()
             except KeyboardInterrupt:
                 return 130
             server = bind(options.host, options.port, self.state, options.verbose)
