@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from briefsite.model import ENTITY_KINDS, NOTE_STATUSES, NOTE_TYPES, RATINGS
-from briefsite.read.sources import SCHEMA_FOLDER, SLUG_HINT, SLUG_RE
+from briefsite.read.sources import SCHEMA_FOLDER, SLUG_HINT, SLUG_RE, slug_from
 
 ScalarKind = Literal["string", "markdown", "date", "integer", "slug", "url", "enum"]
 
@@ -356,10 +356,7 @@ def pattern_example(spec: Scalar, raw: str) -> str:
     """A hint for a value that does not match its pattern: a corrected value where one can
     be made."""
     if spec.pattern is SLUG_RE:
-        words = "".join(c if c.isalnum() else " " for c in raw.lower()).split()
-        if words:
-            return f"e.g. '{'-'.join(words)}'"
-        return "e.g. 'housing-budget'"
+        return f"e.g. '{slug_from(raw, empty='housing-budget')}'"
     return f"e.g. {spec.example}" if spec.example else f"use {spec.pattern_hint}"
 
 

@@ -203,9 +203,9 @@ def _list_folder(
     return sources
 
 
-def slug_from(text: str, most: int = 60) -> str:
+def slug_from(text: str, most: int = 60, empty: str = "name") -> str:
     """A slug made of the words of `text` (ASCII letters and digits), at most `most`
-    characters, cut at a word; `name` when nothing is left."""
+    characters, cut at a word; `empty` when nothing is left."""
     ascii_text = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
     words = "".join(c if c.isalnum() else " " for c in ascii_text).split()
     slug = ""
@@ -213,4 +213,4 @@ def slug_from(text: str, most: int = 60) -> str:
         if slug and len(slug) + 1 + len(word) > most:
             break
         slug = f"{slug}-{word}" if slug else word[:most]
-    return slug or "name"
+    return slug or empty

@@ -218,6 +218,20 @@ def test_invalid_slugs_say_what_a_slug_is(value: str) -> None:
     assert message.endswith("is not valid: use lowercase letters, digits and single hyphens")
 
 
+@pytest.mark.parametrize(
+    ("value", "example"),
+    [
+        ("Border_Patrol", "border-patrol"),
+        ("Café Budget", "cafe-budget"),
+        ("'--'", "housing-budget"),
+    ],
+)
+def test_invalid_slugs_are_given_a_slug_that_would_do(value: str, example: str) -> None:
+    _, problems = _load(f"seed: {value}\npublished: 2024-01-01\n")
+    (d,) = problems
+    assert d.hint == f"e.g. '{example}'"
+
+
 @pytest.mark.parametrize("value", ["https://www.dhs.gov/", "http://example.org/a?b=c#d"])
 def test_url_values(value: str) -> None:
     assert _ok(f"title: T\nbase_url: {value}\n", schema.SITE).string("base_url") == value
