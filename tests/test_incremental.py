@@ -356,6 +356,29 @@ def test_a_touched_file_renders_nothing(tmp_path: Path) -> None:
     assert touched.ok and touched.rendered == () and touched.changed == ()
 
 
+def test_a_build_after_files_were_touched_reads_only_those_and_finds_the_output_up_to_date(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(GOLDEN, root)
+    (root / BUS).touch()  # saved just before the build: its stamp cannot be trusted after
+    assert Builder(root, Store.open(root)).build(tmp_path / "output").ok
+    _settle(root)  # every file touched: new stamps, the same bytes
+    again = Builder(root, Store.open(root))
+    built = again.build(tmp_path / "output")
+    assert built.ok and built.up_to_date and built.rendered == ()
+    assert again._knowledge is None, "no step was run"
+    project_files = {
+        p.relative_to(root).as_posix()
+        for p in root.rglob("*")
+        if p.is_file() and ".briefsite-cache" not in p.parts
+    }
+    assert set(again.files.states) == project_files, "each touched file was read"
+    third = Builder(root, Store.open(root))
+    assert third.build(tmp_path / "output").up_to_date
+    assert third.files.states == {}, "the new stamps were kept: no file was read"
+
+
 def test_a_deleted_brief_leaves_no_stale_page(tmp_path: Path) -> None:
     root = tmp_path / "project"
     shutil.copytree(GOLDEN, root)

@@ -31,7 +31,7 @@ from briefsite.build.manifest import (
 )
 from briefsite.build.output import live_build, output_lock
 from briefsite.build.search import index_staged, indexed_build
-from briefsite.build.stamps import stamp_of, still_valid
+from briefsite.build.stamps import FileState, stamp_of, still_valid
 from briefsite.build.store import Store
 from briefsite.build.write import (
     OutputStamp,
@@ -113,12 +113,21 @@ class Builder:
             listing: Listing | None = None
             if changed is None:  # no watcher says what changed: look at every file
                 listing = list_project(self.root)
+                files = self._up_to_date(manifest, listing, output)
                 if (
                     manifest is not None
-                    and _up_to_date(manifest, listing, output)
+                    and files is not None
                     and (not search or indexed_build(output) == manifest.build)
                 ):
                     recover(output)  # what a build killed after its swap left beside it
+                    if files != manifest.files:
+                        # Files touched, or read too soon after a change to be trusted
+                        # by stamp: their bytes are as before. Their new stamps are kept.
+                        manifest = replace(manifest, files=files)
+                        self._manifests[output] = manifest
+                        if self.keep_each_run:
+                            save_manifest(self.store, output, manifest, self.preview)
+                            self.store.commit()
                     seconds = time.perf_counter() - started
                     return unchanged_build(manifest, seconds, strict)
             for attempt in range(_RETRIES):
@@ -265,6 +274,31 @@ class Builder:
             search_seconds=search_seconds,
         )
 
+    def _up_to_date(
+        self, manifest: Manifest | None, listing: Listing, output: Path
+    ) -> Mapping[str, FileState] | None:
+        """The project's files as they are now, when each holds the bytes the output was
+        made from and the output is intact; None otherwise. A file is read only when its
+        stamp is not the one recorded (touched, or looked at too soon after a change)."""
+        if manifest is None:
+            return None
+        files = listing.files()
+        if files.keys() != manifest.files.keys() or not _output_intact(manifest, output):
+            return None
+        found: dict[str, FileState] | None = None
+        for shown, (kind, path) in files.items():
+            known = manifest.files[shown]
+            stamp = stamp_of(path)
+            if stamp is not None and still_valid(known, stamp):
+                continue
+            now = self.files.state_now(shown, kind, path, known)
+            if now is None or now.digest != known.digest:
+                return None
+            if found is None:
+                found = dict(manifest.files)
+            found[shown] = now
+        return manifest.files if found is None else found
+
     def _spare(self, output: Path) -> Manifest | None:
         """The manifest of the build kept beside the output as its spare, if any."""
         build = live_build(spare_of(output))
@@ -363,16 +397,8 @@ def _spare_files(spare: Manifest | None) -> dict[str, tuple[str, OutputStamp | N
     return {out: (entry.digest, entry.stamp) for out, entry in spare.pages.items()}
 
 
-def _up_to_date(manifest: Manifest, listing: Listing, output: Path) -> bool:
-    """Whether every file is as the output was made from, and the output intact: looked at
-    by stamps alone, without reading a file."""
-    files = listing.files()
-    if files.keys() != manifest.files.keys():
-        return False
-    for shown, (_, path) in files.items():
-        stamp = stamp_of(path)
-        if stamp is None or not still_valid(manifest.files[shown], stamp):
-            return False
+def _output_intact(manifest: Manifest, output: Path) -> bool:
+    """Whether every file of the output is as the build wrote it (by its stamp)."""
     folder = f"{output}{os.sep}"  # joined as strings: a Path each costs more than the lstat
     return all(
         entry.stamp is not None and output_stamp(folder + out) == entry.stamp

@@ -145,6 +145,13 @@ class Files:
                 continue
             self._look(shown, kind, path)
 
+    def state_now(self, shown: str, kind: str, path: str, known: FileState) -> FileState | None:
+        """A file's state as it is now, given the one last recorded: read again when its
+        stamp differs; None when it cannot be read (the run that follows says why)."""
+        self.states[shown] = known
+        self._look(shown, kind, path)
+        return self.states.get(shown)
+
     def _look(self, shown: str, kind: str, path: str) -> None:
         self.problems.pop(shown, None)
         for _ in range(3):  # a file rewritten while it is read is read again
