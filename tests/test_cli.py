@@ -446,13 +446,14 @@ def test_no_staging_folders_are_left_beside_the_output(
     parent = tmp_path / "public"
     parent.mkdir()
     target = parent / "site"
+    beside = [".site-spare", "site"]  # the site, and the spare the next build writes into
     assert cli("--project", project, "--output", target)[0] == 0
-    assert sorted(p.name for p in parent.iterdir()) == ["site"]
+    assert sorted(p.name for p in parent.iterdir()) == beside
     assert cli("--project", project, "--output", target)[0] == 0
-    assert sorted(p.name for p in parent.iterdir()) == ["site"]
+    assert sorted(p.name for p in parent.iterdir()) == beside
     break_brief(project)
     assert cli("--project", project, "--output", target)[0] == 1
-    assert sorted(p.name for p in parent.iterdir()) == ["site"]
+    assert sorted(p.name for p in parent.iterdir()) == beside
 
 
 def test_output_folder_gets_the_same_permissions_as_its_contents(cli: Run, project: Path) -> None:

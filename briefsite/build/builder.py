@@ -252,6 +252,8 @@ class Builder:
                 self.store.commit()
         if manifest is not None:
             self._spares[output] = manifest
+        elif staging.primed:
+            self._spares[output] = new  # the spare of a first build is that build
         self._manifests[output] = new
         self._wrote[output] = new.build
         old = manifest.pages if manifest is not None else {}

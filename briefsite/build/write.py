@@ -107,6 +107,7 @@ class Staging:
         self._made: set[Path] = {self.path}
         self.written = 0
         self.unchanged = 0
+        self.primed = False  # whether `commit` made the spare of a first build itself
         # Asked once: a large site keeps tens of thousands of files, each checked against it,
         # and the paths of those are joined as strings (a Path each cost more than the link).
         self._mode = _file_mode()
@@ -216,6 +217,8 @@ class Staging:
             self.discard()
             raise cannot(self.output, "write", exc, "; the previous output is unchanged") from exc
         _fault("cleaned")
+        if first:
+            self.primed = _prime_spare(self.output, self.spare_path)
 
     def discard(self) -> None:
         """Give up the staged site (a spare being updated is dropped with it)."""
@@ -280,6 +283,21 @@ def modes_follow_umask(folder: Path, mark: str) -> None:
 def spare_of(output: Path) -> Path:
     """Where the build before the live one is kept, beside the output."""
     return output.parent / f".{output.name}-spare"
+
+
+def _prime_spare(output: Path, spare: Path) -> bool:
+    """Make a first build's spare: the new site's folders, its files hard-linked. The next
+    build stages into it and writes only what changed, instead of linking every file of
+    the site into a new folder (most of what a one-note edit cost after a first build).
+    Whether it could; the spare is unfinished until its last rename."""
+    staged = Path(tempfile.mkdtemp(prefix=f".{output.name}-staging-", dir=output.parent))
+    try:
+        shutil.copytree(output, staged, copy_function=os.link, dirs_exist_ok=True)
+        staged.rename(spare)
+    except OSError:
+        shutil.rmtree(staged, ignore_errors=True)
+        return False
+    return True
 
 
 def _stamp_and_mode(path: str, stamp: OutputStamp, mode: int) -> bool:

@@ -52,6 +52,8 @@ def write_site(
             raise
     if out in _LIVE:
         _SPARE[out] = _LIVE[out]
+    elif staging.primed:
+        _SPARE[out] = made
     _LIVE[out] = made
     return WriteStats(staging.written, staging.unchanged)
 
@@ -285,9 +287,11 @@ def test_writes_nothing_beside_the_output(project: Path) -> None:
 def test_writes_nothing_in_the_project_but_its_output(project: Path) -> None:
     before = _tree(project)
     write_site(SITE, {}, project / "output", project)
-    after = {k: v for k, v in _tree(project).items() if not k.startswith("output/")}
+    after = {
+        k: v for k, v in _tree(project).items() if not k.startswith(("output/", ".output-spare/"))
+    }
     assert after == before
-    assert _entries(project) == {"seeds", "content", "layouts", "output"}
+    assert _entries(project) == {"seeds", "content", "layouts", "output", ".output-spare"}
 
 
 def test_removes_leftovers_of_interrupted_builds(project: Path) -> None:
@@ -321,6 +325,23 @@ def test_the_spare_is_brought_up_to_date_rather_than_made_again(project: Path) -
     assert _tree(out)["index.html"] == b"3"
     assert _tree(project / ".output-spare")["index.html"] == b"2"
     assert {k: v for k, v in _tree(out).items() if k != MARKER} == {**SITE, "index.html": b"3"}
+
+
+def test_a_first_build_leaves_a_spare_so_the_next_links_nothing_again(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = project / "output"
+    write_site(SITE, {}, out, project)
+    spare = project / ".output-spare"
+    assert _tree(spare) == _tree(out)
+    assert all(os.path.samefile(spare / page, out / page) for page in SITE)  # not copies
+    links: list[object] = []
+    link = os.link
+    monkeypatch.setattr(os, "link", lambda *args: links.append(args) or link(*args))
+    stats = write_site({**SITE, "index.html": b"2"}, {}, out, project)
+    assert (stats.written, links) == (1, [])  # the page that changed; the spare had the rest
+    assert _tree(out) == {**_tree(spare), MARKER: _tree(out)[MARKER], "index.html": b"2"}
+    assert _tree(spare)["index.html"] == SITE["index.html"]
 
 
 def test_a_spare_left_half_updated_is_not_trusted(project: Path) -> None:
@@ -414,7 +435,7 @@ def test_a_failed_swap_puts_the_old_site_back(
     real_rename = Path.rename
 
     def rename(self: Path, target: str | os.PathLike[str]) -> Path:
-        if self.name.startswith(".output-staging-"):
+        if self.name.startswith(".output-staging-") or self.name == ".output-spare":
             raise OSError(28, "No space left on device", str(self))
         return real_rename(self, target)
 
