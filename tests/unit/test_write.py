@@ -335,9 +335,14 @@ def test_a_first_build_leaves_a_spare_so_the_next_links_nothing_again(
     spare = project / ".output-spare"
     assert _tree(spare) == _tree(out)
     assert all(os.path.samefile(spare / page, out / page) for page in SITE)  # not copies
-    links: list[object] = []
+    links: list[tuple[str, str]] = []
     link = os.link
-    monkeypatch.setattr(os, "link", lambda *args: links.append(args) or link(*args))
+
+    def counted(source: str, target: str) -> None:
+        links.append((source, target))
+        link(source, target)
+
+    monkeypatch.setattr(os, "link", counted)
     stats = write_site({**SITE, "index.html": b"2"}, {}, out, project)
     assert (stats.written, links) == (1, [])  # the page that changed; the spare had the rest
     assert _tree(out) == {**_tree(spare), MARKER: _tree(out)[MARKER], "index.html": b"2"}
