@@ -288,7 +288,7 @@ def spare_of(output: Path) -> Path:
 def _prime_spare(output: Path, spare: Path) -> bool:
     """Make a first build's spare: the new site's folders, its files hard-linked. The next
     build stages into it and writes only what changed, instead of linking every file of
-    the site into a new folder (most of what a one-note edit cost after a first build).
+    the site into a new folder (a large part of a one-note edit after a first build).
     Whether it could; the spare is unfinished until its last rename."""
     staged = Path(tempfile.mkdtemp(prefix=f".{output.name}-staging-", dir=output.parent))
     try:

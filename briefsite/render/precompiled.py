@@ -45,14 +45,23 @@ def settings_of(env: jinja2.Environment) -> str:
             env.lstrip_blocks,
             env.newline_sequence,
             env.keep_trailing_newline,
-            env.autoescape,
+            _named(env.autoescape),
+            _named(env.finalize),
             env.optimized,
             env.is_async,
             sorted(env.extensions),
             sorted(env.filters),  # a filter's existence is checked as it is compiled
             sorted(env.tests),
+            sorted((k, repr(v)) for k, v in env.policies.items() if k.startswith("compiler.")),
         )
     )
+
+
+def _named(value: object) -> object:
+    """A setting as the same in every process: a function by its name, not its address."""
+    if callable(value):
+        return f"{getattr(value, '__module__', '')}.{getattr(value, '__qualname__', '')}"
+    return value
 
 
 class Precompiled(jinja2.BytecodeCache):

@@ -107,3 +107,12 @@ def test_a_damaged_compiled_layout_is_compiled_again(
     compiles = _compiles(env, monkeypatch)
     env.get_template("404.html")
     assert compiles == ["404.html"]
+
+
+def test_the_settings_are_the_same_in_every_process(tmp_path: Path) -> None:
+    one = make_environment([BUILTIN_LAYOUTS], tmp_path, precompiled=None)
+    other = make_environment([BUILTIN_LAYOUTS], tmp_path, precompiled=None)
+    one.autoescape = jinja2.select_autoescape()  # a new function each time it is asked
+    other.autoescape = jinja2.select_autoescape()
+    assert settings_of(one) == settings_of(other)
+    assert "0x" not in settings_of(one)  # no object's address
