@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 HERE = Path(__file__).resolve().parent
 VENV = HERE / ".venv"
@@ -48,5 +49,17 @@ def run() -> int:
     return main()
 
 
+def end(code: int) -> NoReturn:
+    """Exit with `code` once what was printed is out, without freeing the command's objects
+    one by one: everything it opened is closed by then, and Python's own exit took 50 ms of
+    a one-note build of 1,000 briefs to tear down the objects of a build."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # the reader went away: as Python reports a failed flush at exit
+        code = code or 120
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(run())
+    end(run())

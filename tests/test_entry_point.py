@@ -6,6 +6,7 @@ already running in it, so the README's commands work on a fresh clone after `mak
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -20,7 +21,9 @@ BARE_PYTHON: str = getattr(sys, "_base_executable", sys.executable)
 
 def _run(*command: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     # A `make test` run passes its own make's settings down; the commands here start afresh.
+    # Output is buffered, as it is for a user (a flush left out would lose it).
     outer = ("PYTHONPATH", "BRIEFSITE_IN_VENV", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")
+    outer += ("PYTHONUNBUFFERED",)
     env = {k: v for k, v in os.environ.items() if k not in outer}
     return subprocess.run(
         [str(c) for c in command],
@@ -83,3 +86,23 @@ def test_make_serve_passes_the_port_on() -> None:
     assert done.stdout.splitlines() == [".venv/bin/python build.py serve --port 8001"]
     default = _run("make", "-n", *made, "serve", cwd=REPO)
     assert default.stdout.splitlines() == [".venv/bin/python build.py serve --port 8000"]
+
+
+def test_build_py_ends_with_its_commands_code_once_all_it_printed_is_out(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    shutil.copytree(GOLDEN, root)
+    (root / "content/briefs/bus-depot.yaml").write_text("title: [unclosed\n", encoding="utf-8")
+    done = _run(
+        sys.executable,
+        REPO / "build.py",
+        "check",
+        "--project",
+        root,
+        "--format",
+        "json",
+        cwd=tmp_path,
+    )
+    assert done.returncode == 1
+    report = json.loads(done.stdout)  # whole: nothing printed was left in a buffer
+    assert report["ok"] is False
+    assert report["counts"]["error"] >= 1
