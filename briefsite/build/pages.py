@@ -58,6 +58,7 @@ def fingerprint(
         using = recall.pages_using(changed)
         todo = [key for key in keys if key.output in using]
         inputs, prints = recall.inputs, recall.fingerprints
+    digest_of = digests.get
     for key in todo:
         found = page_inputs(key, index)
         if recall is not None and changed is not None:
@@ -66,11 +67,15 @@ def fingerprint(
             inputs[key.output] = found
         # A document's serializer is code: the cache is keyed by briefsite's code already.
         made_by = layouts.template_digest(key.template, shown) if key.template else key.format
+        names = sorted(found)
         prints[key.output] = digest_text(
             # A preview's brief page differs from a build's (the picker's offsets).
             "preview" if preview and key.kind == "brief" else "",
             made_by,
-            *sorted(f"{i}={digests.get(i, '')}" for i in found),
+            # Joined, as a page lists up to every brief: no input's name holds a NUL (a
+            # path cannot), and digests are hexadecimal.
+            "\0".join(names),
+            "\0".join([digest_of(name, "") for name in names]),
         )
     return Fingerprints(inputs, prints, {key.output for key in todo})
 
