@@ -12,7 +12,6 @@ of the parsers.
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Collection, Mapping
 from dataclasses import replace
@@ -28,16 +27,15 @@ from briefsite.build.manifest import (
     forget_manifest,
     load_manifest,
     save_manifest,
+    sources_as_made,
 )
 from briefsite.build.output import live_build, output_lock
 from briefsite.build.search import index_staged, indexed_build
-from briefsite.build.stamps import FileState, stamp_of, still_valid
 from briefsite.build.store import Store
 from briefsite.build.write import (
     OutputStamp,
     Staging,
     WriteStats,
-    output_stamp,
     recover,
     spare_of,
 )
@@ -113,7 +111,11 @@ class Builder:
             listing: Listing | None = None
             if changed is None:  # no watcher says what changed: look at every file
                 listing = list_project(self.root)
-                files = self._up_to_date(manifest, listing, output)
+                files = (
+                    sources_as_made(manifest, listing, self.files, output)
+                    if manifest is not None
+                    else None
+                )
                 if (
                     manifest is not None
                     and files is not None
@@ -276,31 +278,6 @@ class Builder:
             search_seconds=search_seconds,
         )
 
-    def _up_to_date(
-        self, manifest: Manifest | None, listing: Listing, output: Path
-    ) -> Mapping[str, FileState] | None:
-        """The project's files as they are now, when each holds the bytes the output was
-        made from and the output is intact; None otherwise. A file is read only when its
-        stamp is not the one recorded (touched, or looked at too soon after a change)."""
-        if manifest is None:
-            return None
-        files = listing.files()
-        if files.keys() != manifest.files.keys() or not _output_intact(manifest, output):
-            return None
-        found: dict[str, FileState] | None = None
-        for shown, (kind, path) in files.items():
-            known = manifest.files[shown]
-            stamp = stamp_of(path)
-            if stamp is not None and still_valid(known, stamp):
-                continue
-            now = self.files.state_now(shown, kind, path, known)
-            if now is None or now.digest != known.digest:
-                return None
-            if found is None:
-                found = dict(manifest.files)
-            found[shown] = now
-        return manifest.files if found is None else found
-
     def _spare(self, output: Path) -> Manifest | None:
         """The manifest of the build kept beside the output as its spare, if any."""
         build = live_build(spare_of(output))
@@ -397,15 +374,6 @@ def _spare_files(spare: Manifest | None) -> dict[str, tuple[str, OutputStamp | N
     if spare is None:
         return None
     return {out: (entry.digest, entry.stamp) for out, entry in spare.pages.items()}
-
-
-def _output_intact(manifest: Manifest, output: Path) -> bool:
-    """Whether every file of the output is as the build wrote it (by its stamp)."""
-    folder = f"{output}{os.sep}"  # joined as strings: a Path each costs more than the lstat
-    return all(
-        entry.stamp is not None and output_stamp(folder + out) == entry.stamp
-        for out, entry in manifest.pages.items()
-    )
 
 
 def _digest(pages: Mapping[str, PageEntry], out: str) -> str | None:

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from briefsite.build.codec import Plain, decode_diagnostics, encode_diagnostics
-from briefsite.build.stamps import FileState
+from briefsite.build.files import Files, Listing
+from briefsite.build.stamps import FileState, stamp_of, still_valid
 from briefsite.build.store import Store
-from briefsite.build.write import OutputStamp
+from briefsite.build.write import OutputStamp, output_stamp
 from briefsite.errors import Diagnostic
 
 
@@ -41,6 +43,42 @@ def build_id(pages: Mapping[str, PageEntry]) -> str:
     from briefsite.build.stamps import digest_text
 
     return digest_text(*(f"{out}={pages[out].digest}" for out in sorted(pages)))
+
+
+def sources_as_made(
+    manifest: Manifest, listing: Listing, files: Files, output: Path
+) -> Mapping[str, FileState] | None:
+    """The project's files as they are now, when each holds the bytes the output was made
+    from and the output is intact; None otherwise. A file is read only when its stamp is
+    not the one recorded (touched, or looked at too soon after a change)."""
+    shown_files = listing.files()
+    if shown_files.keys() != manifest.files.keys():
+        return None
+    found: dict[str, FileState] | None = None
+    for shown, (kind, path) in shown_files.items():
+        known = manifest.files[shown]
+        stamp = stamp_of(path)
+        if stamp is not None and still_valid(known, stamp):
+            continue
+        now = files.state_now(shown, kind, path, known)
+        if now is None or now.digest != known.digest:
+            return None
+        if found is None:
+            found = dict(manifest.files)
+        found[shown] = now
+    # Looked at last: after an edit, the sources differ and the output need not be.
+    if not _output_intact(manifest, output):
+        return None
+    return manifest.files if found is None else found
+
+
+def _output_intact(manifest: Manifest, output: Path) -> bool:
+    """Whether every file of the output is as the build wrote it (by its stamp)."""
+    folder = f"{output}{os.sep}"  # joined as strings: a Path each costs more than the lstat
+    return all(
+        entry.stamp is not None and output_stamp(folder + out) == entry.stamp
+        for out, entry in manifest.pages.items()
+    )
 
 
 def _key(output: Path, build: str, preview: bool) -> str:
