@@ -133,7 +133,7 @@ class Builder:
                     seconds = time.perf_counter() - started
                     return unchanged_build(manifest, seconds, strict)
             for attempt in range(_RETRIES):
-                spare = self._spare(output)
+                spare = self._spare(output, manifest)
                 staging = Staging(output, self.root, _spare_files(spare), not self.preview)
                 try:
                     return self._build(
@@ -278,12 +278,13 @@ class Builder:
             search_seconds=search_seconds,
         )
 
-    def _spare(self, output: Path) -> Manifest | None:
-        """The manifest of the build kept beside the output as its spare, if any."""
+    def _spare(self, output: Path, live: Manifest | None) -> Manifest | None:
+        """The manifest of the build kept beside the output as its spare, if any (the live
+        one's, when the spare holds the same build: as a first build leaves it)."""
         build = live_build(spare_of(output))
-        known = self._spares.get(output)
-        if known is not None and known.build == build:
-            return known
+        for known in (self._spares.get(output), live):
+            if known is not None and known.build == build:
+                return known
         return load_manifest(self.store, output, build, self.preview) if build is not None else None
 
     def _live(self, output: Path) -> Manifest | None:
