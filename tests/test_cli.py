@@ -456,6 +456,15 @@ def test_no_staging_folders_are_left_beside_the_output(
     assert sorted(p.name for p in parent.iterdir()) == beside
 
 
+def test_a_first_build_without_the_cache_leaves_no_spare(
+    cli: Run, project: Path, tmp_path: Path
+) -> None:
+    # No later build could trust it: a spare is known by its manifest, kept in the cache.
+    target = tmp_path / "public" / "site"
+    assert cli("--project", project, "--output", target, "--no-cache")[0] == 0
+    assert sorted(p.name for p in target.parent.iterdir()) == ["site"]
+
+
 def test_output_folder_gets_the_same_permissions_as_its_contents(cli: Run, project: Path) -> None:
     """A web server or an upload tool that keeps permissions (`rsync -a`) must be able to read
     the site's top folder just as it reads the folders inside it, which follow the umask."""

@@ -114,13 +114,10 @@ class Builder:
                 files = (
                     sources_as_made(manifest, listing, self.files, output)
                     if manifest is not None
+                    and (not search or indexed_build(output) == manifest.build)
                     else None
                 )
-                if (
-                    manifest is not None
-                    and files is not None
-                    and (not search or indexed_build(output) == manifest.build)
-                ):
+                if manifest is not None and files is not None:
                     recover(output)  # what a build killed after its swap left beside it
                     if files != manifest.files:
                         # Files touched, or read too soon after a change to be trusted
@@ -246,7 +243,8 @@ class Builder:
         if self.keep_each_run:
             save_manifest(self.store, output, new, self.preview)
             self._save()  # the manifest is in the cache before the output that it describes
-        staging.commit(new.build)
+        # A spare is trusted by its manifest: without a cache, only this builder knows it.
+        staging.commit(new.build, prime=self.store.enabled or not self.keep_each_run)
         # The live build before is the spare now; the spare before is gone.
         if spare is not None and spare.build not in (new.build, manifest and manifest.build):
             forget_manifest(self.store, output, spare.build, self.preview)

@@ -191,9 +191,9 @@ class Staging:
                     break
                 parent.rmdir()
 
-    def commit(self, build: str) -> None:
+    def commit(self, build: str, prime: bool = True) -> None:
         """Make the staged site the output: flush it to disk, swap it in; the site swapped
-        out becomes the spare."""
+        out becomes the spare (for a first build, with `prime`, a copy of the new one)."""
         try:
             marker = self.path / MARKER
             temporary = self.path / f"{TEMPORARY}{MARKER}"
@@ -217,7 +217,7 @@ class Staging:
             self.discard()
             raise cannot(self.output, "write", exc, "; the previous output is unchanged") from exc
         _fault("cleaned")
-        if first:
+        if first and prime:
             self.primed = _prime_spare(self.output, self.spare_path)
 
     def discard(self) -> None:
