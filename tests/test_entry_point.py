@@ -22,8 +22,14 @@ BARE_PYTHON: str = getattr(sys, "_base_executable", sys.executable)
 def _run(*command: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     # A `make test` run passes its own make's settings down; the commands here start afresh.
     # Output is buffered, as it is for a user (a flush left out would lose it).
-    outer = ("PYTHONPATH", "BRIEFSITE_IN_VENV", "MAKEFLAGS", "MAKELEVEL", "MFLAGS")
-    outer += ("PYTHONUNBUFFERED",)
+    outer = (
+        "PYTHONPATH",
+        "BRIEFSITE_IN_VENV",
+        "MAKEFLAGS",
+        "MAKELEVEL",
+        "MFLAGS",
+        "PYTHONUNBUFFERED",
+    )
     env = {k: v for k, v in os.environ.items() if k not in outer}
     return subprocess.run(
         [str(c) for c in command],
