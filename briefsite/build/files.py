@@ -13,11 +13,12 @@ from __future__ import annotations
 import os
 import pickle
 import zlib
-from collections import OrderedDict
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from cachetools import LRUCache
 
 from briefsite.build.stamps import FileState, digest, file_state, stamp_of, still_valid
 from briefsite.build.store import Store
@@ -35,6 +36,8 @@ from briefsite.render.layouts import BUILTIN_LAYOUTS, layout_dirs
 
 if TYPE_CHECKING:
     from briefsite.read.records import Item
+
+Record = tuple["Item | None", tuple[Diagnostic, ...]]  # a file's record, or None, and its problems
 
 # The largest file of each kind that is read; a larger one is an error, never a MemoryError.
 MAX_BYTES = {
@@ -125,10 +128,8 @@ class Files:
         self.store = store
         self.states: dict[str, FileState] = {}
         self.problems: dict[str, Diagnostic] = {}  # files that could not be read
-        self._records: OrderedDict[tuple[str, str], tuple[Item | None, tuple[Diagnostic, ...]]]
-        self._records = OrderedDict()
-        self._packed: OrderedDict[tuple[str, str], bytes] = OrderedDict()
-        self._packed_bytes = 0
+        self._packed: LRUCache[tuple[str, str], bytes] = LRUCache(PACKED_BYTES, getsizeof=len)
+        self._records = _Records(RECORDS_KEPT, self._pack)
         self._fresh: dict[str, bytes] = {}  # bytes read by this run's scan, not yet parsed
         self._fresh_bytes = 0
 
@@ -195,7 +196,7 @@ class Files:
         state = self.states.get(shown)
         return state.digest if state is not None else None
 
-    def record(self, source: Source) -> tuple[Item | None, tuple[Diagnostic, ...]]:
+    def record(self, source: Source) -> Record:
         """A source's record (None if it has errors) and its problems."""
         expected = self.digest(source.shown)
         if expected is None:
@@ -203,7 +204,6 @@ class Files:
         key = (source.shown, expected)
         found = self._records.get(key)
         if found is not None:
-            self._records.move_to_end(key)
             return found
         packed = self._packed.get(key)
         if packed is not None:
@@ -228,20 +228,29 @@ class Files:
             if source.what in _SMALL:
                 self.store.put_record("record", f"{source.shown}\0{expected}", found)
         self._records[key] = found
-        if len(self._records) > RECORDS_KEPT:
-            self._pack(*self._records.popitem(last=False))
         return found
 
-    def _pack(
-        self, key: tuple[str, str], found: tuple[Item | None, tuple[Diagnostic, ...]]
-    ) -> None:
+    def _pack(self, key: tuple[str, str], found: Record) -> None:
         if key in self._packed:
             return
         packed = zlib.compress(pickle.dumps(found, protocol=5), 1)
-        self._packed[key] = packed
-        self._packed_bytes += len(packed)
-        while self._packed_bytes > PACKED_BYTES:
-            self._packed_bytes -= len(self._packed.popitem(last=False)[1])
+        if len(packed) <= self._packed.maxsize:  # a larger one would push out every other
+            self._packed[key] = packed
+
+
+class _Records(LRUCache[tuple[str, str], "Record"]):
+    """Parsed records, the least recently used handed to `evicted` (to be packed) as they
+    make way for others."""
+
+    def __init__(self, kept: int, evicted: Callable[[tuple[str, str], Record], None]) -> None:
+        super().__init__(kept)
+        self._evicted = evicted
+
+    def popitem(self) -> tuple[tuple[str, str], Record]:
+        """Drop the least recently used record, handing it on."""
+        key, found = super().popitem()
+        self._evicted(key, found)
+        return key, found
 
 
 def _builtin(kind: str, real: Path) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import OrderedDict
+from cachetools import LRUCache
 
 from briefsite.build.stamps import digest_text
 from briefsite.build.store import Store
@@ -20,7 +20,7 @@ class MarkdownMemo:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.converter = MarkdownRenderer()
-        self._kept: OrderedDict[str, Html] = OrderedDict()
+        self._kept: LRUCache[str, Html] = LRUCache(TEXTS_KEPT)
         self.fresh: dict[str, Kept] = {}  # converted here, not yet in the cache, by text digest
 
     def render(self, text: str, inline: bool = False) -> Html:
@@ -35,10 +35,6 @@ class MarkdownMemo:
                 result = self.converter.convert(text)
                 self.fresh[key] = _encode(result)
             self._kept[text] = result
-            if len(self._kept) > TEXTS_KEPT:
-                self._kept.popitem(last=False)
-        else:
-            self._kept.move_to_end(text)
         return inline_html(result) if inline else result
 
     def take_fresh(self) -> dict[str, Kept]:

@@ -25,10 +25,11 @@ import pickle
 import shutil
 import sqlite3
 import sys
-from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from cachetools import LRUCache
 
 import briefsite
 
@@ -131,8 +132,7 @@ class Store:
         self._used: set[tuple[str, str]] = set()  # entries of swept tables read since commit
         self._pending_bytes = 0  # of entries that stand on their own
         self._early = True  # whether to write them early: not after that failed once
-        self._recent: OrderedDict[tuple[str, str], str] = OrderedDict()
-        self._recent_bytes = 0
+        self._recent: LRUCache[tuple[str, str], str] = LRUCache(_RECENT_BYTES, getsizeof=len)
 
     @classmethod
     def none(cls) -> Store:
@@ -180,7 +180,6 @@ class Store:
         entry = (table, key)
         text = self._recent.get(entry)
         if text is not None:
-            self._recent.move_to_end(entry)
             self._used.add(entry)
             return text
         blob = self._get(table, key)
@@ -195,15 +194,11 @@ class Store:
         return value
 
     def _forget_recent(self, entry: tuple[str, str]) -> None:
-        text = self._recent.pop(entry, None)
-        if text is not None:
-            self._recent_bytes -= len(text)
+        self._recent.pop(entry, None)
 
     def _remember(self, entry: tuple[str, str], text: str) -> None:
-        self._recent[entry] = text
-        self._recent_bytes += len(text)
-        while self._recent_bytes > _RECENT_BYTES:
-            self._recent_bytes -= len(self._recent.popitem(last=False)[1])
+        if len(text) <= self._recent.maxsize:  # a larger one would push out every other
+            self._recent[entry] = text
 
     def get_all(self, table: str) -> dict[str, Any]:
         """Every plain value of a table that is intact, by key."""
