@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from briefsite.build.write import modes_follow_umask
+from briefsite.build.modes import modes_follow_umask
 from briefsite.errors import BriefsiteError, SourceLocation
 
 if TYPE_CHECKING:

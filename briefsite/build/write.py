@@ -18,13 +18,13 @@ import functools
 import os
 import shutil
 import signal
-import stat
 import tempfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from briefsite.build.modes import file_mode, folders_follow_umask, umask
 from briefsite.build.output import MARKER, cannot, output_problem
 from briefsite.errors import BriefsiteError, SourceLocation
 
@@ -94,14 +94,14 @@ class Staging:
         if spare is not None and self.spare_path.is_dir() and not dirty.exists():
             self.path = self.spare_path
             self.base = spare
-            _follow_umask(self.spare_path)
+            folders_follow_umask(self.spare_path)
         else:
             shutil.rmtree(self.spare_path, ignore_errors=True)
             self.path = Path(
                 tempfile.mkdtemp(prefix=f".{self.output.name}-staging-", dir=self.output.parent)
             )
         # mkdtemp makes a private folder; the site must be as readable as any other folder.
-        self.path.chmod(0o777 & ~_umask())
+        self.path.chmod(0o777 & ~umask())
         if self.path == self.spare_path:
             dirty.touch()
         self._made: set[Path] = {self.path}
@@ -110,7 +110,7 @@ class Staging:
         self.primed = False  # whether `commit` made the spare of a first build itself
         # Asked once: a large site keeps tens of thousands of files, each checked against it,
         # and the paths of those are joined as strings (a Path each cost more than the link).
-        self._mode = _file_mode()
+        self._mode = file_mode()
         self._staged = f"{self.path}{os.sep}"
         self._live = f"{self.output}{os.sep}"
 
@@ -240,46 +240,6 @@ class Staging:
         return target
 
 
-def _follow_umask(spare: Path) -> None:
-    """Give a spare's folders the mode of the current umask, if it was made under another
-    (its files get theirs as they are kept or written). Every folder of a spare has the mode
-    its top folder has, set when it was last staged, so only a changed umask costs a walk."""
-    mode = 0o777 & ~_umask()
-    try:
-        if stat.S_IMODE(os.lstat(spare).st_mode) == mode:
-            return
-    except OSError:
-        return
-    for folder, _, _ in os.walk(spare):
-        with contextlib.suppress(OSError):
-            if stat.S_IMODE(os.lstat(folder).st_mode) != mode:
-                os.chmod(folder, mode)
-
-
-def modes_follow_umask(folder: Path, mark: str) -> None:
-    """Give every folder and file under `folder` the mode the current umask gives new ones:
-    for what another program wrote, or what was copied from an older build. The file
-    `mark` of `folder` is given its mode last, so that once it has it, so has the rest,
-    and the walk is skipped: an unchanged umask costs one `lstat`."""
-    folder_mode, file_mode = 0o777 & ~_umask(), _file_mode()
-    last = folder / mark
-    try:
-        if stat.S_IMODE(os.lstat(last).st_mode) == file_mode:
-            return
-    except OSError:
-        return  # nothing to follow: no index here
-    for parent, _, files in os.walk(folder):
-        places = [(Path(parent), folder_mode), *((Path(parent, f), file_mode) for f in files)]
-        for path, mode in places:
-            if path == last:
-                continue
-            with contextlib.suppress(OSError):
-                if stat.S_IMODE(os.lstat(path).st_mode) != mode:
-                    os.chmod(path, mode)
-    with contextlib.suppress(OSError):
-        os.chmod(last, file_mode)
-
-
 def spare_of(output: Path) -> Path:
     """Where the build before the live one is kept, beside the output."""
     return output.parent / f".{output.name}-spare"
@@ -323,17 +283,6 @@ def recover(output: Path) -> None:
     for path in [*aside, *output.parent.glob(f".{output.name}-staging-*")]:
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path, ignore_errors=True)
-
-
-@functools.cache
-def _umask() -> int:
-    umask = os.umask(0o022)
-    os.umask(umask)
-    return umask
-
-
-def _file_mode() -> int:
-    return 0o666 & ~_umask()
 
 
 @functools.cache
