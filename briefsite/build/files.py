@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from cachetools import LRUCache
 
 from briefsite.build.stamps import FileState, digest, file_state, stamp_of, still_valid
-from briefsite.build.store import Store
+from briefsite.build.store import Store, keep_within
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics, SourceLocation
 from briefsite.read.sources import (
     Source,
@@ -233,9 +233,7 @@ class Files:
     def _pack(self, key: tuple[str, str], found: Record) -> None:
         if key in self._packed:
             return
-        packed = zlib.compress(pickle.dumps(found, protocol=5), 1)
-        if len(packed) <= self._packed.maxsize:  # a larger one would push out every other
-            self._packed[key] = packed
+        keep_within(self._packed, key, zlib.compress(pickle.dumps(found, protocol=5), 1))
 
 
 class _Records(LRUCache[tuple[str, str], "Record"]):

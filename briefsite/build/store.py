@@ -27,7 +27,7 @@ import sqlite3
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from cachetools import LRUCache
 
@@ -56,6 +56,15 @@ _PENDING_BYTES = 8_000_000
 # so a text kept for a key is never out of date.
 _RECENT_TABLES = ("fragment",)
 _RECENT_BYTES = 8_000_000
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def keep_within(cache: LRUCache[_K, _V], key: _K, value: _V) -> None:
+    """Keep a value in a cache bounded by size, unless it alone is over the bound
+    (`cachetools` refuses it; kept, it would push out every other value)."""
+    if cache.getsizeof(value) <= cache.maxsize:
+        cache[key] = value
 
 
 def cache_key() -> str:
@@ -190,15 +199,8 @@ class Store:
         except (EOFError, ValueError, TypeError):
             return None
         if isinstance(value, str) and table in _RECENT_TABLES:
-            self._remember(entry, value)
+            keep_within(self._recent, entry, value)
         return value
-
-    def _forget_recent(self, entry: tuple[str, str]) -> None:
-        self._recent.pop(entry, None)
-
-    def _remember(self, entry: tuple[str, str], text: str) -> None:
-        if len(text) <= self._recent.maxsize:  # a larger one would push out every other
-            self._recent[entry] = text
 
     def get_all(self, table: str) -> dict[str, Any]:
         """Every plain value of a table that is intact, by key."""
@@ -241,7 +243,7 @@ class Store:
             self._keep(table, key, _pack(pickle.dumps(record, protocol=5)))
 
     def _keep(self, table: str, key: str, blob: bytes) -> None:
-        self._forget_recent((table, key))
+        self._recent.pop((table, key), None)
         self._pending[(table, key)] = blob
         if table in _ON_THEIR_OWN:
             self._pending_bytes += len(blob)
@@ -269,7 +271,7 @@ class Store:
 
     def delete(self, table: str, key: str) -> None:
         """Forget a value."""
-        self._forget_recent((table, key))
+        self._recent.pop((table, key), None)
         self._pending.pop((table, key), None)
         self._gone.add((table, key))
 
