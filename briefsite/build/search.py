@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from briefsite.build.modes import modes_follow_umask
+from briefsite.build.write import link_tree
 from briefsite.errors import BriefsiteError, SourceLocation
 
 if TYPE_CHECKING:
@@ -243,14 +244,7 @@ def _address(output: str) -> str:
 def copy_bundle(source: Path, target: Path) -> bool:
     """Hard-link an index bundle into another site; whether it could."""
     shutil.rmtree(target, ignore_errors=True)
-    if not source.is_dir():
-        return False
-    try:
-        shutil.copytree(source, target, copy_function=os.link)
-    except OSError:
-        shutil.rmtree(target, ignore_errors=True)
-        return False
-    return True
+    return source.is_dir() and link_tree(source, target)
 
 
 def copy_index(source: Path, site: Path) -> bool:

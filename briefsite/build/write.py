@@ -251,11 +251,23 @@ def _prime_spare(output: Path, spare: Path) -> bool:
     the site into a new folder (a large part of a one-note edit after a first build).
     Whether it could; the spare is unfinished until its last rename."""
     staged = Path(tempfile.mkdtemp(prefix=f".{output.name}-staging-", dir=output.parent))
+    if not link_tree(output, staged):
+        return False
     try:
-        shutil.copytree(output, staged, copy_function=os.link, dirs_exist_ok=True)
         staged.rename(spare)
     except OSError:
         shutil.rmtree(staged, ignore_errors=True)
+        return False
+    return True
+
+
+def link_tree(source: Path, target: Path) -> bool:
+    """Copy the folder `source` to `target` with its files hard-linked, not copied; whether
+    it could (a copy that failed is removed)."""
+    try:
+        shutil.copytree(source, target, copy_function=os.link, dirs_exist_ok=True)
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
         return False
     return True
 
