@@ -12,6 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from briefsite.errors import Diagnostic, Diagnostics, SourceLocation
 from briefsite.model import Brief, Entity, Rating, Seed, brief_title, newest_first
@@ -62,12 +63,23 @@ class BriefLinks:
 
 @dataclass(frozen=True)
 class Graph:
-    """Who lists what: the briefs about each entity and topic, and related briefs."""
+    """Who lists what: every brief in the site's order, the briefs about each entity and
+    topic, and related briefs."""
 
+    order: tuple[str, ...]  # every brief, newest first: the order every list follows
     entity_briefs: Mapping[str, tuple[str, ...]]
     entity_notes: Mapping[str, tuple[NoteRef, ...]]
     topic_briefs: Mapping[str, tuple[str, ...]]
     related: Mapping[str, tuple[str, ...]]
+
+    @cached_property
+    def neighbours(self) -> dict[str, tuple[str | None, str | None]]:
+        """Each brief's neighbours in the site's order: before, after."""
+        order = self.order
+        return {
+            slug: (order[i - 1] if i else None, order[i + 1] if i + 1 < len(order) else None)
+            for i, slug in enumerate(order)
+        }
 
 
 def alias_pattern(entities: Iterable[Entity]) -> AliasPattern:
@@ -146,7 +158,8 @@ def build_graph(
     entity_notes: dict[str, list[NoteRef]] = {slug: [] for slug in entity_briefs}
     topic_briefs: dict[str, list[str]] = {slug: [] for slug in sorted(topics)}
     related: dict[str, list[str]] = {slug: [] for slug in sorted(briefs)}
-    for links in newest_first(briefs.values()):
+    order = newest_first(briefs.values())
+    for links in order:
         for slug in links.about:
             if slug in entity_briefs:
                 entity_briefs[slug].append(links.slug)
@@ -161,6 +174,7 @@ def build_graph(
                 _add(related[links.slug], slug)
                 _add(related[slug], links.slug)
     return Graph(
+        order=tuple(links.slug for links in order),
         entity_briefs={k: tuple(v) for k, v in entity_briefs.items()},
         entity_notes={k: tuple(v) for k, v in entity_notes.items()},
         topic_briefs={k: tuple(v) for k, v in topic_briefs.items()},

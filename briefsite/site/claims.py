@@ -11,7 +11,7 @@ from typing import Protocol
 
 from markupsafe import Markup
 
-from briefsite.model import RATINGS, Annotation, Verdict, newest_first
+from briefsite.model import RATINGS, Annotation, Verdict
 from briefsite.site.article import Span
 from briefsite.site.pages import PageKey, Placed, SiteIndex
 from briefsite.site.views import (
@@ -76,7 +76,8 @@ def claims_context(planner: Planning, key: PageKey) -> dict[str, object]:
     root = "../../" if rating else "../"
     counts = dict.fromkeys(RATINGS, 0)
     groups: list[Markup] = []
-    for links in newest_first(planner.index.briefs.values()):
+    briefs = planner.index.briefs
+    for links in (briefs[slug] for slug in planner.index.graph.order):
         for found in links.ratings:
             counts[found] += 1
         if rating in links.ratings or (rating is None and links.ratings):

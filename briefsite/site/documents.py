@@ -12,7 +12,7 @@ from typing import Protocol
 from markupsafe import Markup
 
 from briefsite.anchor.anchoring import reading_order
-from briefsite.model import Annotation, Site, Text, newest_first
+from briefsite.model import Annotation, Site, Text
 from briefsite.read.markup import Markdown
 from briefsite.site.annotations import PlacedNote, annotation_collection, annotation_page
 from briefsite.site.article import Span
@@ -91,14 +91,14 @@ def plan_document(planner: Planning, key: PageKey) -> Document:
     elif key.kind == "robots":
         value = plan_robots(index)
     elif key.kind == "collection":
-        order = [b.slug for b in newest_first(index.briefs.values())]
+        order = index.graph.order
         total = sum(entry(slug).notes for slug in order)
         value = annotation_collection(planner.site, required_root(index), order, total)
     else:
         placed = planner.placed(key.slug)
         root = required_root(index)
         notes = placed_notes(planner, placed, root)
-        neighbours = index.neighbours[key.slug]
+        neighbours = index.graph.neighbours[key.slug]
         value = annotation_page(planner.site, root, placed.brief, placed.seed, notes, neighbours)
         source = index.briefs[key.slug].path
     return Document(key.output, key.format, value, source)

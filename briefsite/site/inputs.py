@@ -73,7 +73,7 @@ def _document_inputs(key: PageKey, index: SiteIndex) -> set[str]:
     if key.kind == "annotations":
         links = index.briefs[key.slug]
         found = {links.path, seed_file(links.seed)}
-        previous, following = index.neighbours[key.slug]
+        previous, following = index.graph.neighbours[key.slug]
         if previous is not None:
             found.add(f"{PREVIOUS}{previous}")
         if following is not None:

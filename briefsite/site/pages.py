@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import TYPE_CHECKING, Literal
 
 from briefsite.errors import Diagnostics, SourceLocation
 from briefsite.link.graph import BriefLinks, Graph, Mention
-from briefsite.model import RATINGS, Brief, Entity, Seed, Site, Topic, newest_first
+from briefsite.model import RATINGS, Brief, Entity, Seed, Site, Topic
 from briefsite.read.sources import StaticFile
 
 if TYPE_CHECKING:  # the anchoring step is not needed to name pages
@@ -26,15 +25,6 @@ class SiteIndex:
     entities: Mapping[str, Entity]
     topics: Mapping[str, Topic]
     graph: Graph
-
-    @cached_property
-    def neighbours(self) -> dict[str, tuple[str | None, str | None]]:
-        """Each brief's neighbours in the site's order (newest first): before, after."""
-        order = [b.slug for b in newest_first(self.briefs.values())]
-        return {
-            slug: (order[i - 1] if i else None, order[i + 1] if i + 1 < len(order) else None)
-            for i, slug in enumerate(order)
-        }
 
 
 PageKind = Literal[
@@ -145,7 +135,7 @@ def page_keys(index: SiteIndex) -> list[PageKey]:
     """Every page of the site: lists first (the claims of each rating among them), then
     briefs newest first, entities, topics; then, when the site has a base URL, the documents
     read away from it (feeds, sitemap, robots.txt, annotations)."""
-    briefs = newest_first(index.briefs.values())
+    briefs = index.graph.order
     keys = [
         PageKey("index"),
         PageKey("briefs"),
@@ -155,7 +145,7 @@ def page_keys(index: SiteIndex) -> list[PageKey]:
         PageKey("claims"),
         *(PageKey("rating", rating) for rating in RATINGS),
         PageKey("search"),
-        *(PageKey("brief", b.slug) for b in briefs),
+        *(PageKey("brief", slug) for slug in briefs),
         *(PageKey("entity", slug) for slug in sorted(index.entities)),
         *(PageKey("topic", slug) for slug in sorted(index.topics)),
     ]
@@ -167,7 +157,7 @@ def page_keys(index: SiteIndex) -> list[PageKey]:
             PageKey("sitemap"),
             PageKey("robots"),
             PageKey("collection"),
-            *(PageKey("annotations", b.slug) for b in briefs),
+            *(PageKey("annotations", slug) for slug in briefs),
             *(PageKey("entity-feed", slug) for slug in feed_entities(index)),
             *(PageKey("topic-feed", slug) for slug in feed_topics(index)),
         ]

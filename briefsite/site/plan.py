@@ -11,7 +11,7 @@ from markupsafe import Markup
 from briefsite.anchor.anchoring import Anchor, Unplaced, reading_order
 from briefsite.anchor.selectors import seed_sha256, source_changed
 from briefsite.link.graph import NoteRef
-from briefsite.model import Annotation, Brief, Text, Verdict, count_by_type, newest_first
+from briefsite.model import Annotation, Brief, Text, Verdict, count_by_type
 from briefsite.read.markup import Markdown, localize
 from briefsite.site.article import Span, mentioned_in, render_article
 from briefsite.site.claims import claims_context
@@ -366,8 +366,9 @@ class Planner:
 
     def cards_page(self, key: PageKey, root: str, title: str, level: int) -> Page:
         """The index and the list of all briefs: every brief as a card, newest first."""
-        slugs = [b.slug for b in newest_first(self.index.briefs.values())]
-        context = self.common(root, title) | {"briefs": self.cards(slugs, root, level)}
+        context = self.common(root, title) | {
+            "briefs": self.cards(self.index.graph.order, root, level)
+        }
         return Page(key.output, key.template, context, self.site.path)
 
     def list_page(self, key: PageKey) -> Page:

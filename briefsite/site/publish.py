@@ -190,7 +190,7 @@ def plan_feed(key: PageKey, index: SiteIndex, entry: Callable[[str], Entry]) -> 
         slugs = index.graph.entity_briefs.get(key.slug, ())
         title, page = f"{entity.name} · {site.title}", f"entities/{key.slug}/"
     else:
-        slugs = [b.slug for b in newest_first(index.briefs.values())]
+        slugs = index.graph.order
         title, page = site.title, ""
     entries = [entry(slug) for slug in slugs]
     updated = max((e.updated for e in entries), default=None)
