@@ -34,6 +34,7 @@ from briefsite.build.search import index_staged, indexed_build
 from briefsite.build.store import Store
 from briefsite.build.write import (
     OutputStamp,
+    Spare,
     Staging,
     WriteStats,
     recover,
@@ -82,6 +83,10 @@ class Builder:
         self._listing: Listing | None = None
         self._manifests: dict[Path, Manifest] = {}  # each output as this builder last saw it
         self._spares: dict[Path, Manifest] = {}  # and the spare beside it
+        # The pages in which the spare may differ from the output, as this builder last
+        # left them (spare build, live build, pages): the last build's rendered and removed
+        # pages. Every other page of the spare is the live one, fingerprint and digest.
+        self._moved: dict[Path, tuple[str, str, frozenset[str]]] = {}
 
     def check(self, changed: Collection[Path] | None = None) -> Run:
         """Run every step but the write; pages rendered without error before are not
@@ -209,21 +214,25 @@ class Builder:
                 self._save()
             seconds = time.perf_counter() - started
             return replace(unchanged_build(same, seconds, strict), up_to_date=False)
-        # The spare being brought up to date, when this builder made it (no look needed).
-        base = staging.base if trusted is not None else {}
-        for out, entry in result.pages.items():
-            if out in made:
-                continue
-            kept = base.get(out)
-            if kept is not None and kept[0] == entry.digest and kept[1] is not None:
-                # The spare holds the page as it is: nothing to do.
-                pages[out] = PageEntry(entry.fingerprint, entry.digest, kept[1])
-                continue
-            assert entry.stamp is not None
-            stamp = staging.keep(out, entry.digest, entry.stamp)
-            if stamp is None:
-                raise Torn(out)  # the output changed under us: start again
-            pages[out] = PageEntry(entry.fingerprint, entry.digest, stamp)
+        moved = self._moved.get(output)
+        if (
+            trusted is not None
+            and spare is not None
+            and moved is not None
+            and (moved[0], moved[1]) == (spare.build, manifest and manifest.build)
+        ):
+            # Only the pages the last build and this one moved can differ from the spare's:
+            # a large site's other pages are taken from the spare's manifest as they are.
+            pages = dict(spare.pages)
+            for out in pages.keys() - result.pages.keys():
+                del pages[out]
+            pages.update((out, result.pages[out]) for out in made)
+            _keep_unchanged(staging, staging.base, result.pages, pages, moved[2] - made)
+        else:
+            # The spare is brought up to date page by page: without a look when this
+            # builder made it, else by each page's stamp.
+            base = staging.base if trusted is not None else {}
+            _keep_unchanged(staging, base, result.pages, pages, result.pages.keys() - made)
         staging.prune(pages)
         new = Manifest(
             build_id(pages),
@@ -257,6 +266,11 @@ class Builder:
         self._manifests[output] = new
         self._wrote[output] = new.build
         old = manifest.pages if manifest is not None else {}
+        removed = set(old) - set(pages)
+        if manifest is not None:
+            self._moved[output] = (manifest.build, new.build, frozenset(made | removed))
+        elif staging.primed:
+            self._moved[output] = (new.build, new.build, frozenset())
         # Only a page rendered in this run can differ from the live one: every other page
         # was vouched for by the live output (`fresh`, `trusted`), digest and all.
         differ = sorted(o for o in made if _digest(old, o) != pages[o].digest)
@@ -268,7 +282,7 @@ class Builder:
             pages=pages,
             rendered=result.rendered,
             changed=tuple(differ),
-            removed=tuple(sorted(set(old) - set(pages))),
+            removed=tuple(sorted(removed)),
             written=WriteStats(staging.written, staging.unchanged),
             up_to_date=False,
             rebuild_seconds=rebuilt - started,
@@ -373,6 +387,31 @@ def _spare_files(spare: Manifest | None) -> dict[str, tuple[str, OutputStamp | N
     if spare is None:
         return None
     return {out: (entry.digest, entry.stamp) for out, entry in spare.pages.items()}
+
+
+def _keep_unchanged(
+    staging: Staging,
+    base: Spare,
+    found: Mapping[str, PageEntry],
+    pages: dict[str, PageEntry],
+    outs: Collection[str],
+) -> None:
+    """Put the given pages of the run, none of them rendered, in the staged site: as the
+    spare holds them (by `base`, trusted without a look), else linked from the live
+    output."""
+    for out in outs:
+        entry = found.get(out)
+        if entry is None:
+            continue  # a page of the last build that this one does not have
+        kept = base.get(out)
+        if kept is not None and kept[0] == entry.digest and kept[1] is not None:
+            pages[out] = PageEntry(entry.fingerprint, entry.digest, kept[1])
+            continue
+        assert entry.stamp is not None
+        stamp = staging.keep(out, entry.digest, entry.stamp)
+        if stamp is None:
+            raise Torn(out)  # the output changed under us: start again
+        pages[out] = PageEntry(entry.fingerprint, entry.digest, stamp)
 
 
 def _digest(pages: Mapping[str, PageEntry], out: str) -> str | None:
