@@ -349,11 +349,12 @@ class Builder:
     def placed(self, slug: str) -> Placed:
         """A brief of the last run read in full, with its notes' places."""
         from briefsite.build.briefs import placed_from
+        from briefsite.build.listed import listed_of
 
         assert self._knowledge is not None, "placed() needs a run first"
-        assert self._listing is not None
-        sources = {(s.what, s.slug): s for s in self._listing.sources}
-        return placed_from(self._knowledge, sources, slug)
+        assert self._listing is not None and self._kept is not None
+        self._kept.listed = listed_of(self._listing, self._kept.listed)
+        return placed_from(self._knowledge, self._kept.listed.sources, slug)
 
     def _hinted(self, changed: Collection[Path] | None) -> set[str] | None:
         """The files a watcher's paths name, when every one is a file already known and
@@ -365,6 +366,12 @@ class Builder:
         if any(n is None for n in named) or not all(Path(p).is_file() for p in changed):
             return None
         return {n for n in named if n is not None}
+
+    def prepare(self) -> None:
+        """Work out ahead, while edits pause, what the next run told of a change would
+        otherwise work out first (a long-lived builder's)."""
+        if self._kept is not None and self._kept.recall is not None:
+            self._kept.recall.prepare()
 
     def persist(self) -> None:
         """Keep in the cache what this builder learned and the manifests of the outputs it

@@ -57,7 +57,7 @@ PACKED_BYTES = 96_000_000
 # How many bytes read by a scan are kept for parsing; beyond that, a file is read again
 # when it is parsed (a cold build of a large project would otherwise hold it all).
 FRESH_BYTES = 32_000_000
-_SMALL = ("site", "entity", "topic")
+SMALL_KINDS = ("site", "entity", "topic")  # the small records: read whole every run
 _BUILTIN_KINDS = ("layout", "static")  # may be briefsite's own files, outside the project
 _BUILTIN_REAL = Path(os.path.realpath(BUILTIN_LAYOUTS))
 
@@ -208,7 +208,7 @@ class Files:
         packed = self._packed.get(key)
         if packed is not None:
             found = pickle.loads(zlib.decompress(packed))
-        elif source.what in _SMALL and source.shown not in self._fresh:
+        elif source.what in SMALL_KINDS and source.shown not in self._fresh:
             kept = self.store.get_record("record", f"{source.shown}\0{expected}")
             if kept is not None:
                 found = (kept[0], tuple(kept[1]))
@@ -225,7 +225,7 @@ class Files:
             from briefsite.read.records import parse_source
 
             found = parse_source(source, data)
-            if source.what in _SMALL:
+            if source.what in SMALL_KINDS:
                 self.store.put_record("record", f"{source.shown}\0{expected}", found)
         self._records[key] = found
         return found

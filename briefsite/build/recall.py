@@ -63,6 +63,10 @@ class Recall:
                     self._users.setdefault(name, set()).add(output)
         return self._users
 
+    def prepare(self) -> None:
+        """Work out which pages use each input now, ahead of the run that asks."""
+        _ = self.users
+
     def pages_using(self, names: Iterable[str]) -> set[str]:
         """The pages that have any of these inputs."""
         users = self.users

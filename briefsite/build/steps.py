@@ -25,6 +25,7 @@ from briefsite.build.checks import (
 )
 from briefsite.build.files import Listing
 from briefsite.build.knowledge import Knowledge, Parsed
+from briefsite.build.listed import Listed, listed_of
 from briefsite.build.manifest import PageEntry
 from briefsite.build.memo import MarkdownMemo
 from briefsite.build.pages import Fresh, fingerprint, record_made, render_stale
@@ -37,13 +38,11 @@ from briefsite.build.recall import (
     update_digests,
 )
 from briefsite.build.sink import Sink, publish_static
-from briefsite.build.stamps import digest_text
 from briefsite.build.state import BriefState
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
 from briefsite.link.graph import alias_pattern, build_graph
 from briefsite.model import Entity, Site, Topic
 from briefsite.read.records import DEFAULT_SITE, missing_site
-from briefsite.read.sources import known_slugs
 from briefsite.render.layouts import layout_dirs
 from briefsite.site.pages import PageKey, SiteIndex, check_outputs, page_keys
 
@@ -81,10 +80,12 @@ class Run:
 @dataclass
 class Kept:
     """What a builder keeps in memory from one run to the next: the layouts' environment
-    (while no layout changes), and the recall of its last complete run."""
+    (while no layout changes), the recall of its last complete run, and what it took from
+    the project's listing."""
 
     layouts: derive.Layouts | None = None
     recall: Recall | None = None
+    listed: Listed | None = None
 
 
 def run(
@@ -109,9 +110,10 @@ def run(
     diagnostics = Diagnostics()
     diagnostics.extend(listing.problems)
     diagnostics.extend(files.problems.values())
-    site, entities, topics = _small_records(knowledge, listing, diagnostics)
+    listed = kept.listed = listed_of(listing, kept.listed)
+    site, entities, topics = _small_records(knowledge, listed, diagnostics)
     diagnostics.extend(publishing_problems(site))
-    sources: Sources = {(s.what, s.slug): s for s in listing.sources}
+    sources = listed.sources
     aliases = alias_pattern(entities.values())
     diagnostics.extend(aliases.problems)
     names = derive.entity_names(entities.values())
@@ -129,16 +131,14 @@ def run(
     ):
         recall = None
     changed: set[str] | None = None
-    slugs = sorted(slug for what, slug in sources if what == "brief")
+    slugs = listed.briefs
     candidates = slugs
     if recall is not None and only is not None:
         changed = {s for s in only if files.digest(s) != recall.digests.get(s)}
         candidates = touched_briefs(recall, listing, changed)
     todo = [slug for slug in candidates if stale_state(knowledge, sources, slug, names)]
     write = sink.write if sink is not None else None
-    known = known_slugs(list(listing.sources))
-    kinds = ("seeds", "briefs", "entities", "topics")
-    known_digest = digest_text(*(f"{k}:{','.join(sorted(getattr(known, k)))}" for k in kinds))
+    known, known_digest = listed.known, listed.known_digest
     context = briefs.Run(
         knowledge,
         memo,
@@ -335,18 +335,16 @@ def _result(
 
 
 def _small_records(
-    knowledge: Knowledge, listing: Listing, diagnostics: Diagnostics
+    knowledge: Knowledge, listed: Listed, diagnostics: Diagnostics
 ) -> tuple[Site, dict[str, Entity], dict[str, Topic]]:
     """The site's settings, the entities and the topics: read whole every run (they are few
     and small, and kept in the cache as records)."""
     site: Site = DEFAULT_SITE
     entities: dict[str, Entity] = {}
     topics: dict[str, Topic] = {}
-    if not any(s.what == "site" for s in listing.sources):
+    if not any(s.what == "site" for s in listed.small):
         diagnostics.extend([missing_site()])
-    for source in listing.sources:
-        if source.what not in ("site", "entity", "topic"):
-            continue
+    for source in listed.small:
         item, problems = knowledge.files.record(source)
         diagnostics.extend(problems)
         if isinstance(item, Site):

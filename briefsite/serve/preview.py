@@ -286,6 +286,7 @@ class Preview:
                         # half a second, not when serve stops: keeping it after a long
                         # session took 1.6 s, and a stop must take less than one.
                         self.builder.persist()
+                        self.builder.prepare()
                         if pauses % _FULL_COLLECTION_EVERY == 0:
                             tidy_memory(everything=True)
                         unsaved, pauses = False, pauses + 1
