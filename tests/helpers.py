@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,17 +125,20 @@ class _Fragments:
         self.planner = planner
         self.env = make_environment([BUILTIN_LAYOUTS], BUILTIN_LAYOUTS)
 
-    def card(self, slug: str, root: str, level: int) -> Markup:
-        view = self.planner[0].card_view(slug, root)
-        return render_fragment(self.env, BUILTIN_LAYOUTS, "_cards.html", "brief_card", view, level)
+    def cards(self, slugs: Sequence[str], root: str, level: int) -> list[Markup]:
+        views = [self.planner[0].card_view(slug, root) for slug in slugs]
+        return [self._render("brief_card", view, level) for view in views]
 
-    def entity_note(self, ref: NoteRef, root: str) -> Markup:
-        view = self.planner[0].entity_note_view(ref, root)
-        return render_fragment(self.env, BUILTIN_LAYOUTS, "_cards.html", "entity_note", view)
+    def entity_notes(self, refs: Sequence[NoteRef], root: str) -> list[Markup]:
+        views = [self.planner[0].entity_note_view(ref, root) for ref in refs]
+        return [self._render("entity_note", view) for view in views]
 
-    def claims(self, slug: str, rating: str, root: str) -> Markup:
-        view = claims_view(self.planner[0], slug, rating, root)
-        return render_fragment(self.env, BUILTIN_LAYOUTS, "_cards.html", "claim_group", view)
+    def claim_groups(self, slugs: Sequence[str], rating: str, root: str) -> list[Markup]:
+        views = [claims_view(self.planner[0], slug, rating, root) for slug in slugs]
+        return [self._render("claim_group", view) for view in views]
+
+    def _render(self, macro: str, *args: object) -> Markup:
+        return render_fragment(self.env, BUILTIN_LAYOUTS, "_cards.html", macro, *args)
 
     def entry(self, slug: str) -> Entry:
         return entry_view(self.planner[0], slug)

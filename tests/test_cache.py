@@ -348,3 +348,30 @@ def test_fragments_read_lately_are_kept_in_memory_within_their_bound(
     kept.delete("fragment", "b")
     assert kept.get("fragment", "b") is None
     kept.close()
+
+
+def test_a_list_of_fragments_is_read_as_each_would_be_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from briefsite.build import store
+
+    monkeypatch.setattr(store, "_KEYS_PER_QUERY", 3)  # several queries for one list
+    monkeypatch.setattr(store, "_RECENT_BYTES", 1)  # each read from the database
+    kept = Store.open(tmp_path)
+    for number in range(8):
+        kept.put("fragment", f"k{number}", f"text {number}")
+    kept.commit()
+    kept.put("fragment", "k1", "put, not yet written")
+    kept.put("fragment", "k9", "new, not yet written")
+    kept.delete("fragment", "k2")
+    with sqlite3.connect(tmp_path / DATABASE) as db:
+        db.execute("UPDATE entries SET value = x'00' WHERE key = 'k3'")  # damaged
+    keys = [f"k{number}" for number in range(11)]
+    many = kept.get_many("fragment", keys)
+    expected = {key: kept.get("fragment", key) for key in keys}
+    assert many == {k: v for k, v in expected.items() if v is not None}
+    assert expected["k1"] == "put, not yet written" and expected["k9"] == "new, not yet written"
+    assert expected["k2"] is expected["k3"] is expected["k10"] is None
+    assert expected["k7"] == "text 7"
+    assert Store.none().get_many("fragment", keys) == {}
+    kept.close()

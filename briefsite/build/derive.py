@@ -8,7 +8,7 @@ does not load YAML, Markdown, Jinja or the anchoring library.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import jinja2
@@ -188,10 +188,36 @@ class Fragments:
         self.planner = planner
         self.made: dict[str, str] = {}  # rendered here, not yet kept in the cache
         self.wanted = wanted
+        self._fetched: dict[str, str] = {}  # the kept fragments of the list last read
+
+    def cards(self, slugs: Sequence[str], root: str, level: int) -> list[Markup]:
+        """Briefs' cards, in the given order."""
+        keys = [self._card_key(slug, root, level) for slug in slugs]
+        self._fetch(keys)
+        return [self._card(key, slug, root, level) for key, slug in zip(keys, slugs, strict=True)]
+
+    def entity_notes(self, refs: Sequence[NoteRef], root: str) -> list[Markup]:
+        """Notes as an entity page lists them, in the given order."""
+        keys = [self._note_key(ref, root) for ref in refs]
+        self._fetch(keys)
+        return [self._entity_note(key, ref, root) for key, ref in zip(keys, refs, strict=True)]
+
+    def claim_groups(self, slugs: Sequence[str], rating: str, root: str) -> list[Markup]:
+        """Briefs' claim checks as the claims pages list them, in the given order."""
+        keys = [self._claims_key(slug, rating, root) for slug in slugs]
+        self._fetch(keys)
+        return [
+            self._claims(key, slug, rating, root) for key, slug in zip(keys, slugs, strict=True)
+        ]
 
     def card(self, slug: str, root: str, level: int) -> Markup:
         """A brief's card, rendered or remembered."""
-        key = digest_text("card", slug, self.facets(f"{CARD}{slug}"), root, str(level))
+        return self._card(self._card_key(slug, root, level), slug, root, level)
+
+    def _card_key(self, slug: str, root: str, level: int) -> str:
+        return digest_text("card", slug, self.facets(f"{CARD}{slug}"), root, str(level))
+
+    def _card(self, key: str, slug: str, root: str, level: int) -> Markup:
         return self._fragment(
             key,
             ("card", slug, root, level),
@@ -200,8 +226,13 @@ class Fragments:
 
     def entity_note(self, ref: NoteRef, root: str) -> Markup:
         """A note as an entity page lists it, rendered or remembered."""
+        return self._entity_note(self._note_key(ref, root), ref, root)
+
+    def _note_key(self, ref: NoteRef, root: str) -> str:
         facet = self.facets(f"{NOTE}{ref.brief}#{ref.note}")
-        key = digest_text("note", ref.brief, ref.note, facet, root)
+        return digest_text("note", ref.brief, ref.note, facet, root)
+
+    def _entity_note(self, key: str, ref: NoteRef, root: str) -> Markup:
         return self._fragment(
             key,
             ("note", ref, root, 0),
@@ -210,7 +241,12 @@ class Fragments:
 
     def claims(self, slug: str, rating: str, root: str) -> Markup:
         """A brief's claim checks as the claims pages list them, rendered or remembered."""
-        key = digest_text("claims", slug, self.facets(f"{CLAIMS}{slug}"), rating, root)
+        return self._claims(self._claims_key(slug, rating, root), slug, rating, root)
+
+    def _claims_key(self, slug: str, rating: str, root: str) -> str:
+        return digest_text("claims", slug, self.facets(f"{CLAIMS}{slug}"), rating, root)
+
+    def _claims(self, key: str, slug: str, rating: str, root: str) -> Markup:
         return self._fragment(
             key,
             ("claims", slug, root, rating),
@@ -243,9 +279,18 @@ class Fragments:
             return Markup("")
         return make()
 
+    def _fetch(self, keys: list[str]) -> None:
+        """Read the kept fragments of a list at once: one query, not one a fragment. They
+        are held until the next list is read."""
+        made = self.made
+        wanted = (f"{self.template}:{key}" for key in keys)
+        self._fetched = self.store.get_many("fragment", (k for k in wanted if k not in made))
+
     def _kept(self, key: str) -> Markup | None:
         key = f"{self.template}:{key}"
         kept = self.made.get(key)
+        if kept is None:
+            kept = self._fetched.get(key)
         if kept is None:
             kept = self.store.get("fragment", key)
         return Markup(kept) if isinstance(kept, str) else None

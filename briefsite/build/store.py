@@ -25,7 +25,7 @@ import pickle
 import shutil
 import sqlite3
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -55,6 +55,7 @@ _PENDING_BYTES = 8_000_000
 # and notes for an entity's page after each edit. Their keys say what they were made from,
 # so a text kept for a key is never out of date.
 _RECENT_TABLES = ("fragment",)
+_KEYS_PER_QUERY = 500  # below SQLite's least limit on a query's parameters (999)
 _RECENT_BYTES = 8_000_000
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -191,14 +192,48 @@ class Store:
         if text is not None:
             self._used.add(entry)
             return text
-        blob = self._get(table, key)
+        return self._value(entry, self._get(table, key))
+
+    def get_many(self, table: str, keys: Iterable[str]) -> dict[str, Any]:
+        """The plain values of those keys that are present and intact, by key: what `get`
+        gives each, read from the database in a few queries instead of one a key."""
+        found: dict[str, Any] = {}
+        unread: list[str] = []
+        for key in keys:
+            entry = (table, key)
+            if entry in self._recent or entry in self._pending:
+                value = self.get(table, key)
+                if value is not None:
+                    found[key] = value
+            elif self._db is not None and entry not in self._gone:
+                unread.append(key)
+        for start in range(0, len(unread), _KEYS_PER_QUERY):
+            chunk = unread[start : start + _KEYS_PER_QUERY]
+            marks = ",".join("?" * len(chunk))
+            query = f"SELECT key, value FROM entries WHERE tab = ? AND key IN ({marks})"
+            try:
+                assert self._db is not None
+                rows = self._db.execute(query, (table, *chunk)).fetchall()
+            except sqlite3.Error:
+                break
+            for key, blob in rows:
+                if table in _SWEPT:
+                    self._used.add((table, key))
+                value = self._value((table, key), _unpack(blob))
+                if value is not None:
+                    found[key] = value
+        return found
+
+    def _value(self, entry: tuple[str, str], blob: bytes | None) -> Any:
+        """An entry's plain value, or None when absent or damaged; a fragment is kept in
+        memory for the next ask."""
         if blob is None:
             return None
         try:
             value = marshal.loads(blob)
         except (EOFError, ValueError, TypeError):
             return None
-        if isinstance(value, str) and table in _RECENT_TABLES:
+        if isinstance(value, str) and entry[0] in _RECENT_TABLES:
             keep_within(self._recent, entry, value)
         return value
 

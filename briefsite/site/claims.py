@@ -6,7 +6,7 @@ of the briefs that hold a claim of their rating, newest brief first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from markupsafe import Markup
@@ -27,8 +27,8 @@ from briefsite.site.views import (
 class ClaimFragments(Protocol):
     """Where the claims pages find each brief's claims (kept, or made by its owner)."""
 
-    def claims(self, slug: str, rating: str, root: str) -> Markup:
-        """A brief's claim checks as the claims pages list them: all, or one rating's."""
+    def claim_groups(self, slugs: Sequence[str], rating: str, root: str) -> list[Markup]:
+        """Briefs' claim checks as the claims pages list them: all, or one rating's."""
         ...
 
 
@@ -75,13 +75,14 @@ def claims_context(planner: Planning, key: PageKey) -> dict[str, object]:
     rating = next((r for r in RATINGS if r == key.slug), None)
     root = "../../" if rating else "../"
     counts = dict.fromkeys(RATINGS, 0)
-    groups: list[Markup] = []
+    listed: list[str] = []
     briefs = planner.index.briefs
     for links in (briefs[slug] for slug in planner.index.graph.order):
         for found in links.ratings:
             counts[found] += 1
         if rating in links.ratings or (rating is None and links.ratings):
-            groups.append(planner.fragments.claims(links.slug, rating or "", root))
+            listed.append(links.slug)
+    groups = planner.fragments.claim_groups(listed, rating or "", root)
     filters = [RatingFilter("", "All", f"{root}claims/", sum(counts.values()), not rating)]
     filters += [
         RatingFilter(r, RATING_LABELS[r], f"{root}claims/{r}/", counts[r], r == rating)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -63,16 +63,17 @@ class Fragments(Protocol):
     """Pieces shared by many pages, each rendered once: a brief's card in a list, a note as
     an entity page shows it. Lists are joined from these."""
 
-    def card(self, slug: str, root: str, level: int) -> Markup:
-        """A brief's card, with links relative to `root`, its title a heading of `level`."""
+    def cards(self, slugs: Sequence[str], root: str, level: int) -> list[Markup]:
+        """Briefs' cards, with links relative to `root`, titles headings of `level`."""
         ...
 
-    def entity_note(self, ref: NoteRef, root: str) -> Markup:
-        """A note as an entity page lists it."""
+    def entity_notes(self, refs: Sequence[NoteRef], root: str) -> list[Markup]:
+        """Notes as an entity page lists them."""
         ...
 
-    def claims(self, slug: str, rating: str, root: str) -> Markup:
-        """A brief's claim checks as the claims pages list them: all, or one rating's."""
+    def claim_groups(self, slugs: Sequence[str], rating: str, root: str) -> list[Markup]:
+        """Briefs' claim checks as the claims pages list them: all, or one rating's."""
+        ...
 
     def entry(self, slug: str) -> Entry:
         """A brief as feeds, the sitemap and the annotation collection take it."""
@@ -342,9 +343,7 @@ class Planner:
             "entity": entity,
             "summary": self.html(entity.summary, root, None, None),
             "briefs": self.cards(graph.entity_briefs.get(key.slug, ()), root, 3),
-            "notes": [
-                self.fragments.entity_note(ref, root) for ref in graph.entity_notes[key.slug]
-            ],
+            "notes": self.fragments.entity_notes(graph.entity_notes[key.slug], root),
         }
         return Page(key.output, key.template, context, entity.path)
 
@@ -360,9 +359,9 @@ class Planner:
         }
         return Page(key.output, key.template, context, topic.path)
 
-    def cards(self, slugs: tuple[str, ...] | list[str], root: str, level: int) -> list[Markup]:
+    def cards(self, slugs: Sequence[str], root: str, level: int) -> list[Markup]:
         """The cards of the given briefs, in the given order."""
-        return [self.fragments.card(slug, root, level) for slug in slugs]
+        return self.fragments.cards(slugs, root, level)
 
     def cards_page(self, key: PageKey, root: str, title: str, level: int) -> Page:
         """The index and the list of all briefs: every brief as a card, newest first."""
