@@ -196,7 +196,8 @@ class Store:
 
     def get_many(self, table: str, keys: Iterable[str]) -> dict[str, Any]:
         """The plain values of those keys that are present and intact, by key: what `get`
-        gives each, read from the database in a few queries instead of one a key."""
+        gives each, read from the database in a few queries instead of one a key. A list
+        read at once is not kept in memory: its caller holds it."""
         found: dict[str, Any] = {}
         unread: list[str] = []
         for key in keys:
@@ -219,21 +220,21 @@ class Store:
             for key, blob in rows:
                 if table in _SWEPT:
                     self._used.add((table, key))
-                value = self._value((table, key), _unpack(blob))
+                value = self._value((table, key), _unpack(blob), keep=False)
                 if value is not None:
                     found[key] = value
         return found
 
-    def _value(self, entry: tuple[str, str], blob: bytes | None) -> Any:
-        """An entry's plain value, or None when absent or damaged; a fragment is kept in
-        memory for the next ask."""
+    def _value(self, entry: tuple[str, str], blob: bytes | None, keep: bool = True) -> Any:
+        """An entry's plain value, or None when absent or damaged; with `keep`, a fragment
+        is kept in memory for the next ask."""
         if blob is None:
             return None
         try:
             value = marshal.loads(blob)
         except (EOFError, ValueError, TypeError):
             return None
-        if isinstance(value, str) and entry[0] in _RECENT_TABLES:
+        if keep and isinstance(value, str) and entry[0] in _RECENT_TABLES:
             keep_within(self._recent, entry, value)
         return value
 
