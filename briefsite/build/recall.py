@@ -48,10 +48,12 @@ class Recall:
     seeds: dict[str, set[str]] = field(default_factory=dict)  # seed slug -> its briefs
     linkers: dict[str, set[str]] = field(default_factory=dict)  # brief -> briefs linking to it
 
-    @property
-    def publishing(self) -> bool:
-        """Whether the run had a base URL: its pages include the documents needing one."""
-        return any(key.format != "html" for key in self.keys)
+    # Whether the run had a base URL: its pages include the documents needing one. Worked
+    # out once: every run asks, and a large site has tens of thousands of keys.
+    publishing: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.publishing = any(key.format != "html" for key in self.keys)
 
     @property
     def users(self) -> dict[str, set[str]]:
