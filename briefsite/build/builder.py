@@ -33,7 +33,6 @@ from briefsite.build.output import live_build, output_lock
 from briefsite.build.search import index_staged, indexed_build
 from briefsite.build.store import Store
 from briefsite.build.write import (
-    OutputStamp,
     Spare,
     Staging,
     WriteStats,
@@ -136,7 +135,8 @@ class Builder:
                     return unchanged_build(manifest, seconds, strict)
             for attempt in range(_RETRIES):
                 spare = self._spare(output, manifest)
-                staging = Staging(output, self.root, _spare_files(spare), not self.preview)
+                spare_files = spare.pages if spare is not None else None
+                staging = Staging(output, self.root, spare_files, not self.preview)
                 try:
                     return self._build(
                         output, manifest, spare, staging, changed, listing, strict, search, started
@@ -390,12 +390,6 @@ class Builder:
         self.store.commit()
 
 
-def _spare_files(spare: Manifest | None) -> dict[str, tuple[str, OutputStamp | None]] | None:
-    if spare is None:
-        return None
-    return {out: (entry.digest, entry.stamp) for out, entry in spare.pages.items()}
-
-
 def _keep_unchanged(
     staging: Staging,
     base: Spare,
@@ -411,8 +405,8 @@ def _keep_unchanged(
         if entry is None:
             continue  # a page of the last build that this one does not have
         kept = base.get(out)
-        if kept is not None and kept[0] == entry.digest and kept[1] is not None:
-            pages[out] = PageEntry(entry.fingerprint, entry.digest, kept[1])
+        if kept is not None and kept.digest == entry.digest and kept.stamp is not None:
+            pages[out] = PageEntry(entry.fingerprint, entry.digest, kept.stamp)
             continue
         assert entry.stamp is not None
         stamp = staging.keep(out, entry.digest, entry.stamp)

@@ -22,7 +22,7 @@ import tempfile
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from briefsite.build.modes import file_mode, folders_follow_umask, umask
 from briefsite.build.output import MARKER, cannot, output_problem
@@ -57,7 +57,17 @@ def output_stamp(path: Path | str) -> OutputStamp | None:
     return (st.st_mtime_ns, st.st_size, st.st_ino)
 
 
-Spare = Mapping[str, tuple[str, OutputStamp | None]]  # a spare's files: digest and stamp
+class SpareFile(Protocol):
+    """A file of the spare, as the manifest of its build records it."""
+
+    @property
+    def digest(self) -> str: ...
+
+    @property
+    def stamp(self) -> OutputStamp | None: ...
+
+
+Spare = Mapping[str, SpareFile]  # a spare's files, by name
 
 
 class Staging:
@@ -154,7 +164,7 @@ class Staging:
         output; its stamp in the new site, or None when neither holds it as it was written
         (the caller starts again)."""
         spare = self.base.get(relative)
-        kept = spare[1] if spare is not None and spare[0] == digest else None
+        kept = spare.stamp if spare is not None and spare.digest == digest else None
         if kept is not None and _stamp_and_mode(self._staged + relative, kept, self._mode):
             self.unchanged += 1
             return kept

@@ -6,6 +6,7 @@ import hashlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -13,6 +14,14 @@ from briefsite.build import write
 from briefsite.build.output import MARKER, output_lock, output_problem
 from briefsite.build.write import OutputStamp, Spare, Staging, WriteStats
 from briefsite.errors import BriefsiteError
+
+
+class _File(NamedTuple):
+    """A file of a written site, as the builder's manifests record it."""
+
+    digest: str
+    stamp: OutputStamp | None
+
 
 # What each output folder and its spare hold, as the builder's manifests record it.
 _LIVE: dict[Path, Spare] = {}
@@ -32,19 +41,19 @@ def write_site(
     live = _LIVE.get(out, {})
     with output_lock(out):
         staging = Staging(out, project, _SPARE.get(out) if out.exists() else None)
-        made: dict[str, tuple[str, OutputStamp | None]] = {}
+        made: dict[str, _File] = {}
         try:
             for relative, data in files.items():
                 digest, known = _digest(data), live.get(relative)
-                if known is not None and known[0] == digest and known[1] is not None:
-                    kept = staging.keep(relative, digest, known[1])
+                if known is not None and known.digest == digest and known.stamp is not None:
+                    kept = staging.keep(relative, digest, known.stamp)
                     if kept is not None:
-                        made[relative] = (digest, kept)
+                        made[relative] = _File(digest, kept)
                         continue
-                made[relative] = (digest, staging.write(relative, data))
+                made[relative] = _File(digest, staging.write(relative, data))
             for relative, path in copies.items():
                 stamp = staging.copy(relative, path)
-                made[relative] = (_digest(path.read_bytes()), stamp)
+                made[relative] = _File(_digest(path.read_bytes()), stamp)
             staging.prune(made)
             staging.commit(_digest(repr(sorted(made.items())).encode()))
         except BaseException:
