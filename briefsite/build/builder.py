@@ -21,9 +21,9 @@ from typing import TYPE_CHECKING
 from briefsite.build.built import Built, failed_build, unchanged_build
 from briefsite.build.files import Files, Listing, Torn, list_project
 from briefsite.build.manifest import (
+    BuildIds,
     Manifest,
     PageEntry,
-    build_id,
     forget_manifest,
     load_manifest,
     save_manifest,
@@ -86,6 +86,7 @@ class Builder:
         # left them (spare build, live build, pages): the last build's rendered and removed
         # pages. Every other page of the spare is the live one, fingerprint and digest.
         self._moved: dict[Path, tuple[str, str, frozenset[str]]] = {}
+        self._ids: dict[Path, BuildIds] = {}  # each output's build ids, worked out in turn
 
     def check(self, changed: Collection[Path] | None = None) -> Run:
         """Run every step but the write; pages rendered without error before are not
@@ -234,8 +235,10 @@ class Builder:
             base = staging.base if trusted is not None else {}
             _keep_unchanged(staging, base, result.pages, pages, result.pages.keys() - made)
         staging.prune(pages)
+        ids = self._ids.setdefault(output, BuildIds())
+        since = manifest.build if manifest is not None else None
         new = Manifest(
-            build_id(pages),
+            ids.of(pages, since, made),
             dict(self.files.states),
             pages,
             result.diagnostics,
