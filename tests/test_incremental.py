@@ -206,6 +206,12 @@ EDITS: dict[str, Edit] = {
     # What the claims pages show of a brief: each claim's quote, rating and verdict, and
     # the brief's title (above) and date (the claims of the newest brief come first).
     "verdict rating": _toggle(BUS, "rating: missing-context", "rating: misleading"),
+    # Its own seed is left without a brief (a note), and its quotes are not in the other.
+    "brief takes another seed": _toggle(
+        "content/briefs/library-sundays.yaml",
+        "seed: millbrook-library-sundays",
+        "seed: millbrook-bus-depot",
+    ),
     "verdict summary": _toggle(
         BUS, "summary: Valeline has published no figures.", "summary: No figures were given."
     ),
@@ -310,6 +316,54 @@ def test_every_kind_of_edit_is_applied_through_all_three(tmp_path: Path) -> None
     ways.check()
     for name in sorted(EDITS):
         ways.check(EDITS[name](ways.root))
+
+
+def test_each_edit_made_alone_to_a_whole_site_is_applied_through_all_three(
+    tmp_path: Path,
+) -> None:
+    # Each edit made to the site as it was built whole, and then undone: what a long-lived
+    # builder remembers of the last good run (its recall) is used for every one of them.
+    ways = ThreeWays(tmp_path)
+    assert ways.check().ok
+    for name in sorted(EDITS):
+        before = _files(ways.root)
+        touched = EDITS[name](ways.root)
+        ways.check(touched)
+        assert ways.check(_restore(ways.root, before)).ok, f"{name}, undone"
+
+
+def test_a_seed_without_a_brief_that_becomes_unreadable_is_reported_for_that_alone(
+    tmp_path: Path,
+) -> None:
+    ways = ThreeWays(tmp_path)
+    seed = ways.root / "seeds" / "spare.txt"
+    seed.write_text("A spare seed\n\nIts text.\n", encoding="utf-8")
+    built = ways.check()
+    assert built.ok and any("seed 'spare' has no brief" in d.message for d in built.diagnostics)
+    seed.write_bytes(b"A spare seed\n\n\xff\n")  # not UTF-8
+    built = ways.check({seed})
+    assert not any("has no brief" in d.message for d in built.diagnostics)
+    assert [d.location.path for d in built.diagnostics if d.severity == "error"] == [
+        "seeds/spare.txt"
+    ]
+
+
+def _files(root: Path) -> dict[Path, bytes]:
+    """The project's sources and layouts (not the cache beside them), with their bytes."""
+    folders = [root / name for name in ("seeds", "content", "layouts")]
+    return {p: p.read_bytes() for folder in folders for p in folder.rglob("*") if p.is_file()}
+
+
+def _restore(root: Path, files: dict[Path, bytes]) -> set[Path]:
+    """Put the project's files back as they were; the paths that changed."""
+    now = _files(root)
+    for path in set(now) - set(files):
+        path.unlink()
+    for path, data in files.items():
+        if now.get(path) != data:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    return {path for path in set(now) | set(files) if now.get(path) != files.get(path)}
 
 
 def test_only_pages_whose_inputs_changed_are_rendered(tmp_path: Path) -> None:

@@ -69,6 +69,38 @@ def check_references(
     diagnostics.extend(derive.summary_references(entities, topics, known, note_ids, memo))
 
 
+def parsed_ok(knowledge: Knowledge, names: Iterable[str]) -> dict[str, bool]:
+    """Whether each of these files parsed into a record (False when not parsed)."""
+    parsed = knowledge.parsed
+    return {name: (found := parsed.get(name)) is not None and found.ok for name in names}
+
+
+def unused_seeds_again(
+    recall: Recall | None,
+    knowledge: Knowledge,
+    sources: Iterable[Source],
+    before: Mapping[str, BriefState | None],
+    was_ok: dict[str, bool] | None,
+) -> list[Diagnostic]:
+    """The notes of the seeds no brief uses: the recall's, when no brief came, went or
+    changed its seed and no changed file (`was_ok`) parses otherwise than it did; else
+    worked out again (a large site's every brief and file gone through)."""
+    states = knowledge.briefs
+    if (
+        recall is not None
+        and was_ok is not None
+        and parsed_ok(knowledge, was_ok) == was_ok
+        and all(_seed(old) == _seed(states.get(slug)) for slug, old in before.items())
+    ):
+        return recall.unused
+    readable = {shown for shown, parsed in knowledge.parsed.items() if parsed.ok}
+    return unused_seeds(sources, states, readable)
+
+
+def _seed(state: BriefState | None) -> str | None:
+    return state.seed if state is not None else None
+
+
 def unused_seeds(
     sources: Iterable[Source], states: Mapping[str, BriefState], readable: Collection[str]
 ) -> list[Diagnostic]:

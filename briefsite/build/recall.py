@@ -18,6 +18,7 @@ from briefsite.build import derive
 from briefsite.build.files import Listing
 from briefsite.build.knowledge import Knowledge
 from briefsite.build.state import BriefState
+from briefsite.errors import Diagnostic
 from briefsite.link.graph import BriefLinks, Graph
 from briefsite.model import Entity, Topic
 from briefsite.read.sources import StaticFile
@@ -38,6 +39,7 @@ class Recall:
     graph: Graph
     keys: list[PageKey]
     statics: list[StaticFile]  # the static files to copy (none clashing with a page)
+    unused: list[Diagnostic]  # the notes of the seeds no brief uses
     entities: frozenset[str]
     topics: frozenset[str]
     inputs: dict[str, frozenset[str]]  # each page's inputs, by output
@@ -153,6 +155,7 @@ class Whole:
     graph: Graph
     keys: list[PageKey]
     statics: list[StaticFile]
+    unused: list[Diagnostic]
 
 
 def recall_of(
@@ -168,6 +171,7 @@ def recall_of(
     """The recall this run leaves for the next: the one it started from, brought up to date,
     or a new one when it worked everything out."""
     if recall is not None and recall.links is whole.links:
+        recall.unused = whole.unused
         for slug, old in before.items():
             _unlink(recall, slug, old)
             _link(recall, slug, states.get(slug))
@@ -182,6 +186,7 @@ def recall_of(
         graph=whole.graph,
         keys=whole.keys,
         statics=whole.statics,
+        unused=whole.unused,
         entities=frozenset(entities),
         topics=frozenset(topics),
         inputs=prints[0],

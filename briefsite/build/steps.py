@@ -20,8 +20,9 @@ from briefsite.build.briefs import Crew, Sources, brief_ok, stale_state
 from briefsite.build.checks import (
     briefs_to_check,
     check_references,
+    parsed_ok,
     publishing_problems,
-    unused_seeds,
+    unused_seeds_again,
 )
 from briefsite.build.files import Listing
 from briefsite.build.knowledge import Knowledge, Parsed
@@ -210,13 +211,15 @@ def _run(
     fresh, trusted, sink = outputs.fresh, outputs.trusted, outputs.sink
     recall = scope.recall
     before = {slug: knowledge.briefs.get(slug) for slug in todo}
+    changed = scope.changed if recall is not None else None
+    was_ok = parsed_ok(knowledge, changed) if changed is not None else None
     derived = crew.derive(todo)
     knowledge.parsed.update(derived.parsed)
     for slug, state in derived.states.items():
         knowledge.set_brief(slug, state)
     for slug, checked in derived.checked.items():
         knowledge.set_checked(slug, checked)
-    _parse_the_rest(knowledge, listing, scope.changed if recall is not None else None)
+    _parse_the_rest(knowledge, listing, changed)
     diagnostics.extend(d for parsed in knowledge.parsed.values() for d in parsed.problems)
     looked_at = scope.briefs if recall is not None else list(knowledge.briefs)
     dropped = [
@@ -227,8 +230,8 @@ def _run(
         knowledge.drop_brief(slug)
     states = knowledge.briefs
     diagnostics.extend(d for state in states.values() for d in state.problems)
-    readable = {shown for shown, parsed in knowledge.parsed.items() if parsed.ok}
-    diagnostics.extend(unused_seeds(listing.sources, states, readable))
+    unused = unused_seeds_again(recall, knowledge, listing.sources, before, was_ok)
+    diagnostics.extend(unused)
     known, known_digest = context.known, context.known_digest
     to_check = briefs_to_check(knowledge, recall, before)
     summaries = (entities.values(), topics.values())
@@ -306,7 +309,9 @@ def _run(
         outputs.kept.recall = recall_of(
             recall,
             listing,
-            Whole(context.names, known_digest, layouts, digests, links, graph, keys, statics),
+            Whole(
+                context.names, known_digest, layouts, digests, links, graph, keys, statics, unused
+            ),
             entities,
             topics,
             (prints.inputs, prints.fingerprints),
