@@ -269,7 +269,7 @@ class Builder:
         self._manifests[output] = new
         self._wrote[output] = new.build
         old = manifest.pages if manifest is not None else {}
-        removed = set(old) - set(pages)
+        removed = old.keys() - pages.keys()
         if manifest is not None:
             self._moved[output] = (manifest.build, new.build, frozenset(made | removed))
         elif staging.primed:

@@ -55,8 +55,8 @@ def fingerprint(
         inputs: dict[str, frozenset[str]] = {}
         prints: dict[str, str] = {}
     else:
-        using = recall.pages_using(changed)
-        todo = [key for key in keys if key.output in using]
+        key_of = recall.key_of  # the keys are the recall's: no link changed
+        todo = [key_of[output] for output in sorted(recall.pages_using(changed))]
         inputs, prints = recall.inputs, recall.fingerprints
     digest_of = digests.get
     for key in todo:

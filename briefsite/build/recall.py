@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from briefsite.build import derive
 from briefsite.build.files import Listing
@@ -56,6 +57,11 @@ class Recall:
 
     def __post_init__(self) -> None:
         self.publishing = any(key.format != "html" for key in self.keys)
+
+    @cached_property
+    def key_of(self) -> dict[str, PageKey]:
+        """Each page's key, by output."""
+        return {key.output: key for key in self.keys}
 
     @property
     def users(self) -> dict[str, set[str]]:
