@@ -31,9 +31,9 @@ from briefsite.build.manifest import (
 )
 from briefsite.build.output import live_build, output_lock
 from briefsite.build.search import index_staged, indexed_build
+from briefsite.build.staged import stage_pages
 from briefsite.build.store import Store
 from briefsite.build.write import (
-    Spare,
     Staging,
     WriteStats,
     recover,
@@ -188,13 +188,12 @@ class Builder:
             if self.keep_each_run:
                 self._save()
             return failed_build(result, rebuilt - started, strict)
-        pages = dict(result.pages)
         made = set(result.rendered)
         index_current = manifest is not None and indexed_build(output) == manifest.build
         if (
             manifest is not None
             and not made
-            and pages.keys() == manifest.pages.keys()
+            and result.pages.keys() == manifest.pages.keys()
             and (index_current or not search)
         ):
             # Nothing to write: the sources were only touched, or changed back. The output
@@ -215,25 +214,18 @@ class Builder:
                 self._save()
             seconds = time.perf_counter() - started
             return replace(unchanged_build(same, seconds, strict), up_to_date=False)
+        # The pages the last build moved, when the spare and the output are as this
+        # builder left them: only those can differ between the two.
         moved = self._moved.get(output)
+        as_left = None
         if (
             trusted is not None
             and spare is not None
             and moved is not None
             and (moved[0], moved[1]) == (spare.build, manifest and manifest.build)
         ):
-            # Only the pages the last build and this one moved can differ from the spare's:
-            # a large site's other pages are taken from the spare's manifest as they are.
-            pages = dict(spare.pages)
-            for out in pages.keys() - result.pages.keys():
-                del pages[out]
-            pages.update((out, result.pages[out]) for out in made)
-            _keep_unchanged(staging, staging.base, result.pages, pages, moved[2] - made)
-        else:
-            # The spare is brought up to date page by page: without a look when this
-            # builder made it, else by each page's stamp.
-            base = staging.base if trusted is not None else {}
-            _keep_unchanged(staging, base, result.pages, pages, result.pages.keys() - made)
+            as_left = (spare.pages, moved[2])
+        pages = stage_pages(staging, result.pages, made, as_left, trusted is not None)
         staging.prune(pages)
         ids = self._ids.setdefault(output, BuildIds())
         since = manifest.build if manifest is not None else None
@@ -391,31 +383,6 @@ class Builder:
         if self._knowledge is not None:
             self._knowledge.save()
         self.store.commit()
-
-
-def _keep_unchanged(
-    staging: Staging,
-    base: Spare,
-    found: Mapping[str, PageEntry],
-    pages: dict[str, PageEntry],
-    outs: Collection[str],
-) -> None:
-    """Put the given pages of the run, none of them rendered, in the staged site: as the
-    spare holds them (by `base`, trusted without a look), else linked from the live
-    output."""
-    for out in outs:
-        entry = found.get(out)
-        if entry is None:
-            continue  # a page of the last build that this one does not have
-        kept = base.get(out)
-        if kept is not None and kept.digest == entry.digest and kept.stamp is not None:
-            pages[out] = PageEntry(entry.fingerprint, entry.digest, kept.stamp)
-            continue
-        assert entry.stamp is not None
-        stamp = staging.keep(out, entry.digest, entry.stamp)
-        if stamp is None:
-            raise Torn(out)  # the output changed under us: start again
-        pages[out] = PageEntry(entry.fingerprint, entry.digest, stamp)
 
 
 def _digest(pages: Mapping[str, PageEntry], out: str) -> str | None:
