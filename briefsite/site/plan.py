@@ -342,7 +342,7 @@ class Planner:
         context = self.common(root, entity.name, self.describe(entity.summary, fallback)) | {
             "entity": entity,
             "summary": self.html(entity.summary, root, None, None),
-            "briefs": self.cards(graph.entity_briefs.get(key.slug, ()), root, 3),
+            "briefs": self.fragments.cards(graph.entity_briefs.get(key.slug, ()), root, 3),
             "notes": self.fragments.entity_notes(graph.entity_notes[key.slug], root),
         }
         return Page(key.output, key.template, context, entity.path)
@@ -355,18 +355,16 @@ class Planner:
         context = self.common(root, topic.name, self.describe(topic.summary, fallback)) | {
             "topic": topic,
             "summary": self.html(topic.summary, root, None, None),
-            "briefs": self.cards(self.index.graph.topic_briefs.get(key.slug, ()), root, 3),
+            "briefs": self.fragments.cards(
+                self.index.graph.topic_briefs.get(key.slug, ()), root, 3
+            ),
         }
         return Page(key.output, key.template, context, topic.path)
-
-    def cards(self, slugs: Sequence[str], root: str, level: int) -> list[Markup]:
-        """The cards of the given briefs, in the given order."""
-        return self.fragments.cards(slugs, root, level)
 
     def cards_page(self, key: PageKey, root: str, title: str, level: int) -> Page:
         """The index and the list of all briefs: every brief as a card, newest first."""
         context = self.common(root, title) | {
-            "briefs": self.cards(self.index.graph.order, root, level)
+            "briefs": self.fragments.cards(self.index.graph.order, root, level)
         }
         return Page(key.output, key.template, context, self.site.path)
 
