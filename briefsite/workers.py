@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 _In = TypeVar("_In")
@@ -41,9 +41,11 @@ class Team:
     """Forked processes that each keep their own memory from one call to the next, so work
     can be given to the worker that already read what it needs (its share of the briefs).
 
-    A call sends each worker one argument and returns their results in worker order.
-    Functions must be module-level; each worker sees the parent's memory as it was at the
-    fork, and nothing of what it does afterwards reaches the parent but its results.
+    A call sends each worker one argument and returns their results in worker order; a
+    streamed call hands on each worker's results part by part, as they come, so that
+    neither side holds all of them at once. Functions must be module-level; each worker
+    sees the parent's memory as it was at the fork, and nothing of what it does afterwards
+    reaches the parent but its results.
     """
 
     def __init__(self, size: int, setup: Callable[[], None]) -> None:
@@ -68,14 +70,36 @@ class Team:
     def call(self, work: Callable[[_In], _Out], arguments: Sequence[_In]) -> list[_Out]:
         """Run `work(arguments[i])` in worker i, all at once; their results, in order."""
         for pipe, argument in zip(self._pipes, arguments, strict=True):
-            pipe.send((work, argument))
+            pipe.send((work, argument, False))
         results: list[_Out] = []
         for pipe in self._pipes:
-            ok, value = pipe.recv()
-            if not ok:
-                raise WorkerFailed(value)
-            results.append(value)
+            results.append(_received(pipe.recv(), _DONE))
         return results
+
+    def stream(
+        self,
+        work: Callable[[_In], Iterable[_Out]],
+        arguments: Sequence[_In],
+        take: Callable[[int, _Out], None],
+    ) -> None:
+        """Run `work(arguments[i])` in worker i, all at once, and hand each part it yields
+        to `take(i, part)` as it arrives: in order for each worker, in no fixed order
+        between workers (a worker waits while the parent has not read its last part)."""
+        from multiprocessing.connection import wait
+
+        for pipe, argument in zip(self._pipes, arguments, strict=True):
+            pipe.send((work, argument, True))
+        running = dict(enumerate(self._pipes))
+        while running:
+            ready = {id(pipe) for pipe in wait(list(running.values()))}
+            for i, pipe in list(running.items()):
+                if id(pipe) not in ready:
+                    continue
+                message = pipe.recv()
+                if message[0] == _DONE:
+                    del running[i]
+                else:
+                    take(i, _received(message, _PART))
 
     def close(self) -> None:
         """End the workers and wait for them."""
@@ -90,6 +114,18 @@ class Team:
                 process.join()
 
 
+# What a worker sends: a call's result, one part of a streamed call's, or its traceback.
+_DONE, _PART, _FAILED = "done", "part", "failed"
+
+
+def _received(message: tuple[str, Any], expected: str) -> Any:
+    kind, value = message
+    if kind == _FAILED:
+        raise WorkerFailed(value)
+    assert kind == expected, f"a worker sent {kind!r} where {expected!r} was due"
+    return value
+
+
 def _serve(pipe: Any, setup: Callable[[], None]) -> None:
     import traceback
 
@@ -98,8 +134,13 @@ def _serve(pipe: Any, setup: Callable[[], None]) -> None:
         message = pipe.recv()
         if message is None:
             return
-        work, argument = message
+        work, argument, streamed = message
         try:
-            pipe.send((True, work(argument)))
+            if streamed:
+                for part in work(argument):
+                    pipe.send((_PART, part))
+                pipe.send((_DONE, None))
+            else:
+                pipe.send((_DONE, work(argument)))
         except BaseException:
-            pipe.send((False, traceback.format_exc()))
+            pipe.send((_FAILED, traceback.format_exc()))

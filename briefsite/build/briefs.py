@@ -10,7 +10,7 @@ split up: byte for byte the same output, which tests/unit/test_workers.py checks
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -34,6 +34,9 @@ _A = TypeVar("_A")
 _R = TypeVar("_R")
 # Below this many briefs to work on, a team costs more to start than it saves.
 MIN_BRIEFS_FOR_A_TEAM = 200
+# What phases one and three make is handed on every this many briefs, not at the end: on a
+# large site, neither a worker nor its parent holds a whole share's conversions at once.
+BRIEFS_PER_PART = 50
 
 
 @dataclass
@@ -70,6 +73,14 @@ class Derived:
 
 
 @dataclass(frozen=True)
+class DerivedPart:
+    """Part of what phase one found for a share, with the Markdown converted on the way."""
+
+    derived: Derived
+    markdown: dict[str, Kept]
+
+
+@dataclass(frozen=True)
 class Checks:
     """Phase two for one share: the briefs whose references are checked anew."""
 
@@ -91,11 +102,15 @@ class Task:
 
 @dataclass
 class Finished:
-    """What phase three gave for a share."""
+    """What phase three gave for part of a share."""
 
     made: list[Made] = field(default_factory=list)
     fragments: dict[str, str] = field(default_factory=dict)
     markdown: dict[str, Kept] = field(default_factory=dict)
+
+
+# Told of each part of phase three's fragments and Markdown as it comes, from any worker.
+Adopt = Callable[[Finished], None]
 
 
 _runs: list[Run] = []  # the current run, as this process (or a forked worker) sees it
@@ -122,12 +137,19 @@ class Crew:
         return [tuple(share) for share in split]
 
     def derive(self, slugs: Sequence[str]) -> Derived:
-        """Phase one for these briefs."""
-        parts = self._call(derive_share, self.shares(slugs))
+        """Phase one for these briefs; the Markdown converted on the way goes into the
+        memo's cache as it comes."""
+        parts: list[list[Derived]] = [[] for _ in range(self.size)]
+
+        def take(worker: int, part: DerivedPart) -> None:
+            self.run.memo.adopt(part.markdown)
+            parts[worker].append(part.derived)
+
+        self._stream(derive_share, self.shares(slugs), take)
         parsed: dict[str, Parsed] = {}
         states: dict[str, BriefState] = {}
         checked: dict[str, Checked] = {}
-        for part in parts:
+        for part in (part for share in parts for part in share):  # in worker order
             parsed.update(part.parsed)
             states.update(part.states)
             checked.update(part.checked)
@@ -140,14 +162,17 @@ class Crew:
             checked.update(part)
         return checked
 
-    def finish(self, tasks: Sequence[Task]) -> Finished:
-        """Phase three, one task per share."""
-        done = Finished()
-        for part in self._call(finish_share, list(tasks)):
-            done.made.extend(part.made)
-            done.fragments.update(part.fragments)
-            done.markdown.update(part.markdown)
-        return done
+    def finish(self, tasks: Sequence[Task], adopt: Adopt) -> list[Made]:
+        """Phase three, one task per share: the pages made, in worker order; each part's
+        fragments and Markdown go to `adopt` as they come."""
+        made: list[list[Made]] = [[] for _ in range(self.size)]
+
+        def take(worker: int, part: Finished) -> None:
+            made[worker].extend(part.made)
+            adopt(part)
+
+        self._stream(finish_share, list(tasks), take)
+        return [page for share in made for page in share]
 
     def close(self) -> None:
         """End the workers, if any."""
@@ -160,6 +185,18 @@ class Crew:
             return [work(arguments[0])]
         return self.team.call(work, arguments)
 
+    def _stream(
+        self,
+        work: Callable[[_A], Iterable[_R]],
+        arguments: Sequence[_A],
+        take: Callable[[int, _R], None],
+    ) -> None:
+        if self.team is None:
+            for part in work(arguments[0]):
+                take(0, part)
+        else:
+            self.team.stream(work, arguments, take)
+
 
 def _forget_cache() -> None:
     """In a forked worker: never touch the parent's SQLite connection (see SQLite's notes on
@@ -171,9 +208,15 @@ def _forget_cache() -> None:
         run.layouts.store = none
 
 
-def derive_share(slugs: tuple[str, ...]) -> Derived:
+def derive_share(slugs: tuple[str, ...]) -> Iterator[DerivedPart]:
     """Read each brief of the share and its seed where their bytes changed, and derive the
-    brief's state where what it is derived from changed."""
+    brief's state where what it is derived from changed; part by part."""
+    for start in range(0, len(slugs), BRIEFS_PER_PART):
+        derived = _derive(slugs[start : start + BRIEFS_PER_PART])
+        yield DerivedPart(derived, _runs[-1].memo.send())
+
+
+def _derive(slugs: tuple[str, ...]) -> Derived:
     run = _runs[-1]
     knowledge, sources = run.knowledge, run.sources
     parsed: dict[str, Parsed] = {}
@@ -220,9 +263,9 @@ def check_share(checks: Checks) -> dict[str, Checked]:
     return checked
 
 
-def finish_share(task: Task) -> Finished:
+def finish_share(task: Task) -> Iterator[Finished]:
     """Render the share's stale brief pages, and the fragments of its briefs that lists
-    need; send back the Markdown converted on the way, for the cache."""
+    need; part by part, with the Markdown converted on the way, for the cache."""
     run = _runs[-1]
     assert run.layouts is not None
     fragments = derive.Fragments(
@@ -244,7 +287,7 @@ def finish_share(task: Task) -> Finished:
     for key, fingerprint in task.pages:
         pages.setdefault(key.slug, []).append((key, fingerprint))
     done = Finished()
-    for slug in sorted(wanted.keys() | pages.keys()):
+    for count, slug in enumerate(sorted(wanted.keys() | pages.keys()), 1):
         for kind, subject, root, level in wanted.get(slug, ()):
             if kind == "card":
                 assert isinstance(subject, str) and isinstance(level, int)
@@ -260,8 +303,17 @@ def finish_share(task: Task) -> Finished:
                 fragments.entity_note(subject, root)
         for key, fingerprint in pages.get(slug, ()):
             done.made.append(render_one(planner, run.layouts, key, fingerprint, run.write))
-    done.fragments.update(fragments.made)
-    done.markdown.update(run.memo.take_fresh())
+        if count % BRIEFS_PER_PART == 0:
+            yield _handed_on(done, fragments, run.memo)
+            done = Finished()
+    yield _handed_on(done, fragments, run.memo)
+
+
+def _handed_on(done: Finished, fragments: derive.Fragments, memo: MarkdownMemo) -> Finished:
+    """A part of phase three, with the fragments and Markdown made since the last: they are
+    the parent's to keep now (a fragment asked for again is made again)."""
+    done.fragments, fragments.made = fragments.made, {}
+    done.markdown = memo.send()
     return done
 
 

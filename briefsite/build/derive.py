@@ -279,6 +279,15 @@ class Fragments:
             return Markup("")
         return make()
 
+    def adopt(self, made: Mapping[str, str]) -> None:
+        """Take fragments a worker made (by their names in the cache): into the cache as
+        they come, or, without one, into memory for the rest of the run."""
+        if self.store.enabled:
+            for name, html in made.items():
+                self.store.put("fragment", name, html)
+        else:
+            self.made.update(made)
+
     def _fetch(self, keys: list[str]) -> None:
         """Read the kept fragments of a list at once: one query, not one a fragment. They
         are held until the next list is read."""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from cachetools import LRUCache
 
 from briefsite.build.stamps import digest_text
@@ -22,13 +24,16 @@ class MarkdownMemo:
         self.converter = MarkdownRenderer()
         self._kept: LRUCache[str, Html] = LRUCache(TEXTS_KEPT)
         self.fresh: dict[str, Kept] = {}  # converted here, not yet in the cache, by text digest
+        # Sent on to the parent already, and still at hand for this run (a worker's: it has
+        # no cache to read them back from, and renders the pages of the briefs it read).
+        self._sent: dict[str, Kept] = {}
 
     def render(self, text: str, inline: bool = False) -> Html:
         """Sanitised HTML of `text`; `inline` drops a lone wrapping paragraph."""
         result = self._kept.get(text)
         if result is None:
             key = digest_text(text)
-            kept = _decode(self.fresh.get(key) or self.store.get("md", key))
+            kept = _decode(self.fresh.get(key) or self._sent.get(key) or self.store.get("md", key))
             if kept is not None:
                 result = kept
             else:
@@ -37,14 +42,27 @@ class MarkdownMemo:
             self._kept[text] = result
         return inline_html(result) if inline else result
 
-    def take_fresh(self) -> dict[str, Kept]:
-        """The conversions made since the last call (a worker sends them to its parent)."""
+    def send(self) -> dict[str, Kept]:
+        """The conversions made since the last call, for the parent's cache; this run still
+        finds them, here or (with a cache) in the cache they are adopted into."""
         fresh, self.fresh = self.fresh, {}
+        if not self.store.enabled:
+            self._sent.update(fresh)
         return fresh
 
+    def adopt(self, made: Mapping[str, Kept]) -> None:
+        """Take conversions sent by a worker (or by `send`): into the cache as they come,
+        or, without one, into memory for the rest of the run."""
+        if self.store.enabled:
+            for key, value in made.items():
+                self.store.put("md", key, value)
+        else:
+            self.fresh.update(made)
+
     def keep(self) -> None:
-        """Put the conversions made here (or adopted from workers) into the cache."""
-        for key, value in self.take_fresh().items():
+        """Put the conversions made here into the cache: the run is over."""
+        fresh, self.fresh, self._sent = self.fresh, {}, {}
+        for key, value in fresh.items():
             self.store.put("md", key, value)
 
 

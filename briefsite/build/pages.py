@@ -129,16 +129,19 @@ def render_stale(
                 cards_template=cards,
             )
         )
-    finished = crew.finish(tasks)
-    context.memo.fresh.update(finished.markdown)
     fragments = derive.Fragments(
         layouts, knowledge.store, lambda f: digests.get(f, ""), cards, lambda: planner, None, base
     )
-    fragments.made.update(finished.fragments)
+
+    def adopt(part: briefs.Finished) -> None:
+        context.memo.adopt(part.markdown)
+        fragments.adopt(part.fragments)
+
+    finished = crew.finish(tasks, adopt)
     planner = Planner(
         index, lambda slug: briefs.placed(context, slug), context.memo, fragments, context.preview
     )
-    made = {m.output: m for m in finished.made}
+    made = {m.output: m for m in finished}
     made.update((k.output, render_one(planner, layouts, k, f, context.write)) for k, f in others)
     for name, html in fragments.made.items():
         knowledge.store.put("fragment", name, html)
