@@ -10,14 +10,17 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from markupsafe import Markup
 
 from briefsite import workers
 from briefsite.build import briefs, derive
 from briefsite.build.builder import Builder
 from briefsite.build.store import Store
-from briefsite.read.markup import MarkdownRenderer
+from briefsite.read.markup import Html, MarkdownRenderer
+from briefsite.render.templates import render_fragment
 from tests.conftest import write_project
 from tests.helpers import errors, site_files
 
@@ -160,8 +163,17 @@ def test_a_parallel_build_with_a_cache_writes_the_same_bytes_and_leaves_a_cache_
     root = tmp_path / "p"
     shutil.copytree(GOLDEN, root)
     made: list[str] = []  # the conversions and fragments made in this process
-    converter, fragment = MarkdownRenderer.convert, derive.render_fragment
-    monkeypatch.setattr(derive, "render_fragment", lambda *a: made.append(a[3]) or fragment(*a))
+    converter = MarkdownRenderer.convert
+
+    def fragment(*args: Any) -> Markup:
+        made.append(args[3])
+        return render_fragment(*args)
+
+    def convert(self: MarkdownRenderer, text: str) -> Html:
+        made.append(text)
+        return converter(self, text)
+
+    monkeypatch.setattr(derive, "render_fragment", fragment)
     store = Store.open(root)
     try:
         assert Builder(root, store, 2).build(tmp_path / "parallel").ok
@@ -172,9 +184,7 @@ def test_a_parallel_build_with_a_cache_writes_the_same_bytes_and_leaves_a_cache_
     serial = site_files(tmp_path / "serial")
     assert site_files(tmp_path / "parallel") == serial
     shutil.rmtree(tmp_path / "parallel")
-    monkeypatch.setattr(
-        MarkdownRenderer, "convert", lambda self, text: made.append(text) or converter(self, text)
-    )
+    monkeypatch.setattr(MarkdownRenderer, "convert", convert)
     store = Store.open(root)
     try:
         again = Builder(root, store, 2).build(tmp_path / "parallel")
