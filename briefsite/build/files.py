@@ -191,6 +191,12 @@ class Files:
         except BriefsiteError as exc:
             self.problems[shown] = exc.diagnostics[0]
 
+    def forget_unparsed(self) -> None:
+        """Let go of the bytes the scan read that no parse took (forked workers parsed
+        them): reading a file again later costs less than holding every one."""
+        self._fresh.clear()
+        self._fresh_bytes = 0
+
     def digest(self, shown: str) -> str | None:
         """The digest of a file's bytes as this run found them."""
         state = self.states.get(shown)

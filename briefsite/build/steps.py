@@ -220,6 +220,7 @@ def _run(
     for slug, checked in derived.checked.items():
         knowledge.set_checked(slug, checked)
     _parse_the_rest(knowledge, listing, changed)
+    knowledge.files.forget_unparsed()
     diagnostics.extend(d for parsed in knowledge.parsed.values() for d in parsed.problems)
     looked_at = scope.briefs if recall is not None else list(knowledge.briefs)
     dropped = [
