@@ -1,7 +1,8 @@
 """Spread work over forked processes that keep their own memory between calls.
 
 The build stays a pure function of its inputs: workers are forked once the run knows what
-they need, they send back what they made, and results come back in worker order, so a
+they need, they send back what they made, and results come back in worker order (a
+streamed call's parts as they come, for what does not depend on their order), so a
 parallel build is byte-identical to a serial one. Platforms without `fork`, and processes
 that already run threads (the preview server), stay serial.
 """
