@@ -121,7 +121,9 @@ class Crew:
 
     def __init__(self, run: Run, slugs: Sequence[str], jobs: int) -> None:
         self.run = run
-        size = min(jobs, len(slugs) // MIN_BRIEFS_FOR_A_TEAM) if can_fork() else 1
+        size = min(jobs, len(slugs) // MIN_BRIEFS_FOR_A_TEAM)
+        if size > 1 and not can_fork():  # asked only then: it imports multiprocessing
+            size = 1
         self.size = max(size, 1)
         # Each brief has one owner for the whole run: who read it keeps it in memory.
         ordered = sorted(slugs)
