@@ -30,7 +30,7 @@ from briefsite.build.manifest import (
     sources_as_made,
 )
 from briefsite.build.output import live_build, output_lock
-from briefsite.build.search import index_staged, indexed_build
+from briefsite.build.search import Indexing, indexed_build
 from briefsite.build.staged import stage_pages
 from briefsite.build.store import Store
 from briefsite.build.write import (
@@ -237,16 +237,15 @@ class Builder:
             result.briefs,
             result.notes,
         )
-        search_seconds = 0.0
-        if search:
-            indexing = time.perf_counter()
+        indexing = None
+        if search:  # beside the cache's save: neither needs the other
             digests = {out: e.digest for out, e in pages.items()}
             before = {out: e.digest for out, e in live.items()}
-            index_staged(staging.path, output, new.build, digests, before, index_current)
-            search_seconds = time.perf_counter() - indexing
+            indexing = Indexing(staging.path, output, new.build, digests, before, index_current)
         if self.keep_each_run:
             save_manifest(self.store, output, new, self.preview)
             self._save()  # the manifest is in the cache before the output that it describes
+        search_seconds = indexing.wait() if indexing is not None else 0.0
         # A spare is trusted by its manifest: without a cache, only this builder knows it.
         staging.commit(new.build, prime=self.store.enabled or not self.keep_each_run)
         # The live build before is the spare now; the spare before is gone.

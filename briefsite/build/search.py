@@ -23,6 +23,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -158,6 +159,52 @@ def index_staged(
     # each part's list of pages is written with it and followed last.
     modes_follow_umask(staged / BUNDLE, PAGES)
     modes_follow_umask(staged / DELTA, CHANGES)
+
+
+class Indexing:
+    """`index_staged` in a thread of its own, from its start to `wait`: a build saves its
+    cache meanwhile (Pagefind runs as a process of its own either way)."""
+
+    def __init__(
+        self,
+        staged: Path,
+        live: Path,
+        build: str,
+        pages: Mapping[str, str],
+        before: Mapping[str, str],
+        current: bool,
+    ) -> None:
+        import threading
+
+        self._started = time.perf_counter()
+        self._seconds = 0.0
+        self._failure: BaseException | None = None
+        arguments = (staged, live, build, pages, before, current)
+        self._thread = threading.Thread(target=self._run, args=arguments, daemon=True)
+        self._thread.start()
+
+    def _run(
+        self,
+        staged: Path,
+        live: Path,
+        build: str,
+        pages: Mapping[str, str],
+        before: Mapping[str, str],
+        current: bool,
+    ) -> None:
+        try:
+            index_staged(staged, live, build, pages, before, current)
+        except BaseException as exc:  # raised again by `wait`, in the build's own thread
+            self._failure = exc
+        finally:
+            self._seconds = time.perf_counter() - self._started
+
+    def wait(self) -> float:
+        """Wait for the index; what it raised is raised here. How long it took, in s."""
+        self._thread.join()
+        if self._failure is not None:
+            raise self._failure
+        return self._seconds
 
 
 def update_index(
