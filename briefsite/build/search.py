@@ -179,21 +179,16 @@ class Indexing:
         self._started = time.perf_counter()
         self._seconds = 0.0
         self._failure: BaseException | None = None
-        arguments = (staged, live, build, pages, before, current)
-        self._thread = threading.Thread(target=self._run, args=arguments, daemon=True)
+
+        def index() -> None:
+            index_staged(staged, live, build, pages, before, current)
+
+        self._thread = threading.Thread(target=self._run, args=(index,), daemon=True)
         self._thread.start()
 
-    def _run(
-        self,
-        staged: Path,
-        live: Path,
-        build: str,
-        pages: Mapping[str, str],
-        before: Mapping[str, str],
-        current: bool,
-    ) -> None:
+    def _run(self, index: Callable[[], None]) -> None:
         try:
-            index_staged(staged, live, build, pages, before, current)
+            index()
         except BaseException as exc:  # raised again by `wait`, in the build's own thread
             self._failure = exc
         finally:
