@@ -30,7 +30,7 @@ from briefsite.build.manifest import (
     sources_as_made,
 )
 from briefsite.build.output import live_build, output_lock
-from briefsite.build.search import Indexing, indexed_build
+from briefsite.build.search import Indexing, index_staged, indexed_build
 from briefsite.build.staged import stage_pages
 from briefsite.build.store import Store
 from briefsite.build.write import (
@@ -241,7 +241,10 @@ class Builder:
         if search:  # beside the cache's save: neither needs the other
             digests = {out: e.digest for out, e in pages.items()}
             before = {out: e.digest for out, e in live.items()}
-            indexing = Indexing(staging.path, output, new.build, digests, before, index_current)
+            staged, build = staging.path, new.build
+            indexing = Indexing(
+                lambda: index_staged(staged, output, build, digests, before, index_current)
+            )
         if self.keep_each_run:
             save_manifest(self.store, output, new, self.preview)
             self._save()  # the manifest is in the cache before the output that it describes

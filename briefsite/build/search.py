@@ -162,27 +162,16 @@ def index_staged(
 
 
 class Indexing:
-    """`index_staged` in a thread of its own, from its start to `wait`: a build saves its
-    cache meanwhile (Pagefind runs as a process of its own either way)."""
+    """A call that makes the index (`index_staged`) in a thread of its own, from its start
+    to `wait`: a build saves its cache meanwhile (Pagefind runs as a process of its own
+    either way)."""
 
-    def __init__(
-        self,
-        staged: Path,
-        live: Path,
-        build: str,
-        pages: Mapping[str, str],
-        before: Mapping[str, str],
-        current: bool,
-    ) -> None:
+    def __init__(self, index: Callable[[], None]) -> None:
         import threading
 
         self._started = time.perf_counter()
         self._seconds = 0.0
         self._failure: BaseException | None = None
-
-        def index() -> None:
-            index_staged(staged, live, build, pages, before, current)
-
         self._thread = threading.Thread(target=self._run, args=(index,), daemon=True)
         self._thread.start()
 
