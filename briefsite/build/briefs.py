@@ -18,18 +18,18 @@ from briefsite.build import derive
 from briefsite.build.knowledge import Knowledge, Parsed
 from briefsite.build.memo import Kept, MarkdownMemo
 from briefsite.build.render import Made, Write, render_one
+from briefsite.build.stale import Sources, brief_key, parse_changed
 from briefsite.build.stamps import digest_text
 from briefsite.build.state import BriefState, Checked
 from briefsite.build.store import Store
 from briefsite.link.graph import AliasPattern, NoteRef
 from briefsite.model import Brief, Entity, Seed
-from briefsite.read.sources import Known, Source, SourceKind
+from briefsite.read.sources import Known
 from briefsite.site.pages import PageKey, Placed, SiteIndex
 from briefsite.site.plan import Planner
 from briefsite.site.urls import site_root
 from briefsite.workers import Team, can_fork
 
-Sources = Mapping[tuple[SourceKind, str], Source]
 _A = TypeVar("_A")
 _R = TypeVar("_R")
 # Below this many briefs to work on, a team costs more to start than it saves.
@@ -226,12 +226,12 @@ def _derive(slugs: tuple[str, ...]) -> Derived:
     checked: dict[str, Checked] = {}
     for slug in slugs:
         source = sources[("brief", slug)]
-        if not _parse(knowledge, source, parsed):
+        if not parse_changed(knowledge, source, parsed):
             continue
         brief = knowledge.files.record(source)[0]
         assert isinstance(brief, Brief)
         seed_source = sources.get(("seed", brief.seed.slug))
-        seed_ok = seed_source is not None and _parse(knowledge, seed_source, parsed)
+        seed_ok = seed_source is not None and parse_changed(knowledge, seed_source, parsed)
         key = brief_key(knowledge, sources, slug, brief.seed.slug, run.names)
         state = knowledge.briefs.get(slug)
         if state is not None and state.key == key:
@@ -340,63 +340,3 @@ def placed_from(knowledge: Knowledge, sources: Sources, slug: str) -> Placed:
     seed = knowledge.files.record(sources[("seed", state.seed)])[0]
     assert isinstance(brief, Brief) and isinstance(seed, Seed)
     return Placed(brief, seed, state.anchors.made, state.mentions.made)
-
-
-def brief_key(knowledge: Knowledge, sources: Sources, slug: str, seed: str, names: str) -> str:
-    """What a brief's state is derived from: its bytes, its seed's, the entities' names."""
-    brief_digest = knowledge.files.digest(sources[("brief", slug)].shown) or ""
-    seed_source = sources.get(("seed", seed))
-    seed_digest = ""
-    if seed_source is not None and parsed_ok(knowledge, seed_source):
-        seed_digest = knowledge.files.digest(seed_source.shown) or ""
-    return digest_text(brief_digest, seed, seed_digest, names)
-
-
-def parsed_ok(knowledge: Knowledge, source: Source) -> bool:
-    """Whether a file, as it is now, parsed into a record."""
-    parsed = knowledge.parsed.get(source.shown)
-    current = knowledge.files.digest(source.shown)
-    return parsed is not None and parsed.ok and parsed.digest == current
-
-
-def _parse(knowledge: Knowledge, source: Source, parsed: dict[str, Parsed]) -> bool:
-    """Parse a file if its bytes changed since it last was; whether it gave a record."""
-    found = knowledge.files.digest(source.shown)
-    if found is None:
-        return False
-    known = knowledge.parsed.get(source.shown)
-    if known is None or known.digest != found:
-        item, problems = knowledge.files.record(source)
-        known = knowledge.parsed[source.shown] = parsed[source.shown] = Parsed(
-            found, item is not None, problems
-        )
-    return known.ok
-
-
-def stale_state(knowledge: Knowledge, sources: Sources, slug: str, names: str) -> bool:
-    """Whether a brief must be read and derived again: its bytes, or its seed's, or the
-    entities' names changed since its state was derived (or it has none)."""
-    source = sources[("brief", slug)]
-    found = knowledge.files.digest(source.shown)
-    if found is None:
-        return False  # unreadable: reported by the scan
-    parsed = knowledge.parsed.get(source.shown)
-    if parsed is None or parsed.digest != found:
-        return True
-    state = knowledge.briefs.get(slug)
-    if not parsed.ok:
-        return False
-    if state is None:
-        return True
-    seed = sources.get(("seed", state.seed))
-    if seed is not None:
-        seed_parsed = knowledge.parsed.get(seed.shown)
-        if seed_parsed is None or seed_parsed.digest != knowledge.files.digest(seed.shown):
-            return True
-    return state.key != brief_key(knowledge, sources, slug, state.seed, names)
-
-
-def brief_ok(knowledge: Knowledge, sources: Sources, slug: str) -> bool:
-    """Whether a brief's file was read without errors."""
-    source = sources.get(("brief", slug))
-    return source is not None and parsed_ok(knowledge, source)

@@ -7,10 +7,11 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 
 from briefsite.build import derive
-from briefsite.build.briefs import Checks, Crew, Sources, check_key
+from briefsite.build.briefs import Checks, Crew, check_key
 from briefsite.build.knowledge import Knowledge
 from briefsite.build.memo import MarkdownMemo
 from briefsite.build.recall import Recall
+from briefsite.build.stale import Sources
 from briefsite.build.state import BriefState
 from briefsite.errors import COMMAND, Diagnostic, Diagnostics, SourceLocation
 from briefsite.model import Entity, Site, Topic

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from briefsite.build.briefs import Sources
 from briefsite.build.files import SMALL_KINDS, Listing
+from briefsite.build.stale import Sources
 from briefsite.build.stamps import digest_text
 from briefsite.read.sources import Known, Source, known_slugs
 

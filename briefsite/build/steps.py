@@ -16,7 +16,7 @@ from pathlib import Path
 
 from briefsite.anchor.anchoring import Anchor, Unplaced
 from briefsite.build import briefs, derive
-from briefsite.build.briefs import Crew, Sources, brief_ok, stale_state
+from briefsite.build.briefs import Crew
 from briefsite.build.checks import (
     briefs_to_check,
     check_references,
@@ -39,6 +39,7 @@ from briefsite.build.recall import (
     update_digests,
 )
 from briefsite.build.sink import Sink, publish_static
+from briefsite.build.stale import Sources, brief_ok, stale_state
 from briefsite.build.state import BriefState
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
 from briefsite.link.graph import alias_pattern, build_graph
