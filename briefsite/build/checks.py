@@ -70,7 +70,7 @@ def check_references(
     diagnostics.extend(derive.summary_references(entities, topics, known, note_ids, memo))
 
 
-def parsed_ok(knowledge: Knowledge, names: Iterable[str]) -> dict[str, bool]:
+def parse_outcomes(knowledge: Knowledge, names: Iterable[str]) -> dict[str, bool]:
     """Whether each of these files parsed into a record (False when not parsed)."""
     parsed = knowledge.parsed
     return {name: (found := parsed.get(name)) is not None and found.ok for name in names}
@@ -90,7 +90,7 @@ def unused_seeds_again(
     if (
         recall is not None
         and was_ok is not None
-        and parsed_ok(knowledge, was_ok) == was_ok
+        and parse_outcomes(knowledge, was_ok) == was_ok
         and all(_seed(old) == _seed(states.get(slug)) for slug, old in before.items())
     ):
         return recall.unused

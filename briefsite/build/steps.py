@@ -20,7 +20,7 @@ from briefsite.build.briefs import Crew
 from briefsite.build.checks import (
     briefs_to_check,
     check_references,
-    parsed_ok,
+    parse_outcomes,
     publishing_problems,
     unused_seeds_again,
 )
@@ -213,7 +213,7 @@ def _run(
     recall = scope.recall
     before = {slug: knowledge.briefs.get(slug) for slug in todo}
     changed = scope.changed if recall is not None else None
-    was_ok = parsed_ok(knowledge, changed) if changed is not None else None
+    was_ok = parse_outcomes(knowledge, changed) if changed is not None else None
     derived = crew.derive(todo)
     knowledge.parsed.update(derived.parsed)
     for slug, state in derived.states.items():
