@@ -47,8 +47,15 @@ def digest(data: bytes) -> str:
 
 def digest_text(*parts: str) -> str:
     """The digest of several strings, kept apart so that ("ab", "c") != ("a", "bc")."""
-    # The tuple's repr quotes and escapes each part: one unambiguous string, made in C.
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+    # Each part's length goes before it: unambiguous, and three to four times faster than
+    # hashing the tuple's repr, which escapes every character (a page's fingerprint joins
+    # the names and digests of up to every brief).
+    hashed = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass")
+        hashed.update(len(data).to_bytes(8, "little"))
+        hashed.update(data)
+    return hashed.hexdigest()
 
 
 def still_valid(known: FileState | None, stamp: Stamp) -> bool:
