@@ -6,13 +6,16 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from briefsite.build import search
 from briefsite.build.builder import Builder
 from briefsite.build.search import BUNDLE, CHANGES, DELTA, INDEXED, PAGES, indexed_build
+from briefsite.build.staged import stage_pages
 from briefsite.build.store import Store
 from briefsite.errors import BriefsiteError
 from tests.helpers import build, search_records, site_files
@@ -223,3 +226,68 @@ def test_an_index_that_cannot_be_made_leaves_the_previous_output(
     (problem,) = caught.value.diagnostics
     assert problem.message == "the search index could not be made: Error: no room left"
     assert site_files(output) == before
+
+
+def test_a_delta_made_while_the_site_is_staged_reads_earlier_changes_from_the_live_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(GOLDEN, project)
+    output = tmp_path / "site"
+    builder = Builder(project, Store.none())
+    assert builder.build(output).ok
+    _edit(project, "since 1974", "since 1974, zanzibar")
+    assert builder.build(output).ok
+    # The delta is made before the site is staged: the spare being staged still holds the
+    # first build's bus-depot page, and only the live output has the changed one.
+    made = threading.Event()
+    make_delta = search.make_delta
+
+    def delta_first(*args: Any, **kwargs: Any) -> None:
+        make_delta(*args, **kwargs)
+        made.set()
+
+    def staged_after(*args: Any, **kwargs: Any) -> Any:
+        assert made.wait(60)
+        return stage_pages(*args, **kwargs)
+
+    monkeypatch.setattr(search, "make_delta", delta_first)
+    monkeypatch.setattr("briefsite.build.builder.stage_pages", staged_after)
+    parking = project / "content/briefs/parking-fees.yaml"
+    text = parking.read_text(encoding="utf-8")
+    parking.write_text(text.replace("the first since", "quokka, the first since"), encoding="utf-8")
+    built = builder.build(output)
+    assert built.ok and "briefs/bus-depot/index.html" not in built.rendered
+    changes = json.loads((output / DELTA / CHANGES).read_text(encoding="utf-8"))
+    assert changes["indexed"] == ["briefs/bus-depot/", "briefs/parking-fees/"]
+    found = search_records(output)
+    assert "zanzibar" in str(found["/briefs/bus-depot/"]["content"])
+    assert "quokka" in str(found["/briefs/parking-fees/"]["content"])
+
+
+def test_a_build_that_fails_while_staging_stops_its_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(GOLDEN, project)
+    output = tmp_path / "site"
+
+    def torn(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("the disk went away")
+
+    # A first build makes a full index, which waits for the staged site to be whole.
+    monkeypatch.setattr("briefsite.build.builder.stage_pages", torn)
+    failures: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            Builder(project, Store.none()).build(output)
+        except OSError as exc:
+            failures.append(exc)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(60)
+    assert not thread.is_alive(), "the build waited for an index of a site it gave up"
+    assert [str(f) for f in failures] == ["the disk went away"]
+    assert not output.exists()

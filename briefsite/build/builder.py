@@ -30,7 +30,7 @@ from briefsite.build.manifest import (
     sources_as_made,
 )
 from briefsite.build.output import live_build, output_lock
-from briefsite.build.search import Indexing, index_staged, indexed_build
+from briefsite.build.search import Indexing, Staged, index_staged, indexed_build
 from briefsite.build.staged import stage_pages
 from briefsite.build.store import Store
 from briefsite.build.write import (
@@ -225,26 +225,26 @@ class Builder:
             and (moved[0], moved[1]) == (spare.build, manifest and manifest.build)
         ):
             as_left = (spare.pages, moved[2])
-        pages = stage_pages(staging, result.pages, made, as_left, trusted is not None)
-        staging.prune(pages)
         ids = self._ids.setdefault(output, BuildIds())
-        since = manifest.build if manifest is not None else None
-        new = Manifest(
-            ids.of(pages, since, made),
-            dict(self.files.states),
-            pages,
-            result.diagnostics,
-            result.briefs,
-            result.notes,
-        )
+        build = ids.of(result.pages, manifest.build if manifest is not None else None, made)
         indexing = None
-        if search:  # beside the cache's save: neither needs the other
-            digests = {out: e.digest for out, e in pages.items()}
+        if search:  # beside the staging and the cache's save: none of them needs the other
+            digests = {out: e.digest for out, e in result.pages.items()}
             before = {out: e.digest for out, e in live.items()}
-            staged, build = staging.path, new.build
+            staged = Staged(staging.path, output, made)
             indexing = Indexing(
-                lambda: index_staged(staged, output, build, digests, before, index_current)
+                lambda: index_staged(staged, output, build, digests, before, index_current), staged
             )
+        try:
+            pages = stage_pages(staging, result.pages, made, as_left, trusted is not None)
+            staging.prune(pages)
+        except BaseException:
+            if indexing is not None:
+                indexing.give_up()
+            raise
+        new = Manifest(
+            build, dict(self.files.states), pages, result.diagnostics, result.briefs, result.notes
+        )
         if self.keep_each_run:
             save_manifest(self.store, output, new, self.preview)
             self._save()  # the manifest is in the cache before the output that it describes

@@ -10,8 +10,10 @@ and drops the base's results for pages the delta replaces (each indexed page car
 `page` filter naming it, so this is exact). Once more than `DELTA_LIMIT` pages changed,
 the base is made again and the delta dropped.
 
-`build` brings the index up to date on the staged site before swapping it in; `serve` does
-it on the live site in the background after the page reload. Each part holds a marker
+`build` brings the index up to date on the staged site before swapping it in, starting as
+soon as the run has rendered its pages: a delta reads each page where it is meanwhile
+(`Staged`), and only a full index waits for the staged site to be whole. `serve` makes the
+index on the live site in the background after the page reload. Each part holds a marker
 naming the build it indexes (`INDEXED`). Pagefind's file names are not reproducible, so
 the index is outside the manifest: two builds of the same input give the same pages, and
 indexes that find the same things.
@@ -24,7 +26,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Set
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -139,8 +141,39 @@ def html_pages(pages: Mapping[str, str]) -> dict[str, str]:
     return {out: digest for out, digest in pages.items() if out.endswith(".html")}
 
 
+class Staged:
+    """A site being staged while its index is made. The pages the run rendered are in it
+    already; every other page is the live output's (same bytes) until the site is `whole`.
+    A full index needs the site whole, and waits for it."""
+
+    def __init__(self, site: Path, live: Path, rendered: Set[str]) -> None:
+        import threading
+
+        self.site = site
+        self._live = live
+        self._rendered = rendered
+        self._settled = threading.Event()
+        self._whole = False
+
+    def page(self, output: str) -> Path:
+        """Where the page `output` can be read now."""
+        if self._whole or output in self._rendered:
+            return self.site / output
+        return self._live / output
+
+    def settle(self, whole: bool) -> None:
+        """Say that the site is whole now, or never will be (the build gave it up)."""
+        self._whole = whole
+        self._settled.set()
+
+    def wait_whole(self) -> bool:
+        """Wait until the build settles the site; whether it is whole."""
+        self._settled.wait()
+        return self._whole
+
+
 def index_staged(
-    staged: Path,
+    staged: Staged,
     live: Path,
     build: str,
     pages: Mapping[str, str],
@@ -150,25 +183,28 @@ def index_staged(
     """Bring a staged site's index up to date (its files' digests: `pages`); `live` is the
     output it replaces, whose files had the digests `before`, and whose index is `current`
     when it was made for them."""
+    site = staged.site
     html = html_pages(pages)
     # The same pages as the live output's, whose index is theirs: no new run.
-    if not (current and html == html_pages(before) and copy_index(live, staged)):
-        update_index(staged, build, html, live)
-    mark_index(staged / BUNDLE, build)
+    same = current and html == html_pages(before) and copy_index(live, site)
+    if not same and update_index(site, build, html, live, staged=staged) == "given up":
+        return
+    mark_index(site / BUNDLE, build)
     # Pagefind's files, and those kept from an older build (hard links), as the umask says;
     # each part's list of pages is written with it and followed last.
-    modes_follow_umask(staged / BUNDLE, PAGES)
-    modes_follow_umask(staged / DELTA, CHANGES)
+    modes_follow_umask(site / BUNDLE, PAGES)
+    modes_follow_umask(site / DELTA, CHANGES)
 
 
 class Indexing:
-    """A call that makes the index (`index_staged`) in a thread of its own, from its start
-    to `wait`: a build saves its cache meanwhile (Pagefind runs as a process of its own
-    either way)."""
+    """A call that makes the index (`index_staged`) of a `Staged` site in a thread of its
+    own, from its start to `wait`: a build stages its site and saves its cache meanwhile
+    (Pagefind runs as a process of its own either way)."""
 
-    def __init__(self, index: Callable[[], None]) -> None:
+    def __init__(self, index: Callable[[], None], staged: Staged) -> None:
         import threading
 
+        self.staged = staged
         self._started = time.perf_counter()
         self._seconds = 0.0
         self._failure: BaseException | None = None
@@ -185,19 +221,32 @@ class Indexing:
 
     def wait(self) -> float:
         """Wait for the index; what it raised is raised here. How long it took, in s."""
+        self.staged.settle(True)
         self._thread.join()
         if self._failure is not None:
             raise self._failure
         return self._seconds
 
+    def give_up(self) -> None:
+        """Stop waiting for a staged site the build gave up, and let the index end."""
+        self.staged.settle(False)
+        self._thread.join()
+
 
 def update_index(
-    site: Path, build: str, pages: Mapping[str, str], base: Path | None, watch: Watch | None = None
+    site: Path,
+    build: str,
+    pages: Mapping[str, str],
+    base: Path | None,
+    watch: Watch | None = None,
+    staged: Staged | None = None,
 ) -> str:
     """Bring the search index of `site` (whose HTML pages and digests are `pages`) up to
     date: reuse the base index of `base` (a site holding one, possibly `site` itself) and
-    index only what changed since, or make the base again. Says which it did: `delta` or
-    `full`."""
+    index only what changed since, or make the base again. `staged` says where each page is
+    while `site` is being staged. Says what it did: `delta`, `full`, or `given up` (the
+    build gave up the staged site before it was whole)."""
+    page = staged.page if staged is not None else site.joinpath
     made_from = base_pages(base) if base is not None else None
     changed: list[str] = []
     removed: list[str] = []
@@ -206,12 +255,14 @@ def update_index(
         changed = sorted(out for out, d in pages.items() if made_from.get(out) != d)
         removed = sorted(set(made_from) - set(pages))
         if len(changed) + len(removed) <= REPLACED_LIMIT:
-            indexed = [out for out in changed if BODY in (site / out).read_bytes()]
+            indexed = [out for out in changed if BODY in page(out).read_bytes()]
     if (
         made_from is None
         or len(changed) + len(removed) > REPLACED_LIMIT
         or len(indexed) > DELTA_LIMIT
     ):
+        if staged is not None and not staged.wait_whole():
+            return "given up"
         run_pagefind(site, site / BUNDLE, watch)
         write_json(site / BUNDLE / PAGES, dict(sorted(pages.items())))
         make_delta(site, [], [], [])  # an empty one: the search page always finds its list
@@ -223,8 +274,8 @@ def update_index(
         and not _same_base(base, site)
         and not copy_bundle(base / BUNDLE, site / BUNDLE)
     ):
-        return update_index(site, build, pages, None, watch)
-    make_delta(site, indexed, changed, removed, watch)
+        return update_index(site, build, pages, None, watch, staged)
+    make_delta(site, indexed, changed, removed, watch, page)
     mark_index(site / BUNDLE, build)
     return "delta"
 
@@ -244,9 +295,10 @@ def make_delta(
     changed: list[str],
     removed: list[str],
     watch: Watch | None = None,
+    page: Callable[[str], Path] | None = None,
 ) -> None:
-    """Index the changed pages of `site` that Pagefind indexes (`indexed`) into its delta,
-    with the list of the pages the delta stands for."""
+    """Index the changed pages of `site` that Pagefind indexes (`indexed`, read where
+    `page` says) into its delta, with the list of the pages the delta stands for."""
     delta = site / DELTA
     shutil.rmtree(delta, ignore_errors=True)
     if indexed:
@@ -254,7 +306,7 @@ def make_delta(
             for out in indexed:
                 target = Path(pages) / out
                 target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(site / out, target)
+                os.link(page(out) if page is not None else site / out, target)
             run_pagefind(Path(pages), delta, watch)
     else:
         delta.mkdir()
