@@ -87,11 +87,14 @@ class Recall:
 
     def set_inputs(self, output: str, inputs: frozenset[str]) -> None:
         """Record a page's inputs anew."""
-        users = self.users
-        for name in self.inputs.get(output, frozenset()) - inputs:
-            users.get(name, set()).discard(output)
-        for name in inputs:
-            users.setdefault(name, set()).add(output)
+        before = self.inputs.get(output, frozenset())
+        if self._users is not None:  # else worked out from `inputs` when first asked for
+            # Only the difference: an entity page of a large site has thousands of inputs,
+            # and an edit seldom changes which.
+            for name in before - inputs:
+                self._users.get(name, set()).discard(output)
+            for name in inputs - before:
+                self._users.setdefault(name, set()).add(output)
         self.inputs[output] = inputs
 
 
