@@ -275,8 +275,11 @@ class ThreeWays:
         self.live = Builder(self.root, Store.open(self.root))
 
     def check(self, hint: set[Path] | None = None) -> Built:
-        live = self.live.build(self.tmp / "live", hint)
+        # The fresh process first: the cache's states are then the ones its output was made
+        # from (the long-lived builder derived the same), and it fingerprints only the pages
+        # whose inputs changed since, where that is enough (`since.py`).
         fresh_ok, fresh_diagnostics = _fresh_process(self.root, self.tmp / "fresh")
+        live = self.live.build(self.tmp / "live", hint)
         clean = Builder(self.root, Store.none()).build(self.tmp / "clean")
         assert _formatted(live) == _formatted(clean), "the long-lived builder's diagnostics"
         assert fresh_diagnostics == _formatted(clean), "the fresh process's diagnostics"

@@ -181,7 +181,7 @@ class Builder:
         trusted = (
             live if manifest is not None and self._wrote.get(output) == manifest.build else None
         )
-        result = self._run(changed, fresh, staging, listing, trusted)
+        result = self._run(changed, fresh, staging, listing, trusted, manifest)
         rebuilt = time.perf_counter()
         if not result.ok or (strict and any(d.severity == "warning" for d in result.diagnostics)):
             staging.abandon()
@@ -199,14 +199,7 @@ class Builder:
             # Nothing to write: the sources were only touched, or changed back. The output
             # stays; its manifest learns the files' new stamps.
             staging.abandon()
-            same = Manifest(
-                manifest.build,
-                dict(self.files.states),
-                manifest.pages,
-                result.diagnostics,
-                result.briefs,
-                result.notes,
-            )
+            same = self._manifest(manifest.build, manifest.pages, result)
             self._manifests[output] = same
             self._wrote[output] = same.build
             if self.keep_each_run:
@@ -242,9 +235,7 @@ class Builder:
             if indexing is not None:
                 indexing.give_up()
             raise
-        new = Manifest(
-            build, dict(self.files.states), pages, result.diagnostics, result.briefs, result.notes
-        )
+        new = self._manifest(build, pages, result)
         if self.keep_each_run:
             save_manifest(self.store, output, new, self.preview)
             self._save()  # the manifest is in the cache before the output that it describes
@@ -287,6 +278,13 @@ class Builder:
             search_seconds=search_seconds,
         )
 
+    def _manifest(self, build: str, pages: Mapping[str, PageEntry], result: Run) -> Manifest:
+        """The manifest of an output holding `pages`, made by the run `result`."""
+        files = dict(self.files.states)
+        return Manifest(
+            build, files, pages, result.diagnostics, result.briefs, result.notes, result.seal
+        )
+
     def _spare(self, output: Path, live: Manifest | None) -> Manifest | None:
         """The manifest of the build kept beside the output as its spare, if any (the live
         one's, when the spare holds the same build: as a first build leaves it)."""
@@ -313,6 +311,7 @@ class Builder:
         staging: Staging | None,
         listing: Listing | None,
         trusted: Mapping[str, PageEntry] | None = None,
+        earlier: Manifest | None = None,
     ) -> Run:
         # Imported here: the steps load YAML, Markdown, Jinja and the anchoring library,
         # which a build with nothing to do never needs (start-up time is most of its cost).
@@ -341,6 +340,7 @@ class Builder:
             self._kept,
             self.jobs,
             self.preview,
+            earlier,
         )
 
     def placed(self, slug: str) -> Placed:

@@ -36,6 +36,7 @@ class Manifest:
     diagnostics: tuple[Diagnostic, ...]
     briefs: int
     notes: int
+    seal: str  # the digest of the brief states it was made from (`since.seal_of`)
 
 
 class BuildIds:
@@ -143,11 +144,12 @@ def _encode(m: Manifest) -> Plain:
         encode_diagnostics(m.diagnostics),
         m.briefs,
         m.notes,
+        m.seal,
     )
 
 
 def _decode(build: str, value: Plain) -> Manifest:
-    files, pages, diagnostics, briefs, notes = value
+    files, pages, diagnostics, briefs, notes, seal = value
     return Manifest(
         build,
         {s: FileState(tuple(stamp), d, racy) for s, (stamp, d, racy) in files.items()},
@@ -158,4 +160,5 @@ def _decode(build: str, value: Plain) -> Manifest:
         decode_diagnostics(diagnostics),
         int(briefs),
         int(notes),
+        str(seal),
     )

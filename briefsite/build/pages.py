@@ -17,6 +17,7 @@ from briefsite.build.knowledge import Knowledge
 from briefsite.build.manifest import PageEntry
 from briefsite.build.recall import Recall
 from briefsite.build.render import Made, render_one
+from briefsite.build.since import Since
 from briefsite.build.stamps import digest_text
 from briefsite.errors import Diagnostics, SourceLocation
 from briefsite.site.inputs import page_inputs
@@ -47,9 +48,11 @@ def fingerprint(
     recall: Recall | None,
     changed: set[str] | None,
     preview: bool = False,
+    since: Since | None = None,
 ) -> Fingerprints:
     """Work out the pages' fingerprints: all of them, or, with a recall and the inputs that
-    changed since it was made (`changed`), those of the pages using any of them."""
+    changed since it was made (`changed`), those of the pages using any of them; `since`
+    gives the others the live output's (every page's inputs are worked out still)."""
     if recall is None or changed is None:
         todo = keys
         inputs: dict[str, frozenset[str]] = {}
@@ -59,12 +62,19 @@ def fingerprint(
         todo = [key_of[output] for output in sorted(recall.pages_using(changed))]
         inputs, prints = recall.inputs, recall.fingerprints
     digest_of = digests.get
+    taken: set[str] = set()  # the pages given the live output's fingerprint
     for key in todo:
         found = page_inputs(key, index)
         if recall is not None and changed is not None:
             recall.set_inputs(key.output, found)
         else:
             inputs[key.output] = found
+        if since is not None and found.isdisjoint(since.inputs):
+            known = since.fingerprints.get(key.output)
+            if known is not None:
+                prints[key.output] = known
+                taken.add(key.output)
+                continue
         # A document's serializer is code: the cache is keyed by briefsite's code already.
         made_by = layouts.template_digest(key.template, shown) if key.template else key.format
         names = sorted(found)
@@ -77,7 +87,7 @@ def fingerprint(
             "\0".join(names),
             "\0".join([digest_of(name, "") for name in names]),
         )
-    return Fingerprints(inputs, prints, {key.output for key in todo})
+    return Fingerprints(inputs, prints, {key.output for key in todo} - taken)
 
 
 def render_stale(

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import marshal
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -207,3 +207,19 @@ def _decode_links(value: Plain) -> BriefLinks:
         tuple((e, n) for e, n in notes),
         tuple(ratings),
     )
+
+
+class Placements(Mapping[str, tuple[Anchor | Unplaced, ...]]):
+    """Each placed brief's notes' places, read from the run's states when asked for."""
+
+    def __init__(self, states: Mapping[str, BriefState]) -> None:
+        self._states = {slug: s for slug, s in states.items() if s.links is not None}
+
+    def __getitem__(self, slug: str) -> tuple[Anchor | Unplaced, ...]:
+        return self._states[slug].anchors.made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self._states))
+
+    def __len__(self) -> int:
+        return len(self._states)

@@ -10,7 +10,7 @@ handed to a `Crew` (`briefs.py`): this process, or forked workers on large runs.
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Iterator, Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from briefsite.build.checks import (
 from briefsite.build.files import Listing
 from briefsite.build.knowledge import Knowledge, Parsed
 from briefsite.build.listed import Listed, listed_of
-from briefsite.build.manifest import PageEntry
+from briefsite.build.manifest import Manifest, PageEntry
 from briefsite.build.memo import MarkdownMemo
 from briefsite.build.pages import Fresh, fingerprint, record_made, render_stale
 from briefsite.build.recall import (
@@ -38,31 +38,16 @@ from briefsite.build.recall import (
     touched_briefs,
     update_digests,
 )
+from briefsite.build.since import changed_since, seal_of
 from briefsite.build.sink import Sink, publish_static
 from briefsite.build.stale import Sources, brief_ok, stale_state
-from briefsite.build.state import BriefState
+from briefsite.build.state import BriefState, Placements
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
 from briefsite.link.graph import alias_pattern, build_graph
 from briefsite.model import Entity, Site, Topic
 from briefsite.read.records import DEFAULT_SITE, missing_site
 from briefsite.render.layouts import layout_dirs
 from briefsite.site.pages import PageKey, SiteIndex, check_outputs, page_keys
-
-
-class Placements(Mapping[str, tuple[Anchor | Unplaced, ...]]):
-    """Each placed brief's notes' places, read from the run's states when asked for."""
-
-    def __init__(self, states: Mapping[str, BriefState]) -> None:
-        self._states = {slug: s for slug, s in states.items() if s.links is not None}
-
-    def __getitem__(self, slug: str) -> tuple[Anchor | Unplaced, ...]:
-        return self._states[slug].anchors.made
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self._states))
-
-    def __len__(self) -> int:
-        return len(self._states)
 
 
 @dataclass(frozen=True)
@@ -77,6 +62,7 @@ class Run:
     notes: int
     anchors: Mapping[str, tuple[Anchor | Unplaced, ...]]
     seconds: float
+    seal: str  # of the brief states of the run (`since.seal_of`)
 
 
 @dataclass
@@ -101,11 +87,12 @@ def run(
     kept: Kept,
     jobs: int,
     preview: bool = False,
+    earlier: Manifest | None = None,
 ) -> Run:
     """Run once: `only` names the files the watcher saw change (None: look at all); pages
     that `fresh` does not vouch for are rendered into `sink`. `trusted` is the output as
     this builder's last run wrote it: a page whose fingerprint this run did not work out
-    anew is taken from it as it is."""
+    anew is taken from it as it is. `earlier` is the live output's manifest."""
     started = time.perf_counter()
     files = knowledge.files
     files.scan(listing.files(), only)
@@ -158,7 +145,7 @@ def run(
     scope = Scope(recall, changed, candidates)
     try:
         records = Records(site, entities, topics)
-        outputs = Outputs(fresh, trusted, sink, kept)
+        outputs = Outputs(fresh, trusted, sink, kept, earlier)
         return _run(
             knowledge, listing, sources, crew, todo, scope, records, outputs, diagnostics, started
         )
@@ -193,6 +180,7 @@ class Outputs:
     trusted: Mapping[str, PageEntry] | None
     sink: Sink | None
     kept: Kept
+    earlier: Manifest | None  # the live output's
 
 
 def _run(
@@ -212,6 +200,9 @@ def _run(
     fresh, trusted, sink = outputs.fresh, outputs.trusted, outputs.sink
     recall = scope.recall
     before = {slug: knowledge.briefs.get(slug) for slug in todo}
+    earlier = outputs.earlier if recall is None else None
+    if earlier is not None and earlier.seal != seal_of(knowledge.briefs):
+        earlier = None  # the cache's states are not the output's: look at every page
     changed = scope.changed if recall is not None else None
     was_ok = parse_outcomes(knowledge, changed) if changed is not None else None
     derived = crew.derive(todo)
@@ -266,7 +257,7 @@ def _run(
     anchors = Placements(states)
     notes = sum(s.notes for s in states.values())
     if diagnostics.errors:
-        return _result(False, diagnostics, {}, (), len(states), notes, anchors, started)
+        return _result(False, diagnostics, {}, (), states, notes, anchors, started)
 
     layouts = context.layouts
     assert layouts is not None
@@ -279,7 +270,10 @@ def _run(
         )
     else:
         digests = all_digests(knowledge, context.names)
-        prints = fingerprint(keys, index, layouts, shown, digests, None, None, context.preview)
+        since = changed_since(earlier, knowledge, sources, before, states) if earlier else None
+        prints = fingerprint(
+            keys, index, layouts, shown, digests, None, None, context.preview, since
+        )
     pages: dict[str, PageEntry] = {}
     stale: list[tuple[PageKey, str]] = []
     for key in keys:
@@ -321,9 +315,7 @@ def _run(
             before,
         )
     made_pages = pages if ok else {}
-    return _result(
-        ok, diagnostics, made_pages, tuple(rendered), len(states), notes, anchors, started
-    )
+    return _result(ok, diagnostics, made_pages, tuple(rendered), states, notes, anchors, started)
 
 
 def _result(
@@ -331,14 +323,15 @@ def _result(
     diagnostics: Diagnostics,
     pages: Mapping[str, PageEntry],
     rendered: tuple[str, ...],
-    briefs: int,
+    states: Mapping[str, BriefState],
     notes: int,
     anchors: Mapping[str, tuple[Anchor | Unplaced, ...]],
     started: float,
 ) -> Run:
     ordered = BriefsiteError(diagnostics.items).diagnostics if diagnostics.items else ()
+    seal = seal_of(states) if ok else ""  # a run with errors makes no manifest
     seconds = time.perf_counter() - started
-    return Run(ok, ordered, pages, rendered, briefs, notes, anchors, seconds)
+    return Run(ok, ordered, pages, rendered, len(states), notes, anchors, seconds, seal)
 
 
 def _small_records(
