@@ -289,7 +289,10 @@ def finish_share(task: Task) -> Iterator[Finished]:
     for key, fingerprint in task.pages:
         pages.setdefault(key.slug, []).append((key, fingerprint))
     done = Finished()
-    for count, slug in enumerate(sorted(wanted.keys() | pages.keys()), 1):
+    # Backwards: phase one read the share's briefs in order, so the records and texts the
+    # worker still holds in memory (bounded) are those of its last briefs. Read in the same
+    # order again, each would have made way for the next just before it was needed.
+    for count, slug in enumerate(sorted(wanted.keys() | pages.keys(), reverse=True), 1):
         for kind, subject, root, level in wanted.get(slug, ()):
             if kind == "card":
                 assert isinstance(subject, str) and isinstance(level, int)
