@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from briefsite.build.knowledge import Knowledge
 from briefsite.build.manifest import Manifest
 from briefsite.build.stale import Sources
-from briefsite.build.stamps import digest_text
+from briefsite.build.stamps import digest
 from briefsite.build.state import BriefState
 
 
@@ -39,7 +39,9 @@ class Since:
 def seal_of(states: Mapping[str, BriefState]) -> str:
     """The digest of a set of brief states: two sets with the same seal hold the same
     states (a state's key names everything it is derived from)."""
-    return digest_text(*(f"{slug}\0{states[slug].key}" for slug in sorted(states)))
+    # One line a brief: a slug holds no NUL or line break, a key is hexadecimal.
+    lines = [f"{slug}\0{states[slug].key}" for slug in sorted(states)]
+    return digest("\n".join(lines).encode("utf-8"))
 
 
 def changed_since(
