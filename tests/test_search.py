@@ -122,16 +122,22 @@ def _edit(project: Path, old: str, new: str) -> None:
     brief.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def _live(output: Path) -> str:
-    return (output / ".briefsite").read_text(encoding="utf-8").split()[-1]
-
-
-def test_a_changed_page_is_indexed_alone_beside_the_base(tmp_path: Path) -> None:
+def _built(tmp_path: Path) -> tuple[Path, Path, Builder]:
+    """A copy of the golden project, and its site as a builder without a cache built it."""
     project = tmp_path / "project"
     shutil.copytree(GOLDEN, project)
     output = tmp_path / "site"
     builder = Builder(project, Store.none())
     assert builder.build(output).ok
+    return project, output, builder
+
+
+def _live(output: Path) -> str:
+    return (output / ".briefsite").read_text(encoding="utf-8").split()[-1]
+
+
+def test_a_changed_page_is_indexed_alone_beside_the_base(tmp_path: Path) -> None:
+    project, output, builder = _built(tmp_path)
     base = sorted(p.stat().st_ino for p in (output / BUNDLE / "fragment").iterdir())
     _edit(project, "since 1974", "since 1974, zanzibar")
     built = builder.build(output)
@@ -157,11 +163,7 @@ def test_a_changed_page_is_indexed_alone_beside_the_base(tmp_path: Path) -> None
 
 
 def test_a_removed_page_leaves_the_search(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(GOLDEN, project)
-    output = tmp_path / "site"
-    builder = Builder(project, Store.none())
-    assert builder.build(output).ok
+    project, output, builder = _built(tmp_path)
     (project / "content/briefs/parking-fees.yaml").unlink()
     assert builder.build(output).ok
     assert sorted(search_records(output)) == ["/briefs/bus-depot/", "/briefs/library-sundays/"]
@@ -170,11 +172,7 @@ def test_a_removed_page_leaves_the_search(tmp_path: Path) -> None:
 def test_past_the_delta_limit_the_base_is_made_again(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(GOLDEN, project)
-    output = tmp_path / "site"
-    builder = Builder(project, Store.none())
-    assert builder.build(output).ok
+    project, output, builder = _built(tmp_path)
     monkeypatch.setattr(search, "DELTA_LIMIT", 0)
     _edit(project, "since 1974", "since 1974, zanzibar")  # one page to index
     assert builder.build(output).ok
@@ -191,11 +189,7 @@ def test_past_the_delta_limit_the_base_is_made_again(
 
 
 def test_a_change_to_no_page_keeps_the_index_as_it_is(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(GOLDEN, project)
-    output = tmp_path / "site"
-    builder = Builder(project, Store.none())
-    assert builder.build(output).ok
+    project, output, builder = _built(tmp_path)
     fragments = sorted((output / BUNDLE / "fragment").iterdir())
     inodes = [f.stat().st_ino for f in fragments]
     (project / "layouts/static/assets").mkdir(parents=True)
@@ -231,11 +225,7 @@ def test_an_index_that_cannot_be_made_leaves_the_previous_output(
 def test_a_delta_made_while_the_site_is_staged_reads_earlier_changes_from_the_live_site(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(GOLDEN, project)
-    output = tmp_path / "site"
-    builder = Builder(project, Store.none())
-    assert builder.build(output).ok
+    project, output, builder = _built(tmp_path)
     _edit(project, "since 1974", "since 1974, zanzibar")
     assert builder.build(output).ok
     # The delta is made before the site is staged: the spare being staged still holds the
