@@ -51,9 +51,9 @@ def changed_since(
     before: Mapping[str, BriefState | None],
     states: Mapping[str, BriefState],
 ) -> Since | None:
-    """What changed since `earlier` was made, when the cache's states were its own before
-    this run derived the briefs of `before` again (their states then); None when some
-    page's inputs may differ, or the states are not the output's."""
+    """What changed since `earlier` was made, given that the cache's states were the ones
+    it was made from (its seal) until this run derived the briefs of `before` again (their
+    states then: `states` holds them now); None when some page's inputs may differ."""
     now = knowledge.files.states
     if now.keys() != earlier.files.keys():
         return None  # a file came or went: briefs, pages, or links with them
