@@ -221,7 +221,6 @@ class Indexing:
 
     def wait(self) -> float:
         """Wait for the index; what it raised is raised here. How long it took, in s."""
-        self.staged.settle(True)
         self._thread.join()
         if self._failure is not None:
             raise self._failure
