@@ -70,9 +70,9 @@ def fingerprint(
         else:
             inputs[key.output] = found
         if since is not None and found.isdisjoint(since.inputs):
-            known = since.fingerprints.get(key.output)
+            known = since.pages.get(key.output)
             if known is not None:
-                prints[key.output] = known
+                prints[key.output] = known.fingerprint
                 taken.add(key.output)
                 continue
         # A document's serializer is code: the cache is keyed by briefsite's code already.

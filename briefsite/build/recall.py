@@ -18,7 +18,7 @@ from functools import cached_property
 from briefsite.build import derive
 from briefsite.build.files import Listing
 from briefsite.build.knowledge import Knowledge
-from briefsite.build.state import BriefState
+from briefsite.build.state import BriefState, changed_facets
 from briefsite.errors import Diagnostic
 from briefsite.link.graph import BriefLinks, Graph
 from briefsite.model import Entity, Topic
@@ -138,13 +138,9 @@ def update_digests(
         changed.add(shown)
     for slug, old in before.items():
         new = knowledge.briefs.get(slug)
-        old_facets = old.facets if old is not None else {}
-        new_facets = new.facets if new is not None else {}
-        for name in old_facets.keys() | new_facets.keys():
-            value = new_facets.get(name)
-            if value == old_facets.get(name):
-                continue
+        for name in changed_facets(old, new):
             changed.add(name)
+            value = new.facets.get(name) if new is not None else None
             if value is None:
                 digests.pop(name, None)
             else:

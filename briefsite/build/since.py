@@ -21,18 +21,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from briefsite.build.knowledge import Knowledge
-from briefsite.build.manifest import Manifest
+from briefsite.build.manifest import Manifest, PageEntry
 from briefsite.build.stale import Sources
 from briefsite.build.stamps import digest
-from briefsite.build.state import BriefState
+from briefsite.build.state import BriefState, changed_facets
 
 
 @dataclass(frozen=True)
 class Since:
-    """The fingerprints of the live output's pages, and the inputs changed since it was
-    made: a page using none of them has its fingerprint."""
+    """The live output's pages, and the inputs changed since it was made: a page using none
+    of them has the fingerprint it had."""
 
-    fingerprints: Mapping[str, str]
+    pages: Mapping[str, PageEntry]
     inputs: frozenset[str]
 
 
@@ -66,8 +66,5 @@ def changed_since(
         new = states.get(slug)
         if old is None or new is None or old.links != new.links:
             return None
-        for name in old.facets.keys() | new.facets.keys():
-            if old.facets.get(name) != new.facets.get(name):
-                inputs.add(name)
-    fingerprints = {out: page.fingerprint for out, page in earlier.pages.items()}
-    return Since(fingerprints, frozenset(inputs))
+        inputs |= changed_facets(old, new)
+    return Since(earlier.pages, frozenset(inputs))

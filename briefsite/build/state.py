@@ -209,6 +209,17 @@ def _decode_links(value: Plain) -> BriefLinks:
     )
 
 
+def changed_facets(old: BriefState | None, new: BriefState | None) -> set[str]:
+    """The facets whose digest differs between two states of a brief (either may be none)."""
+    old_facets = old.facets if old is not None else {}
+    new_facets = new.facets if new is not None else {}
+    return {
+        name
+        for name in old_facets.keys() | new_facets.keys()
+        if old_facets.get(name) != new_facets.get(name)
+    }
+
+
 class Placements(Mapping[str, tuple[Anchor | Unplaced, ...]]):
     """Each placed brief's notes' places, read from the run's states when asked for."""
 
