@@ -236,7 +236,7 @@ class Builder:
                 indexing.give_up()
             raise
         if indexing is not None:
-            indexing.staged.settle(True)  # whole: a full index may start, beside the save
+            indexing.staged_whole()  # a full index may start, beside the save
         new = self._manifest(build, pages, result)
         if self.keep_each_run:
             save_manifest(self.store, output, new, self.preview)

@@ -204,7 +204,7 @@ class Indexing:
     def __init__(self, index: Callable[[], None], staged: Staged) -> None:
         import threading
 
-        self.staged = staged
+        self._staged = staged
         self._started = time.perf_counter()
         self._seconds = 0.0
         self._failure: BaseException | None = None
@@ -226,9 +226,13 @@ class Indexing:
             raise self._failure
         return self._seconds
 
+    def staged_whole(self) -> None:
+        """Say that the staged site is whole: a full index may start."""
+        self._staged.settle(True)
+
     def give_up(self) -> None:
         """Stop waiting for a staged site the build gave up, and let the index end."""
-        self.staged.settle(False)
+        self._staged.settle(False)
         self._thread.join()
 
 
@@ -264,7 +268,7 @@ def update_index(
             return "given up"
         run_pagefind(site, site / BUNDLE, watch)
         write_json(site / BUNDLE / PAGES, dict(sorted(pages.items())))
-        make_delta(site, [], [], [])  # an empty one: the search page always finds its list
+        make_delta(site, [], [], [], page)  # an empty one: the search page always finds its list
         mark_index(site / BUNDLE, build)
         return "full"
     assert base is not None
@@ -274,7 +278,7 @@ def update_index(
         and not copy_bundle(base / BUNDLE, site / BUNDLE)
     ):
         return update_index(site, build, pages, None, watch, staged)
-    make_delta(site, indexed, changed, removed, watch, page)
+    make_delta(site, indexed, changed, removed, page, watch)
     mark_index(site / BUNDLE, build)
     return "delta"
 
@@ -293,8 +297,8 @@ def make_delta(
     indexed: list[str],
     changed: list[str],
     removed: list[str],
+    page: Callable[[str], Path],
     watch: Watch | None = None,
-    page: Callable[[str], Path] | None = None,
 ) -> None:
     """Index the changed pages of `site` that Pagefind indexes (`indexed`, read where
     `page` says) into its delta, with the list of the pages the delta stands for."""
@@ -305,7 +309,7 @@ def make_delta(
             for out in indexed:
                 target = Path(pages) / out
                 target.parent.mkdir(parents=True, exist_ok=True)
-                os.link(page(out) if page is not None else site / out, target)
+                os.link(page(out), target)
             run_pagefind(Path(pages), delta, watch)
     else:
         delta.mkdir()
