@@ -104,9 +104,7 @@ def test_hostile_text_is_indexed_as_text(tmp_path: Path) -> None:
 
 
 def test_a_build_with_nothing_changed_does_not_index(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(GOLDEN, project)
-    output = tmp_path / "site"
+    project, output = _copied(tmp_path)
     assert Builder(project, Store.open(project)).build(output).ok
     marker = output / BUNDLE / INDEXED
     before = marker.stat().st_ino
@@ -122,11 +120,16 @@ def _edit(project: Path, old: str, new: str) -> None:
     brief.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def _built(tmp_path: Path) -> tuple[Path, Path, Builder]:
-    """A copy of the golden project, and its site as a builder without a cache built it."""
+def _copied(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the golden project, and where its site goes."""
     project = tmp_path / "project"
     shutil.copytree(GOLDEN, project)
-    output = tmp_path / "site"
+    return project, tmp_path / "site"
+
+
+def _built(tmp_path: Path) -> tuple[Path, Path, Builder]:
+    """A copy of the golden project, and its site as a builder without a cache built it."""
+    project, output = _copied(tmp_path)
     builder = Builder(project, Store.none())
     assert builder.build(output).ok
     return project, output, builder
@@ -204,9 +207,7 @@ def test_a_change_to_no_page_keeps_the_index_as_it_is(tmp_path: Path) -> None:
 def test_an_index_that_cannot_be_made_leaves_the_previous_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(GOLDEN, project)
-    output = tmp_path / "site"
+    project, output = _copied(tmp_path)
     assert Builder(project, Store.none()).build(output).ok
     before = site_files(output)
     brief = project / "content/briefs/bus-depot.yaml"
@@ -258,9 +259,7 @@ def test_a_delta_made_while_the_site_is_staged_reads_earlier_changes_from_the_li
 def test_a_build_that_fails_while_staging_stops_its_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(GOLDEN, project)
-    output = tmp_path / "site"
+    project, output = _copied(tmp_path)
 
     def torn(*args: Any, **kwargs: Any) -> Any:
         raise OSError("the disk went away")
