@@ -4,6 +4,7 @@ from; otherwise every page's. Either way it writes what a clean build writes."""
 
 from __future__ import annotations
 
+import random
 import shutil
 from pathlib import Path
 
@@ -12,7 +13,10 @@ import pytest
 from briefsite.build import pages
 from briefsite.build.builder import Builder
 from briefsite.build.built import Built
+from briefsite.build.files import Files
+from briefsite.build.knowledge import Knowledge
 from briefsite.build.stamps import digest_text
+from briefsite.build.state import BriefState, lazy_anchors, lazy_mentions
 from briefsite.build.store import Store
 from tests.helpers import site_files
 from tests.test_incremental import EDITS, GOLDEN
@@ -97,3 +101,45 @@ def test_edits_that_may_change_what_pages_are_made_from_fingerprint_every_page(
     built = Builder(root, Store.open(root)).build(tmp_path / "output")
     assert built.ok and len(worked_out) == _fingerprinted(built)
     _as_clean(tmp_path, root)
+
+
+def _state(key: str) -> BriefState:
+    return BriefState(
+        key, "seed", 0, lazy_anchors(()), lazy_mentions(()), None, frozenset(), (), {}, ()
+    )
+
+
+def test_the_seal_kept_up_to_date_is_the_seal_worked_out_anew(tmp_path: Path) -> None:
+    """A long-lived builder's seal, brought up to date brief by brief, is always the one a
+    new process works out from the same states: the manifest's seal is compared with it."""
+    rng = random.Random("seal")
+    kept = Knowledge(Store.none(), Files(tmp_path, Store.none()))
+    slugs = [f"b{i:02d}" for i in range(30)]
+    for step in range(200):
+        slug = rng.choice(slugs)
+        if rng.random() < 0.2:
+            kept.drop_brief(slug)
+        else:
+            kept.set_brief(slug, _state(f"k{step}"))
+        if rng.random() < 0.5:  # not every change is followed by a run that seals
+            anew = Knowledge(Store.none(), Files(tmp_path, Store.none()))
+            anew.briefs.update(kept.briefs)
+            assert kept.seal() == anew.seal()
+
+
+def test_the_seal_tells_apart_states_that_differ_in_one_key(tmp_path: Path) -> None:
+    """Two sets of states with one key changed, or one brief more, have different seals."""
+    knowledge = Knowledge(Store.none(), Files(tmp_path, Store.none()))
+    for slug in ("a", "b", "c"):
+        knowledge.set_brief(slug, _state(f"key-{slug}"))
+    first = knowledge.seal()
+    knowledge.set_brief("b", _state("key-b2"))
+    changed = knowledge.seal()
+    knowledge.set_brief("d", _state("key-d"))
+    added = knowledge.seal()
+    assert len({first, changed, added}) == 3
+    knowledge.drop_brief("d")
+    assert knowledge.seal() == changed
+    knowledge.set_brief("e", _state("key-e"))  # a brief that comes and goes between seals
+    knowledge.drop_brief("e")
+    assert knowledge.seal() == changed

@@ -245,7 +245,7 @@ def _derive(slugs: tuple[str, ...]) -> Derived:
             run.entities,
             run.memo,
         )
-        knowledge.briefs[slug] = states[slug]  # this process's copy, for phase two
+        knowledge.set_brief(slug, states[slug])  # this process's copy, for phase two
         if not states[slug].linked:  # checked now, while it is in memory
             brief_digest = knowledge.files.digest(source.shown) or ""
             problems = derive.references(brief, run.known, {}, run.memo)

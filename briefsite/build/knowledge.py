@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from briefsite.build.codec import decode_diagnostics, encode_diagnostics
 from briefsite.build.files import Files
-from briefsite.build.stamps import FileState
+from briefsite.build.stamps import FileState, SortedDigest
 from briefsite.build.state import (
     BriefState,
     Checked,
@@ -45,11 +45,17 @@ class Knowledge:
     checked: dict[str, Checked] = field(default_factory=dict)  # by slug
     dirty_briefs: set[str] = field(default_factory=set)
     dirty_checked: set[str] = field(default_factory=set)
+    # The briefs set since the seal was last worked out (None: any of them); a brief
+    # dropped changes the names, which the seal notices itself.
+    _unsealed: set[str] | None = None
+    _seal: SortedDigest[BriefState] = field(default_factory=lambda: SortedDigest(_state_key))
 
     def set_brief(self, slug: str, state: BriefState) -> None:
         """Record a brief's derived state."""
         self.briefs[slug] = state
         self.dirty_briefs.add(slug)
+        if self._unsealed is not None:
+            self._unsealed.add(slug)
 
     def drop_brief(self, slug: str) -> None:
         """Forget a brief that is gone."""
@@ -62,6 +68,12 @@ class Knowledge:
         """Record a brief's checked references."""
         self.checked[slug] = checked
         self.dirty_checked.add(slug)
+
+    def seal(self) -> str:
+        """The digest of the brief states held: two sets with the same seal hold the same
+        states (a state's key names everything it is derived from)."""
+        changed, self._unsealed = self._unsealed, set()
+        return self._seal.of(self.briefs, changed)
 
     def save(self) -> None:
         """Put what changed into the cache (written by the store's next commit)."""
@@ -90,6 +102,10 @@ class Knowledge:
                 store.delete("checked", slug)
         self.dirty_briefs.clear()
         self.dirty_checked.clear()
+
+
+def _state_key(state: BriefState) -> str:
+    return state.key
 
 
 def load_knowledge(store: Store, files: Files) -> Knowledge:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from briefsite.build.codec import Plain, decode_diagnostics, encode_diagnostics
 from briefsite.build.files import Files, Listing
-from briefsite.build.stamps import FileState, stamp_of, still_valid
+from briefsite.build.stamps import FileState, SortedDigest, stamp_of, still_valid
 from briefsite.build.store import Store
 from briefsite.build.write import OutputStamp, output_stamp
 from briefsite.errors import Diagnostic
@@ -36,37 +36,27 @@ class Manifest:
     diagnostics: tuple[Diagnostic, ...]
     briefs: int
     notes: int
-    seal: str  # the digest of the brief states it was made from (`since.seal_of`)
+    seal: str  # the digest of the brief states it was made from (`Knowledge.seal`)
 
 
 class BuildIds:
     """Works out the ids of one output's builds, one after another. An output's id comes
     from its files' names and bytes alone: the same site has the same id. After a build that
-    changed a few files, only those are looked at again (a large site has tens of
-    thousands, and sorting and joining them all took 20 ms of every rebuild)."""
+    changed a few files, only those are looked at again."""
 
     def __init__(self) -> None:
-        self._last = ""  # the id the parts below make
-        self._names: frozenset[str] = frozenset()
-        self._index: dict[str, int] = {}  # each file's place among the parts
-        self._parts: list[str] = []  # each file's name and digest, in the order of names
+        self._last = ""  # the id last given
+        self._parts: SortedDigest[PageEntry] = SortedDigest(_page_digest)
 
     def of(self, pages: Mapping[str, PageEntry], since: str | None, changed: Iterable[str]) -> str:
         """The id of `pages`; `changed` names every file whose digest may differ from the
         build `since` (the id this object last gave, else everything is looked at)."""
-        from briefsite.build.stamps import digest
-
-        if since != self._last or pages.keys() != self._names:
-            names = sorted(pages)
-            self._names = frozenset(names)
-            self._index = {out: i for i, out in enumerate(names)}
-            # NUL ends each name and digest: no path holds one.
-            self._parts = [f"{out}\0{pages[out].digest}" for out in names]
-        else:
-            for out in changed:
-                self._parts[self._index[out]] = f"{out}\0{pages[out].digest}"
-        self._last = digest("\0".join(self._parts).encode("utf-8", "surrogatepass"))
+        self._last = self._parts.of(pages, changed if since == self._last else None)
         return self._last
+
+
+def _page_digest(entry: PageEntry) -> str:
+    return entry.digest
 
 
 def sources_as_made(

@@ -7,8 +7,8 @@ names and digests of the inputs of pages that did not change. It can do as littl
 live output's manifest vouches for what the run starts from:
 
 - the brief states in the cache are the very ones the output was made from (the
-  manifest's `seal`, a digest of every state's key: a `check` after an edit, or a failed
-  build, leaves newer ones);
+  manifest's seal, a digest of every state's key: `Knowledge.seal`; a `check` after an
+  edit, or a failed build, leaves newer ones);
 - since then, only brief and seed files changed, none came or went, and no brief changed
   its links: every page has the same inputs as then.
 
@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from briefsite.build.knowledge import Knowledge
 from briefsite.build.manifest import Manifest, PageEntry
 from briefsite.build.stale import Sources
-from briefsite.build.stamps import digest
 from briefsite.build.state import BriefState, changed_facets
 
 
@@ -34,14 +33,6 @@ class Since:
 
     pages: Mapping[str, PageEntry]
     inputs: frozenset[str]
-
-
-def seal_of(states: Mapping[str, BriefState]) -> str:
-    """The digest of a set of brief states: two sets with the same seal hold the same
-    states (a state's key names everything it is derived from)."""
-    # One line a brief: a slug holds no NUL or line break, a key is hexadecimal.
-    lines = [f"{slug}\0{states[slug].key}" for slug in sorted(states)]
-    return digest("\n".join(lines).encode("utf-8"))
 
 
 def changed_since(

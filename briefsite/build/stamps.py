@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 # A file modified this close to when it was looked at may be modified again within the
 # same clock tick without a new mtime: it is read again next time whatever its stamp (as
@@ -19,6 +21,7 @@ from pathlib import Path
 RACY_NS = 2_000_000_000
 
 Stamp = tuple[int, int, int, int]  # mtime_ns, size, inode, ctime_ns
+_V = TypeVar("_V")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,3 +70,31 @@ def file_state(stamp: Stamp, data: bytes) -> FileState:
     """The state of a file just read with the given stamp."""
     racy = time.time_ns() - stamp[0] < RACY_NS
     return FileState(stamp, digest(data), racy)
+
+
+class SortedDigest(Generic[_V]):
+    """The digest of named values in the order of their names, kept up to date: after a few
+    values changed, only their parts are made again. A large site has tens of thousands of
+    names, and sorting and joining them all took milliseconds of every rebuild."""
+
+    def __init__(self, text: Callable[[_V], str]) -> None:
+        self._text = text  # what of a value the digest is of
+        self._names: frozenset[str] = frozenset()
+        self._index: dict[str, int] = {}  # each name's place among the parts
+        self._parts: list[str] = []  # each name and its value's text, in the order of names
+
+    def of(self, values: Mapping[str, _V], changed: Iterable[str] | None) -> str:
+        """The digest of `values`; `changed` names every value that may differ since the
+        last call (None: any of them)."""
+        if changed is None or values.keys() != self._names:
+            names = sorted(values)
+            self._names = frozenset(names)
+            self._index = {name: i for i, name in enumerate(names)}
+            # NUL ends each name and text: no name holds one.
+            self._parts = [f"{name}\0{self._text(values[name])}" for name in names]
+        else:
+            for name in changed:
+                at = self._index.get(name)  # a name that came and went since: not there
+                if at is not None:
+                    self._parts[at] = f"{name}\0{self._text(values[name])}"
+        return digest("\0".join(self._parts).encode("utf-8", "surrogatepass"))

@@ -38,7 +38,7 @@ from briefsite.build.recall import (
     touched_briefs,
     update_digests,
 )
-from briefsite.build.since import changed_since, seal_of
+from briefsite.build.since import changed_since
 from briefsite.build.sink import Sink, publish_static
 from briefsite.build.stale import Sources, brief_ok, stale_state
 from briefsite.build.state import BriefState, Placements
@@ -62,7 +62,7 @@ class Run:
     notes: int
     anchors: Mapping[str, tuple[Anchor | Unplaced, ...]]
     seconds: float
-    seal: str  # of the brief states of the run (`since.seal_of`)
+    seal: str  # of the brief states of the run (`Knowledge.seal`)
 
 
 @dataclass
@@ -201,7 +201,7 @@ def _run(
     recall = scope.recall
     before = {slug: knowledge.briefs.get(slug) for slug in todo}
     earlier = outputs.earlier if recall is None else None
-    if earlier is not None and earlier.seal != seal_of(knowledge.briefs):
+    if earlier is not None and earlier.seal != knowledge.seal():
         earlier = None  # the cache's states are not the output's: look at every page
     changed = scope.changed if recall is not None else None
     was_ok = parse_outcomes(knowledge, changed) if changed is not None else None
@@ -257,7 +257,7 @@ def _run(
     anchors = Placements(states)
     notes = sum(s.notes for s in states.values())
     if diagnostics.errors:
-        return _result(False, diagnostics, {}, (), states, notes, anchors, started)
+        return _result(False, diagnostics, {}, (), states, notes, anchors, started, "")
 
     layouts = context.layouts
     assert layouts is not None
@@ -315,7 +315,10 @@ def _run(
             before,
         )
     made_pages = pages if ok else {}
-    return _result(ok, diagnostics, made_pages, tuple(rendered), states, notes, anchors, started)
+    seal = knowledge.seal() if ok else ""  # a run with errors makes no manifest
+    return _result(
+        ok, diagnostics, made_pages, tuple(rendered), states, notes, anchors, started, seal
+    )
 
 
 def _result(
@@ -327,9 +330,9 @@ def _result(
     notes: int,
     anchors: Mapping[str, tuple[Anchor | Unplaced, ...]],
     started: float,
+    seal: str,
 ) -> Run:
     ordered = BriefsiteError(diagnostics.items).diagnostics if diagnostics.items else ()
-    seal = seal_of(states) if ok else ""  # a run with errors makes no manifest
     seconds = time.perf_counter() - started
     return Run(ok, ordered, pages, rendered, len(states), notes, anchors, seconds, seal)
 
