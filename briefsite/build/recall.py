@@ -101,8 +101,9 @@ class Recall:
 def touched_briefs(recall: Recall, listing: Listing, changed: set[str]) -> list[str]:
     """The briefs that changed files are part of: briefs changed, and those of a seed."""
     found: set[str] = set()
-    for source in listing.sources:
-        if source.shown not in changed:
+    for shown in changed:
+        source = listing.source_of.get(shown)
+        if source is None:
             continue
         if source.what == "brief":
             found.add(source.slug)

@@ -10,7 +10,7 @@ handed to a `Crew` (`briefs.py`): this process, or forked workers on large runs.
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,6 +46,7 @@ from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
 from briefsite.link.graph import alias_pattern, build_graph
 from briefsite.model import Entity, Site, Topic
 from briefsite.read.records import DEFAULT_SITE, missing_site
+from briefsite.read.sources import Source
 from briefsite.render.layouts import layout_dirs
 from briefsite.site.pages import PageKey, SiteIndex, check_outputs, page_keys
 
@@ -371,14 +372,15 @@ def _layouts(kept: Kept, listing: Listing, knowledge: Knowledge) -> derive.Layou
 def _parse_the_rest(knowledge: Knowledge, listing: Listing, changed: set[str] | None) -> None:
     """Parse the seeds no brief read (a seed without a brief is still checked), and forget
     the files that are gone; with `changed`, look at those files only."""
+    sources = listing.source_of
     if changed is None:
-        listed = {s.shown for s in listing.sources}
-        for shown in [s for s in knowledge.parsed if s not in listed]:
+        for shown in [s for s in knowledge.parsed if s not in sources]:
             del knowledge.parsed[shown]
-    for source in listing.sources:
-        if source.what not in ("seed", "brief") or (
-            changed is not None and source.shown not in changed
-        ):
+        looked_at: Iterable[Source] = listing.sources
+    else:
+        looked_at = [sources[shown] for shown in sorted(changed & sources.keys())]
+    for source in looked_at:
+        if source.what not in ("seed", "brief"):
             continue
         found = knowledge.files.digest(source.shown)
         if found is None:
