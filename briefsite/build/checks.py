@@ -4,7 +4,7 @@ keeps the site from publishing everything."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 
 from briefsite.build import derive
 from briefsite.build.briefs import Checks, Crew, check_key
@@ -48,26 +48,58 @@ def check_references(
     """Report every brief's dangling references, checking again only those whose brief,
     set of files, or linked briefs' notes changed (among `scope`, when given)."""
     states = knowledge.briefs
-    note_ids = {slug: s.note_ids for slug, s in states.items()}
-    for slug in [s for s in knowledge.checked if s not in states]:
+    note_ids = _NoteIds(states)
+    for slug in sorted(knowledge.checked.keys() - states.keys()):
         knowledge.drop_brief(slug)
     keys: dict[str, str] = {}
     for slug in states if scope is None else [s for s in scope if s in states]:
         key = check_key(
             knowledge.files.digest(sources[("brief", slug)].shown) or "",
             known_digest,
-            {t: note_ids.get(t, frozenset()) for t in states[slug].linked},
+            _linked_ids(states[slug], note_ids),
         )
         checked = knowledge.checked.get(slug)
         if checked is None or checked.key != key:
             keys[slug] = key
     shares = crew.shares(sorted(keys))
-    checks = [Checks(tuple((s, keys[s]) for s in share), known, note_ids) for share in shares]
+    checks = [
+        # Each share is told the note ids of the briefs it links to: all it checks against.
+        Checks(
+            tuple((s, keys[s]) for s in share),
+            known,
+            {t: note_ids[t] for s in share for t in states[s].linked if t in states},
+        )
+        for share in shares
+    ]
     for slug, checked in crew.check(checks).items():
         knowledge.set_checked(slug, checked)
-    diagnostics.extend(d for slug in states for d in knowledge.checked[slug].problems)
+    # Every brief has been checked (its state and checked references are dropped together).
+    diagnostics.extend(d for checked in knowledge.checked.values() for d in checked.problems)
     entities, topics = summaries
     diagnostics.extend(derive.summary_references(entities, topics, known, note_ids, memo))
+
+
+class _NoteIds(Mapping[str, frozenset[str]]):
+    """Each brief's note ids, read from its state when asked: not copied, as a large site
+    has thousands of briefs and a rebuild asks for a few."""
+
+    def __init__(self, states: Mapping[str, BriefState]) -> None:
+        self._states = states
+
+    def __getitem__(self, slug: str) -> frozenset[str]:
+        return self._states[slug].note_ids
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._states)
+
+    def __len__(self) -> int:
+        return len(self._states)
+
+
+def _linked_ids(state: BriefState, note_ids: _NoteIds) -> dict[str, frozenset[str]]:
+    """The note ids of the briefs a brief links to (empty for a brief without a state): what
+    its check's key is made of."""
+    return {t: note_ids.get(t, frozenset()) for t in state.linked}
 
 
 def parse_outcomes(knowledge: Knowledge, names: Iterable[str]) -> dict[str, bool]:
