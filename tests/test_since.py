@@ -114,8 +114,8 @@ def test_the_seal_kept_up_to_date_is_the_seal_worked_out_anew(tmp_path: Path) ->
     new process works out from the same states: the manifest's seal is compared with it."""
     rng = random.Random("seal")
     kept = Knowledge(Store.none(), Files(tmp_path, Store.none()))
-    slugs = [f"b{i:02d}" for i in range(30)]
-    for step in range(200):
+    slugs = [f"b{i:03d}" for i in range(150)]  # more than one run of parts
+    for step in range(400):
         slug = rng.choice(slugs)
         if rng.random() < 0.2:
             kept.drop_brief(slug)

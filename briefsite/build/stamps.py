@@ -74,14 +74,21 @@ def file_state(stamp: Stamp, data: bytes) -> FileState:
 
 class SortedDigest(Generic[_V]):
     """The digest of named values in the order of their names, kept up to date: after a few
-    values changed, only their parts are made again. A large site has tens of thousands of
-    names, and sorting and joining them all took milliseconds of every rebuild."""
+    values changed, only their parts are hashed again. A large site has tens of thousands
+    of names, and sorting, joining and hashing them all took milliseconds of every rebuild.
+
+    The parts are hashed in runs of `_RUN`, and the digest is that of the runs' digests: a
+    changed value costs the hashing of its run, not of every part.
+    """
+
+    _RUN = 64
 
     def __init__(self, text: Callable[[_V], str]) -> None:
         self._text = text  # what of a value the digest is of
         self._names: frozenset[str] = frozenset()
         self._index: dict[str, int] = {}  # each name's place among the parts
         self._parts: list[str] = []  # each name and its value's text, in the order of names
+        self._runs: list[str] = []  # the digest of each run of parts
 
     def of(self, values: Mapping[str, _V], changed: Iterable[str] | None) -> str:
         """The digest of `values`; `changed` names every value that may differ since the
@@ -92,9 +99,18 @@ class SortedDigest(Generic[_V]):
             self._index = {name: i for i, name in enumerate(names)}
             # NUL ends each name and text: no name holds one.
             self._parts = [f"{name}\0{self._text(values[name])}" for name in names]
+            self._runs = [self._run(start) for start in range(0, len(names), self._RUN)]
         else:
+            starts = set()
             for name in changed:
                 at = self._index.get(name)  # a name that came and went since: not there
                 if at is not None:
                     self._parts[at] = f"{name}\0{self._text(values[name])}"
-        return digest("\0".join(self._parts).encode("utf-8", "surrogatepass"))
+                    starts.add(at - at % self._RUN)
+            for start in starts:
+                self._runs[start // self._RUN] = self._run(start)
+        return digest(" ".join(self._runs).encode("ascii"))
+
+    def _run(self, start: int) -> str:
+        part = "\0".join(self._parts[start : start + self._RUN])
+        return digest(part.encode("utf-8", "surrogatepass"))
