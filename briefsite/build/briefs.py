@@ -125,8 +125,9 @@ class Crew:
         if size > 1 and not can_fork():  # asked only then: it imports multiprocessing
             size = 1
         self.size = max(size, 1)
-        # Each brief has one owner for the whole run: who read it keeps it in memory.
-        ordered = sorted(slugs)
+        # Each brief has one owner for the whole run: who read it keeps it in memory. Alone,
+        # this process owns every brief (a rebuild at 10,000 briefs need not sort them).
+        ordered = sorted(slugs) if self.size > 1 else []
         self.owner = {slug: i % self.size for i, slug in enumerate(ordered)}
         _runs.append(run)
         self.team = Team(self.size, _forget_cache) if self.size > 1 else None

@@ -230,7 +230,7 @@ class Builder:
             )
         try:
             pages = stage_pages(staging, result.pages, made, as_left, trusted is not None)
-            staging.prune(pages)
+            staging.prune(pages.keys())
         except BaseException:
             if indexing is not None:
                 indexing.give_up()

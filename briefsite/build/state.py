@@ -224,13 +224,18 @@ class Placements(Mapping[str, tuple[Anchor | Unplaced, ...]]):
     """Each placed brief's notes' places, read from the run's states when asked for."""
 
     def __init__(self, states: Mapping[str, BriefState]) -> None:
-        self._states = {slug: s for slug, s in states.items() if s.links is not None}
+        # A copy as it is (the run's states change with the next run), filtered when read:
+        # a large site has thousands of briefs, and a rebuild asks for a few.
+        self._states = dict(states)
 
     def __getitem__(self, slug: str) -> tuple[Anchor | Unplaced, ...]:
-        return self._states[slug].anchors.made
+        state = self._states[slug]
+        if state.links is None:  # a brief whose seed is missing has no places
+            raise KeyError(slug)
+        return state.anchors.made
 
     def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self._states))
+        return iter(sorted(s for s, state in self._states.items() if state.links is not None))
 
     def __len__(self) -> int:
-        return len(self._states)
+        return sum(state.links is not None for state in self._states.values())

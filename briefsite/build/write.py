@@ -19,7 +19,7 @@ import os
 import shutil
 import signal
 import tempfile
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -187,12 +187,9 @@ class Staging:
         self.unchanged += 1
         return stamp
 
-    def prune(self, files: Collection[str]) -> None:
+    def prune(self, files: Set[str]) -> None:
         """Remove what the spare holds that the new site does not."""
-        keep = set(files)
-        for relative in self.base:
-            if relative in keep:
-                continue
+        for relative in sorted(self.base.keys() - files):
             target = self.path / relative
             with contextlib.suppress(FileNotFoundError):
                 target.unlink()
