@@ -160,6 +160,10 @@ class Layouts:
 # "claims" or "entry"), its subject (a brief's slug, or a NoteRef), the page's root, and the
 # card's heading level or the claims' rating.
 Wanted = tuple[str, object, str, int | str]
+# A list of fragments as a run read it, by its kind, root and level and by the sequence it
+# was made from (held, so that its identity names it): the sequence, the fragments' keys,
+# and those of them the cache had.
+Lists = dict[tuple[str, str, int | str, int], tuple[object, list[str], dict[str, str]]]
 
 
 class Fragments:
@@ -179,6 +183,7 @@ class Fragments:
         planner: Callable[[], Planner],
         wanted: list[Wanted] | None = None,
         base: str = "",
+        lists: Lists | None = None,
     ) -> None:
         self.base = base  # the site's base URL, which entries' links start with
         self.layouts = layouts
@@ -189,26 +194,51 @@ class Fragments:
         self.made: dict[str, str] = {}  # rendered here, not yet kept in the cache
         self.wanted = wanted
         self._fetched: dict[str, str] = {}  # the kept fragments of the list last read
+        # When given, the lists read, for another Fragments of the same run to read again
+        # without working out their keys or asking the cache.
+        self.lists = lists
 
     def cards(self, slugs: Sequence[str], root: str, level: int) -> list[Markup]:
         """Briefs' cards, in the given order."""
-        keys = [self._card_key(slug, root, level) for slug in slugs]
-        self._fetch(keys)
+        keys = self._list(
+            ("card", root, level), slugs, lambda: [self._card_key(s, root, level) for s in slugs]
+        )
         return [self._card(key, slug, root, level) for key, slug in zip(keys, slugs, strict=True)]
 
     def entity_notes(self, refs: Sequence[NoteRef], root: str) -> list[Markup]:
         """Notes as an entity page lists them, in the given order."""
-        keys = [self._note_key(ref, root) for ref in refs]
-        self._fetch(keys)
+        keys = self._list(("note", root, 0), refs, lambda: [self._note_key(r, root) for r in refs])
         return [self._entity_note(key, ref, root) for key, ref in zip(keys, refs, strict=True)]
 
     def claim_groups(self, slugs: Sequence[str], rating: str, root: str) -> list[Markup]:
         """Briefs' claim checks as the claims pages list them, in the given order."""
-        keys = [self._claims_key(slug, rating, root) for slug in slugs]
-        self._fetch(keys)
+        keys = self._list(
+            ("claims", root, rating),
+            slugs,
+            lambda: [self._claims_key(s, rating, root) for s in slugs],
+        )
         return [
             self._claims(key, slug, rating, root) for key, slug in zip(keys, slugs, strict=True)
         ]
+
+    def _list(
+        self,
+        name: tuple[str, str, int | str],
+        items: Sequence[object],
+        keys: Callable[[], list[str]],
+    ) -> list[str]:
+        """The keys of a list's fragments, with the kept ones read (`_fetched`): as this
+        run read them already, when it did."""
+        entry = (*name, id(items))
+        read = self.lists.get(entry) if self.lists is not None else None
+        if read is not None and read[0] is items:
+            self._fetched = read[2]
+            return read[1]
+        found = keys()
+        self._fetch(found)
+        if self.lists is not None:
+            self.lists[entry] = (items, found, self._fetched)
+        return found
 
     def card(self, slug: str, root: str, level: int) -> Markup:
         """A brief's card, rendered or remembered."""

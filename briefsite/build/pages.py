@@ -28,6 +28,10 @@ from briefsite.site.urls import site_root
 # Whether a page made from `fingerprint` is already at `output` (build), or rendered before
 # without error (check): its entry, or None when it must be rendered.
 Fresh = Callable[[str, str], PageEntry | None]
+# Up to this many stale pages other than brief pages, the lists their fragments make are
+# read from the cache once for both passes over them; beyond (a cold build, a layout
+# changed), each pass reads them again, and nothing more than one list is held at a time.
+LISTS_KEPT_PAGES = 8
 
 
 @dataclass(frozen=True)
@@ -108,8 +112,18 @@ def render_stale(
     others = [(k, f) for k, f in stale if k.kind not in BRIEF_KINDS]
     wanted: list[derive.Wanted] = []
     base = site_root(index.site) or ""
+    # The lists the collecting pass reads, read once more for the pages: kept for them
+    # when a rebuild has few such pages (an entity's lists run to thousands of fragments).
+    lists: derive.Lists | None = {} if len(others) <= LISTS_KEPT_PAGES else None
     collect = derive.Fragments(
-        layouts, knowledge.store, lambda f: digests.get(f, ""), cards, _no_planner, wanted, base
+        layouts,
+        knowledge.store,
+        lambda f: digests.get(f, ""),
+        cards,
+        _no_planner,
+        wanted,
+        base,
+        lists,
     )
     collecting = Planner(index, _no_placed, context.memo, collect)
     for key, _ in others:
@@ -140,7 +154,14 @@ def render_stale(
             )
         )
     fragments = derive.Fragments(
-        layouts, knowledge.store, lambda f: digests.get(f, ""), cards, lambda: planner, None, base
+        layouts,
+        knowledge.store,
+        lambda f: digests.get(f, ""),
+        cards,
+        lambda: planner,
+        None,
+        base,
+        lists,
     )
 
     def adopt(part: briefs.Finished) -> None:
