@@ -146,8 +146,9 @@ class Files:
             # The same files as the last scan: a large site has tens of thousands, and
             # going through them all took milliseconds of every rebuild.
             for shown in sorted(self._unread.union(only)):
-                kind, path = files[shown]
-                self._look(shown, kind, path)
+                if shown in files:
+                    kind, path = files[shown]
+                    self._look(shown, kind, path)
             return
         for shown in [s for s in self.states if s not in files]:
             del self.states[shown]
