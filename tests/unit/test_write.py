@@ -54,7 +54,7 @@ def write_site(
             for relative, path in copies.items():
                 stamp = staging.copy(relative, path)
                 made[relative] = _File(_digest(path.read_bytes()), stamp)
-            staging.prune(made)
+            staging.prune(made.keys())
             staging.commit(_digest(repr(sorted(made.items())).encode()))
         except BaseException:
             staging.abandon()
