@@ -59,3 +59,24 @@ def test_a_record_past_both_bounds_is_parsed_again_from_its_file(
     files.record(other)
     assert files.record(one) == first
     assert parsed == [one.shown, other.shown, one.shown]
+
+
+def test_a_scan_told_of_one_file_looks_again_at_a_file_it_could_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A brief too large to read is reported; once it is mended, the next rebuild sees it
+    even when the watcher names only another file."""
+    root = tmp_path / "project"
+    shutil.copytree(GOLDEN, root)
+    listing = list_project(root)
+    one, other = [s for s in listing.sources if s.what == "brief"][:2]
+    limit = max(Path(s.path).stat().st_size for s in listing.sources if s.what == "brief")
+    monkeypatch.setitem(files_module.MAX_BYTES, "brief", limit)
+    text = Path(one.path).read_text(encoding="utf-8")
+    Path(one.path).write_text(text + "#" * limit + "\n", encoding="utf-8")
+    files = Files(root, Store.none())
+    files.scan(listing.files(), None)
+    assert one.shown in files.problems and files.digest(one.shown) is None
+    Path(one.path).write_text(text, encoding="utf-8")
+    files.scan(listing.files(), {other.shown})
+    assert one.shown not in files.problems and files.digest(one.shown) is not None
