@@ -85,7 +85,6 @@ class SortedDigest(Generic[_V]):
 
     def __init__(self, text: Callable[[_V], str]) -> None:
         self._text = text  # what of a value the digest is of
-        self._names: frozenset[str] = frozenset()
         self._index: dict[str, int] = {}  # each name's place among the parts
         self._parts: list[str] = []  # each name and its value's text, in the order of names
         self._runs: list[str] = []  # the digest of each run of parts
@@ -93,9 +92,8 @@ class SortedDigest(Generic[_V]):
     def of(self, values: Mapping[str, _V], changed: Iterable[str] | None) -> str:
         """The digest of `values`; `changed` names every value that may differ since the
         last call (None: any of them)."""
-        if changed is None or values.keys() != self._names:
+        if changed is None or values.keys() != self._index.keys():
             names = sorted(values)
-            self._names = frozenset(names)
             self._index = {name: i for i, name in enumerate(names)}
             # NUL ends each name and text: no name holds one.
             self._parts = [f"{name}\0{self._text(values[name])}" for name in names]

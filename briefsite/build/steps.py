@@ -41,7 +41,7 @@ from briefsite.build.recall import (
 from briefsite.build.since import changed_since
 from briefsite.build.sink import Sink, publish_static
 from briefsite.build.stale import Sources, brief_ok, stale_state
-from briefsite.build.state import BriefState, Placements
+from briefsite.build.state import Placements
 from briefsite.errors import BriefsiteError, Diagnostic, Diagnostics
 from briefsite.link.graph import alias_pattern, build_graph
 from briefsite.model import Entity, Site, Topic
@@ -258,7 +258,7 @@ def _run(
     anchors = Placements(states)
     notes = sum(s.notes for s in states.values())
     if diagnostics.errors:
-        return _result(False, diagnostics, {}, (), states, notes, anchors, started, "")
+        return _result(False, diagnostics, {}, (), len(states), notes, anchors, started, "")
 
     layouts = context.layouts
     assert layouts is not None
@@ -318,7 +318,7 @@ def _run(
     made_pages = pages if ok else {}
     seal = knowledge.seal() if ok else ""  # a run with errors makes no manifest
     return _result(
-        ok, diagnostics, made_pages, tuple(rendered), states, notes, anchors, started, seal
+        ok, diagnostics, made_pages, tuple(rendered), len(states), notes, anchors, started, seal
     )
 
 
@@ -327,7 +327,7 @@ def _result(
     diagnostics: Diagnostics,
     pages: Mapping[str, PageEntry],
     rendered: tuple[str, ...],
-    states: Mapping[str, BriefState],
+    briefs: int,
     notes: int,
     anchors: Mapping[str, tuple[Anchor | Unplaced, ...]],
     started: float,
@@ -335,7 +335,7 @@ def _result(
 ) -> Run:
     ordered = BriefsiteError(diagnostics.items).diagnostics if diagnostics.items else ()
     seconds = time.perf_counter() - started
-    return Run(ok, ordered, pages, rendered, len(states), notes, anchors, seconds, seal)
+    return Run(ok, ordered, pages, rendered, briefs, notes, anchors, seconds, seal)
 
 
 def _small_records(
